@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make demo` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip --disable-pip-version-check --no-input
+# torch first and pinned: the CPU build on this machine's disk. An unpinned torch
+# (asked for by sentence-transformers) would resolve to a multi-GB CUDA build.
+TORCH  := torch==2.13.0
+
+.PHONY: demo test bench schema lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e ".[test]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/personas build corpora/demo-shop -o personas-out
+	@echo "Open the report: $(CURDIR)/personas-out/index.html"
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/build_speed.py
+
+schema: $(VENV)/.installed
+	$(BIN)/python -m personas.document > src/personas/schema/personas.schema.json
+
+corpus:
+	$(PYTHON) corpora/make_demo_shop.py
+
+clean:
+	rm -rf $(VENV) personas-out .pytest_cache

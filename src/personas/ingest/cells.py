@@ -1,0 +1,151 @@
+"""Reading one row's cells by column role into :class:`RowValues`.
+
+A value that cannot be read is dropped and noted (``RowIssue(skipped=False)``
+naming the column), so the rest of the row is still used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from personas.ingest.dates import parse_datetime
+from personas.ingest.profile import normalise_header
+from personas.ingest.values import (
+    normalise_email,
+    parse_age,
+    parse_money,
+    parse_number,
+    parse_year,
+    strip_html,
+    tidy_text,
+    words,
+)
+from personas.models import ColumnRole, TextField
+
+NON_ANSWERS = {"n/a", "na", "-", "--", ".", "null", "nan", "none given"}
+NUMERIC_ROLES = {"nps", "rating", "money", "age", "birth_year"}
+
+Note = Callable[[str, str], None]  # note(column, reason): a value dropped from a used row
+
+
+@dataclass
+class RowValues:
+    """Everything read from one row, before it becomes a Record."""
+
+    key: str | None = None
+    texts: list[TextField] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    attributes: dict[str, str | float] = field(default_factory=dict)
+    rating: float | None = None
+    nps: float | None = None
+    amount: float | None = None
+    birth: tuple[str, str] | None = None  # (column, value) of a birth-year answer
+
+    def has_number(self) -> bool:
+        return self.rating is not None or self.nps is not None or self.amount is not None
+
+
+def read_cell(
+    out: RowValues, role: ColumnRole, attribute: str | None, raw: str, note: Note
+) -> None:
+    """Add one cell to ``out`` according to its column role (``attribute`` = key for attributes)."""
+    value, kind, column = raw.strip(), role.role, role.column
+    if not value or kind in ("ignore", "date"):
+        return
+    if value.lower() in NON_ANSWERS and kind not in NUMERIC_ROLES:
+        return
+    if kind == "identity":
+        out.key = _identity(value, out.key, column, note)
+    elif kind == "name":
+        out.names.append(value)
+    elif kind == "text":
+        text = tidy_text(strip_html(value))
+        if text:
+            out.texts.append(TextField(field=column, question=role.question, text=text))
+    elif kind == "money":
+        _money(out, value, column, note)
+    elif kind in ("nps", "rating"):
+        _scale(out, kind, value, column, note)
+    elif kind == "age":
+        age = parse_age(value)
+        if age is not None:
+            out.attributes["age"] = age
+        elif parse_number(value) is not None:
+            note(column, f'age "{value}" is not a plausible age; value dropped')
+        else:
+            note(column, f'cannot read age "{value}"')
+    elif kind == "birth_year":
+        out.birth = (column, value)
+    elif attribute is not None:
+        out.attributes[attribute] = value
+
+
+def age_from_birth(out: RowValues, reference_year: int | None, note: Note) -> None:
+    """Age = reference year (the row's, else the file's newest) minus the birth year."""
+    if out.birth is None or "age" in out.attributes:
+        return
+    column, value = out.birth
+    as_date = parse_datetime(value)
+    year = parse_year(value) or (as_date.year if as_date else None)
+    if year is None:
+        note(column, f'cannot read birth year "{value}"')
+    elif reference_year is not None:
+        age = float(reference_year - year)
+        if 0 < age < 120:
+            out.attributes["age"] = age
+        else:
+            note(column, f'birth year "{value}" gives an age of {age:.0f}; value dropped')
+
+
+def drop_repeated_titles(texts: list[TextField], titles: frozenset[str]) -> list[TextField]:
+    """A review/message title is kept only when it adds words the body does not have."""
+    if not titles or not any(t.field in titles for t in texts):
+        return texts
+    body = " ".join(t.text for t in texts if t.field not in titles).lower()
+
+    def adds_words(title: str) -> bool:
+        new = words(title)
+        # a word that is not even a substring of the body is new; only then build the word set
+        return any(w not in body for w in new) or not new <= words(body)
+
+    return [t for t in texts if t.field not in titles or adds_words(t.text)]
+
+
+def reference_year(moment: datetime | None, newest_year: int | None) -> int | None:
+    """The year an age is counted at: the row's own date, else the newest date in the file."""
+    return moment.year if moment is not None else newest_year
+
+
+def _identity(value: str, key: str | None, column: str, note: Note) -> str | None:
+    """Email beats id: an earlier ``id:`` key is replaced by a later email."""
+    if "@" in value or "mail" in normalise_header(column):
+        email = normalise_email(value)
+        if email is None:
+            note(column, f'cannot read email address "{value}"')
+            return key
+        return f"email:{email}" if key is None or key.startswith("id:") else key
+    return key or f"id:{value}"
+
+
+def _money(out: RowValues, value: str, column: str, note: Note) -> None:
+    amount = parse_money(value)
+    if amount is None:
+        label = column.lower() if len(column.split()) <= 2 else "amount"
+        note(column, f'cannot read {label} "{value}"')
+    else:
+        out.amount = amount
+
+
+def _scale(out: RowValues, kind: str, value: str, column: str, note: Note) -> None:
+    number = parse_number(value)
+    label, low, high = ("NPS", 0, 10) if kind == "nps" else ("rating", 1, 5)
+    if number is None:
+        note(column, f'cannot read {label} "{value}"')
+    elif not low <= number <= high or (kind == "nps" and number != int(number)):
+        note(column, f'{label} "{value}" is outside {low}-{high}; value dropped')
+    elif kind == "nps":
+        out.nps = number
+    else:
+        out.rating = number

@@ -1,0 +1,268 @@
+"""Column roles: what each column of a table is, how sure we are, and why.
+
+Rules run in order and the first that fires decides (see ``_RULES``): things
+that must never be read as customer voice or demographics come first (empty,
+row index, emails, technical ids and metadata, the shop's reply), then header
+wording backed by values (dates, ages, NPS, ratings, money, demographics),
+then the values alone (free text, categories). Afterwards one column per
+single-valued role is kept (one NPS, one rating, one amount, one column per
+attribute); the runners-up stay as categories or are ignored, with a reason.
+``personas.toml`` ``[sources."file".columns]`` overrides everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from personas.config import Config
+from personas.ingest import vocabulary as vocab
+from personas.ingest.profile import Profile
+from personas.ingest.tables import Table
+from personas.models import ATTRIBUTE_ROLES, ColumnRole, ColumnRoleName, RowIssue, SourceKind
+
+Guess = tuple[ColumnRoleName, float, str]  # (role, confidence, reason)
+Rule = Callable[[Profile, SourceKind], "Guess | None"]
+
+
+def infer_roles(
+    source: str, kind: SourceKind, table: Table, config: Config
+) -> tuple[list[ColumnRole], list[RowIssue]]:
+    """Infer one :class:`ColumnRole` per column of ``table`` (overrides from ``config`` win)."""
+    profiles = [_profile(table, i) for i in range(len(table.columns))]
+    guesses = [_guess(p, kind) for p in profiles]
+    guesses = _resolve(profiles, guesses)
+    override = config.sources.get(source)
+    wanted = dict(override.columns) if override else {}
+    roles: list[ColumnRole] = []
+    for profile, (role, confidence, reason) in zip(profiles, guesses, strict=True):
+        name = profile.column.name
+        if name in wanted:
+            role, confidence, reason = wanted.pop(name), 1.0, "set in personas.toml"
+        question = profile.column.question if role == "text" or kind == "survey" else None
+        roles.append(
+            ColumnRole(
+                source=source,
+                column=name,
+                role=role,
+                confidence=confidence,  # type: ignore[arg-type]
+                reason=reason,
+                question=question,
+            )
+        )
+    issues = [
+        RowIssue(
+            source=source,
+            column=name,
+            skipped=False,
+            reason=f'personas.toml sets a role for column "{name}", which is not in the file',
+        )
+        for name in wanted
+    ]
+    return roles, issues
+
+
+def _profile(table: Table, index: int) -> Profile:
+    values = [cells[index].strip() for _, cells in table.rows if cells[index].strip()]
+    return Profile(column=table.columns[index], values=values, n_rows=len(table.rows))
+
+
+def _guess(profile: Profile, kind: SourceKind) -> Guess:
+    for rule in _RULES:
+        guess = rule(profile, kind)
+        if guess is not None:
+            return guess
+    return ("ignore", 0.5, "many different short values and no known meaning")
+
+
+def _empty(p: Profile, kind: SourceKind) -> Guess | None:
+    if not p.values:
+        return ("ignore", 1.0, "no values in any row")
+    if p.is_row_index():
+        return ("ignore", 0.95, "row index (consecutive numbers)")
+    return None
+
+
+def _identity(p: Profile, kind: SourceKind) -> Guess | None:
+    header_says = bool(vocab.EMAIL_H.search(p.header))
+    if header_says and p.email_share >= 0.5:
+        return (
+            "identity",
+            0.95,
+            f"email header and {p.email_share:.0%} of values are email addresses",
+        )
+    if p.email_share >= 0.8:
+        return ("identity", 0.85, f"{p.email_share:.0%} of values are email addresses")
+    if header_says:
+        return ("ignore", 0.8, "email header, but the values are not email addresses (redacted?)")
+    if vocab.PERSON_ID_H.search(p.header) and p.distinct > 1:
+        return ("identity", 0.8, "customer/respondent id header")
+    return None
+
+
+def _technical(p: Profile, kind: SourceKind) -> Guess | None:
+    if p.ip_share >= 0.8 or re.search(r"\bip ?address\b", p.header):
+        return ("ignore", 0.95, "IP addresses")
+    if p.url_share >= 0.8:
+        return ("ignore", 0.9, "web addresses (URLs)")
+    if p.share(lambda v: bool(vocab.FILE.match(v))) >= 0.5:
+        return ("ignore", 0.9, "file names (uploads)")
+    if re.search(r"\b(robot|captcha)\b", p.header):
+        return ("ignore", 0.9, "anti-robot check")
+    name = p.header.split(" | ")[0]
+    if vocab.TECH_H.match(name):
+        return ("ignore", 0.9, "survey/shop metadata, not about the person")
+    if vocab.TECH_ID_H.search(name) and p.name_words <= 4:
+        return ("ignore", 0.9, "technical id")
+    if vocab.REPLY_H.search(name):
+        return ("ignore", 0.95, "the shop's own reply, not customer voice")
+    if kind in ("orders", "reviews") and vocab.PRODUCT_H.search(name):
+        return ("ignore", 0.8, "names the product, not the person (one value per order or review)")
+    if kind == "reviews" and _is_review_state(name, p):
+        return ("ignore", 0.95, "review state (published/spam); unpublished rows are skipped")
+    if len(p.values) >= 5 and p.distinct == 1:
+        return ("ignore", 0.8, f'the same value in every row ("{p.values[0][:30]}")')
+    return None
+
+
+def _is_review_state(name: str, p: Profile) -> bool:
+    in_header = name in ("state", "status", "review state")
+    return in_header and {v.lower() for v in p.values} <= vocab.REVIEW_STATES
+
+
+def _name(p: Profile, kind: SourceKind) -> Guess | None:
+    header_says = any(vocab.NAME_H.search(part) for part in p.header.split(" | "))
+    if not header_says:
+        return None
+    if p.name_share >= 0.7:
+        return ("name", 0.9, "name header and values look like personal names")
+    return (
+        "ignore",
+        0.7,
+        f"name header, but values are not personal names (e.g. {p.top_values(1)})",
+    )
+
+
+def _date(p: Profile, kind: SourceKind) -> Guess | None:
+    if vocab.BIRTH_H.search(p.header):
+        return None
+    if vocab.DATE_H.search(p.header) and p.date_share >= 0.8:
+        return ("date", 0.95, f"date header and {p.date_share:.0%} of values are dates")
+    if p.date_share >= 0.9 and p.numeric_share < 0.5:
+        return ("date", 0.75, f"{p.date_share:.0%} of values are dates")
+    return None
+
+
+def _numbers(p: Profile, kind: SourceKind) -> Guess | None:
+    if vocab.BIRTH_H.search(p.header) and p.share(_looks_like_year) >= 0.7:
+        return ("birth_year", 0.9, "birth-year question with four-digit years")
+    if vocab.AGE_H.search(p.header):
+        if p.numbers_between(1, 119) >= 0.7:
+            return ("age", 0.95, "age header with numbers")
+        return ("category", 0.7, "age header, but values are bands or words; kept as a category")
+    if vocab.NPS_H.search(p.header) and p.integers_between(0, 10) >= 0.8:
+        if {n for n in p.numbers} <= {0.0, 1.0}:
+            return ("category", 0.8, "recommend flag (0/1), not a 0-10 scale")
+        return ("nps", 0.9, "recommend/NPS header with whole numbers 0-10")
+    if vocab.RATING_H.search(p.header) and p.name_words <= 6 and p.numeric_share >= 0.8:
+        if p.numbers_between(1, 5) >= 0.8:
+            return ("rating", 0.9, "rating/stars header with values 1-5")
+        return ("category", 0.6, "rating header, but values are not on a 1-5 scale")
+    for label, pattern in vocab.MONEY_H:
+        if re.search(pattern, p.header) and p.name_words <= 4 and p.money_share >= 0.8:
+            return ("money", 0.9, f"{label} header with amounts")
+    return None
+
+
+def _attribute(p: Profile, kind: SourceKind) -> Guess | None:
+    if p.mean_length >= 60 and p.multiword_share >= 0.6:
+        return None  # a free-text answer that merely mentions a keyword
+    if (
+        p.numeric_share >= 0.8
+        and max(p.numbers, default=0) <= 20
+        and not vocab.AGE_H.search(p.header)
+    ):
+        return None  # a 1-10 scale or a ranking that merely mentions a keyword
+    for role, pattern, strength in vocab.ATTRIBUTE_H:
+        match = re.search(pattern, p.header)
+        if match:
+            return (role, strength, f'header mentions "{match.group(0)}"')
+    return None
+
+
+def _text(p: Profile, kind: SourceKind) -> Guess | None:
+    if p.numeric_share >= 0.8:
+        return None
+    name = p.header.split(" | ")[0]
+    if kind != "survey" and vocab.TITLE_H.match(name) and p.mean_length >= 4:
+        return ("text", 0.8, "title of a review or message")
+    if p.multiselect or vocab.MULTI_H.search(p.header):
+        return ("category", 0.85, 'multi-select answers (options joined with ", ")')
+    hint = None if vocab.CHOICE_H.match(p.header) else vocab.TEXT_H.search(p.header)
+    varied = p.distinct_ratio >= 0.5 and p.repeated_share <= 0.35
+    if p.mean_length >= 25 and p.multiword_share >= 0.5 and varied:
+        return ("text", 0.9, f"free text: mean {p.mean_length:.0f} characters, mostly distinct")
+    varied = p.distinct_ratio >= 0.3 and p.repeated_share <= 0.5
+    if hint and p.mean_length >= 8 and p.twoword_share >= 0.3 and varied:
+        return ("text", 0.75, f'header mentions "{hint.group(0)}" and answers are varied')
+    return None
+
+
+def _category(p: Profile, kind: SourceKind) -> Guess | None:
+    limit = max(12, min(60, len(p.values) // 5))
+    if p.numeric_share >= 0.8:
+        if p.distinct <= 12:
+            return ("category", 0.6, f"{p.distinct} different numbers (a scale or a count)")
+        return ("ignore", 0.6, "numbers with no known meaning")
+    if p.distinct <= limit or p.distinct_ratio <= 0.2:
+        return ("category", 0.8, f"{p.distinct} different answers, mostly repeated")
+    return None
+
+
+def _looks_like_year(value: str) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d(\.0)?", value.strip())) or bool(
+        re.match(r"^(19|20)\d\d-\d\d-\d\d", value.strip())
+    )
+
+
+_RULES: tuple[Rule, ...] = (
+    _empty,
+    _identity,
+    _technical,
+    _name,
+    _date,
+    _numbers,
+    _attribute,
+    _text,
+    _category,
+)
+
+
+def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
+    """Keep one column per single-valued role; demote the others with a reason."""
+    out = list(guesses)
+    single = ("nps", "rating", "money", "age", "birth_year", *ATTRIBUTE_ROLES)
+    for role in single:
+        indices = [i for i, g in enumerate(out) if g[0] == role]
+        if len(indices) < 2:
+            continue
+        best = min(indices, key=lambda i: (-out[i][1], _money_rank(profiles[i], role), i))
+        winner = profiles[best].column.name
+        for i in indices:
+            if i != best:
+                fallback = "ignore" if role == "money" else "category"
+                out[i] = (
+                    fallback,
+                    0.6,
+                    f'also looks like {role}, but "{winner[:60]}" is used for it',
+                )
+    return out
+
+
+def _money_rank(profile: Profile, role: str) -> int:
+    if role != "money":
+        return 0
+    for rank, (_, pattern) in enumerate(vocab.MONEY_H):
+        if re.search(pattern, profile.header):
+            return rank
+    return len(vocab.MONEY_H)

@@ -1,0 +1,95 @@
+"""Header vocabulary: the words that say what a column is.
+
+Patterns match :func:`personas.ingest.profile.normalise_header` output (lower
+case, ``snake_case``/``camelCase`` split into words). Kept apart from the
+rules in :mod:`personas.ingest.roles` so the wording can grow without the
+logic changing; discover's sniffing reads the same words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from personas.models import ColumnRoleName
+
+EMAIL_H = re.compile(r"\be ?mail\b")
+PERSON_ID_H = re.compile(
+    r"\b(customer|respondent|user|client|member|account|subscriber|buyer|shopper)"
+    r" ?(id|number|no|ref|reference)\b|^(customer|respondent)$"
+)
+PRODUCT_H = re.compile(r"\b(product|products|lineitem|line ?item|item name|handle|variant|sku)\b")
+TECH_ID_H = re.compile(r"\b(id|ids|uuid|guid|token|sku|response id)\b|^#$")
+TECH_H = re.compile(
+    r"^(status|progress|finished|duration( \(in seconds\))?|distribution channel|user language"
+    r"|response set|external (data )?reference|location (latitude|longitude|accuracy)"
+    r"|latitude|longitude|custom data \d*|currency|language|user agent|referrer url|page url)$"
+)
+NAME_H = re.compile(
+    r"^(name|full name|first name|last name|given name|family name|surname|forename|author"
+    r"|reviewer|reviewer name|author name|customer name|billing name|shipping name|contact name"
+    r"|display name|recipient (first|last) ?name)$|\byour (full |first |last )?name\b"
+)
+REPLY_H = re.compile(
+    r"\b(reply|replied|replied at|merchant response|shop response|store response)\b"
+)
+REVIEW_STATES = {"published", "unpublished", "spam", "pending", "approved", "rejected", "hidden"}
+DATE_H = re.compile(
+    r"\b(date|time|timestamp|created|submitted|recorded|updated|completed|posted|sent|placed)\b"
+    r"|\bat$"
+)
+BIRTH_H = re.compile(r"\b(born|birth|birthday|yob|dob)\b")
+AGE_H = re.compile(r"\bage\b|\bhow old\b")
+NPS_H = re.compile(r"recommend|\bnps\b|net promoter")
+RATING_H = re.compile(r"\b(rating|ratings|stars?|score|rated)\b")
+MONEY_H = (  # best first
+    ("total", r"\b(order )?total\b"),
+    ("amount", r"\bamount\b"),
+    ("spend", r"\b(spend|spent)\b"),
+    ("revenue", r"\brevenue\b"),
+    ("subtotal", r"\bsubtotal\b"),
+    ("price", r"\bprice\b"),
+    ("cost", r"\b(cost|paid)\b"),
+)
+ATTRIBUTE_H: tuple[tuple[ColumnRoleName, str, float], ...] = (  # (role, pattern, strength)
+    ("gender", r"\b(gender|sex)\b", 0.95),
+    ("income", r"\b(income|salary|earnings?)\b", 0.9),
+    (
+        "household",
+        r"\b(marital|household|children|kids|married|family size|people live|dependa?e?nts)\b",
+        0.85,
+    ),
+    ("education", r"\b(education|highest degree|level of school|qualifications?|schooling)\b", 0.9),
+    ("occupation", r"\b(occupation)\b", 0.95),
+    ("occupation", r"\b(work (that )?you do|kind of work|type of work)\b", 0.9),
+    ("occupation", r"\b(job title|job role|your job|profession|role at work)\b", 0.85),
+    ("occupation", r"\b(industry|sector)\b", 0.8),
+    (
+        "region",
+        r"\b(country|region|state|province|county|city|town|location|postcode|post code"
+        r"|zip|where do you live|where are you based|reside|residence)\b",
+        0.9,
+    ),
+    ("device", r"\b(device|devices|browser|operating system|mobile or desktop)\b|^platform$", 0.85),
+    (
+        "channel",
+        r"\b(shipping method|delivery method|how did you hear|hear about|heard about|referr\w*"
+        r"|acquisition|channel|utm source|find us|found us)\b",
+        0.85,
+    ),
+)
+TEXT_H = re.compile(
+    r"\b(comments?|feedback|review|review text|body|message|text|content|suggestions?|improve"
+    r"|thoughts|anything else|tell us|describe|explain|why|like best|like least|like most"
+    r"|dislike|open-ended response|please specify)\b"
+)
+MULTI_H = re.compile(r"\b(check|select|tick|choose) all\b|\ball that apply\b")
+FILE = re.compile(r"^\S+\.(jpe?g|png|gif|pdf|docx?|xlsx?|heic|webp)$", re.IGNORECASE)
+CHOICE_H = re.compile(r"^(which|do you|did you|are you|have you|how often|how many|how much)\b")
+TITLE_H = re.compile(r"^(title|review title|summary|headline|subject)$")
+
+# discover: which kind of table is this?
+REVIEW_TEXT_H = re.compile(r"\b(review|review text|body|comments?|content|text|review body)\b")
+ORDER_MONEY_H = re.compile(r"\b(total|order total|amount|subtotal|price|revenue|spend|spent)\b")
+CUSTOMER_H = re.compile(r"\be ?mail\b|\bcustomer\b|\bbuyer\b|\bbilling name\b")
+FREE_TEXT_H = re.compile(r"\b(review|comments?|feedback|message|body|text|notes?|why)\b")
+ORDER_H = re.compile(r"\b(order|lineitem|line item|sku|quantity|shipping)\b")

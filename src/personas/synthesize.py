@@ -1,0 +1,272 @@
+"""Turn segments, their statistics and themes into persona documents.
+
+Nothing is invented: every sentence is assembled from a statistic or a theme,
+every claim carries the statement ids it rests on, and a field the data
+cannot support says "unknown" with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote
+from personas.embed import Embeddings
+from personas.models import SegmentModel, SegmentStats, Statement, StatementKind, Theme, ThemeStat
+from personas.names import pick_name
+
+MIN_KNOWN = 5  # fewer respondents than this with a value: the field is unknown
+DEMOGRAPHICS = ("gender", "region", "income", "occupation", "education", "household")
+LABELS = {
+    "gender": "Gender", "region": "Region", "income": "Income", "occupation": "Occupation",
+    "education": "Education", "household": "Household", "device": "Device", "channel": "Channel",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Statements and vectors synthesis draws quotes from."""
+
+    statements: dict[str, Statement]
+    embeddings: Embeddings
+    segment_of: dict[str, int]  # respondent key -> segment
+    anonymous: dict[str, tuple[int, float]]
+
+    def row(self, statement_id: str) -> int:
+        return self._rows[statement_id]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {s: i for i, s in enumerate(self.embeddings.ids)})
+
+
+def pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def money(x: float | None) -> str:
+    return "unknown" if x is None else f"{x:,.2f}"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "persona"
+
+
+def category_fact(stats: SegmentStats, attr: str, source_note: str) -> Fact:
+    name = LABELS.get(attr, attr)
+    known = stats.category_known.get(attr, 0)
+    values = stats.categories.get(attr, [])
+    if known < MIN_KNOWN or not values:
+        reason = "not in the data" if attr not in stats.categories else f"only {known} respondents gave it"
+        return Fact(name=name, value=UNKNOWN, basis=reason)
+    top = values[0]
+    if top.share >= 0.5:
+        value = f"{top.value} ({pct(top.share)})"
+    else:
+        value = ", ".join(f"{s.value} {pct(s.share)}" for s in values[:3])
+    return Fact(name=name, value=value, basis=f"{known} of {stats.size} respondents{source_note}")
+
+
+def number_fact(name: str, summary, unit: str = "", basis: str = "", fmt: str = "{:,.0f}") -> Fact:  # type: ignore[no-untyped-def]
+    if summary.n < MIN_KNOWN or summary.median is None:
+        why = "not in the data" if summary.n == 0 else f"only {summary.n} respondents have it"
+        return Fact(name=name, value=UNKNOWN, basis=why)
+    value = f"median {fmt.format(summary.median)}{unit} (middle half {fmt.format(summary.q1)}–{fmt.format(summary.q3)}{unit})"
+    return Fact(name=name, value=value, basis=f"{summary.n} respondents{basis}")
+
+
+def rank_claims(theme_stats: list[ThemeStat], kind: StatementKind) -> list[ThemeStat]:
+    """Themes of a kind this segment voices, by prevalence x lift (lift capped at 5)."""
+    chosen = [t for t in theme_stats if t.kind == kind and (t.respondents >= 2 or t.statements >= 3)]
+    return sorted(chosen, key=lambda t: (-(t.prevalence * min(t.lift or 5.0, 5.0)), -t.statements, t.theme_id))
+
+
+def build_claim(ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_quotes: int) -> Claim:
+    own = [
+        s for s in ev.statements.values()
+        if s.theme_id == theme.theme_id and s.respondent_key is not None
+        and ev.segment_of.get(s.respondent_key) == segment_id
+    ]  # fmt: skip
+    anon = [
+        s for s in ev.statements.values()
+        if s.theme_id == theme.theme_id and ev.anonymous.get(s.statement_id, (None,))[0] == segment_id
+    ]  # fmt: skip
+    quotes = pick_quotes(own, ev, n_quotes)
+    if len(quotes) < 2:
+        quotes += [q.model_copy(update={"anonymous": True}) for q in pick_quotes(anon, ev, n_quotes - len(quotes))]
+    return Claim(
+        theme_id=theme.theme_id, kind=theme.kind, label=theme.label, keywords=theme.keywords[:6],
+        share=ts.prevalence, share_rest=ts.prevalence_rest, lift=ts.lift, respondents=ts.respondents,
+        quotes=quotes, evidence_ids=sorted(s.statement_id for s in own + anon),
+    )  # fmt: skip
+
+
+def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote]:
+    """The statements nearest their own centre, of readable length, no near-duplicates."""
+    if not candidates or n <= 0:
+        return []
+    rows = [ev.row(s.statement_id) for s in candidates]
+    vectors = ev.embeddings.vectors[rows]
+    centre = vectors.mean(axis=0)
+    words = np.array([len(s.text.split()) for s in candidates])
+    score = vectors @ centre - 0.15 * ((words < 5) | (words > 45))
+    order = sorted(range(len(candidates)), key=lambda i: (-round(float(score[i]), 6), candidates[i].statement_id))
+    out: list[Quote] = []
+    seen: set[str] = set()
+    for i in order:
+        s = candidates[i]
+        key = re.sub(r"\W+", " ", s.text.lower()).strip()
+        if key in seen or "[NAME]" in s.text:
+            continue
+        seen.add(key)
+        out.append(Quote(statement_id=s.statement_id, text=s.text, source=s.source, locator=s.locator))
+        if len(out) == n:
+            break
+    return out
+
+
+def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
+    name, _, effect = feature.rpartition(" ")
+    more = effect.startswith("+")
+    if name.startswith("theme:"):
+        theme = themes.get(name[6:])
+        label = theme.label.lower() if theme else name[6:]
+        kind = {"pain": "complains", "motivation": "talks", "goal": "talks"}.get(theme.kind if theme else "", "talks")
+        return f"{kind} {'more' if more else 'less'} than others about “{label}”"
+    if "=" in name:
+        attr, _, level = name.partition("=")
+        return f"{'more' if more else 'less'} often {attr.replace('_', ' ')}: {level}"
+    return f"{'higher' if more else 'lower'} {name.replace('_', ' ')} than others"
+
+
+def summary_text(stats: SegmentStats, demo: list[Fact], claims: dict[str, list[Claim]]) -> str:
+    parts = [f"{stats.size} respondents ({pct(stats.share)} of all people in the data)."]
+    known = [f"{f.name.lower()} {f.value}" for f in demo if f.value != UNKNOWN][:3]
+    if known:
+        parts.append("Where they said: " + "; ".join(known) + ".")
+    if stats.avg_order_value.n >= MIN_KNOWN:
+        parts.append(
+            f"Typical order {money(stats.avg_order_value.median)}, "
+            f"about {stats.orders_per_year.median or 0:.1f} orders a year."
+        )
+    if stats.nps_score is not None and stats.nps.n >= MIN_KNOWN:
+        parts.append(f"NPS {stats.nps_score:+.0f} from {stats.nps.n} answers.")
+    for kind, verb in (("motivation", "They value"), ("pain", "They are frustrated by"), ("goal", "They want")):
+        top = [c.label.lower() for c in claims[kind][:2]]
+        if top:
+            parts.append(f"{verb} " + " and ".join(f"“{t}”" for t in top) + ".")
+    return " ".join(parts)
+
+
+def archetype(demo_age: Fact, claims: dict[str, list[Claim]]) -> str:
+    who = "Customers"
+    if demo_age.value != UNKNOWN:
+        median = float(demo_age.value.split()[1])
+        who = f"{int(median // 10 * 10)}-somethings" if median >= 20 else "Teens"
+    value = claims["motivation"][0].label.lower() if claims["motivation"] else None
+    pain = claims["pain"][0].label.lower() if claims["pain"] else None
+    if value:
+        return f"{who} who value {value}"
+    if pain:
+        return f"{who} frustrated by {pain}"
+    return who
+
+
+def synthesize(
+    stats: list[SegmentStats],
+    model: SegmentModel,
+    themes: list[Theme],
+    ev: Evidence,
+    source_paths: dict[int, list[str]],
+    taken_names: set[str],
+    quotes_per_claim: int = 3,
+    claims_per_kind: int = 4,
+) -> list[Persona]:
+    """One Persona per segment."""
+    by_id = {t.theme_id: t for t in themes}
+    used_names: set[str] = set(taken_names)
+    personas: list[Persona] = []
+    for st, seg in zip(stats, model.segments, strict=True):
+        claims: dict[str, list[Claim]] = defaultdict(list)
+        for kind in ("goal", "motivation", "pain"):
+            for ts in rank_claims(st.themes, kind)[:claims_per_kind]:  # type: ignore[arg-type]
+                claims[kind].append(build_claim(ts, by_id[ts.theme_id], seg.segment_id, ev, quotes_per_claim))
+        age = number_fact("Age", st.age, basis=" gave an age")
+        demo = [age] + [category_fact(st, a, "") for a in DEMOGRAPHICS if a in st.categories or a in ("gender", "region", "income")]
+        behaviour = behaviour_facts(st)
+        name = pick_name(seg.segment_id, st, used_names)
+        used_names.add(name)
+        label = archetype(age, claims)
+        n_anon = sum(1 for _, (sid, _s) in model.anonymous.items() if sid == seg.segment_id)
+        personas.append(
+            Persona(
+                persona_id=f"p{seg.segment_id}", slug=slugify(label), name=name, label=label,
+                summary=summary_text(st, demo, claims), demographics=demo, behaviour=behaviour,
+                goals=claims["goal"], motivations=claims["motivation"], pains=claims["pain"],
+                distinctive=[describe_feature(f, by_id) for f in seg.distinctive],
+                messages=messages(claims), channels=channel_facts(st), objections=objections(claims),
+                coverage=Coverage(
+                    respondents=st.size, share=st.share,
+                    identified_respondents=sum(1 for k in seg.respondent_keys if not k.startswith("row:")),
+                    statements=st.statements, anonymous_statements=n_anon,
+                    sources=source_paths.get(seg.segment_id, []),
+                ),
+            )  # fmt: skip
+        )
+    return personas
+
+
+def behaviour_facts(st: SegmentStats) -> list[Fact]:
+    orders = " with orders"
+    facts = [
+        number_fact("Orders per year", st.orders_per_year, basis=orders, fmt="{:,.1f}"),
+        number_fact("Average order value", st.avg_order_value, basis=orders, fmt="{:,.2f}"),
+        number_fact("Total spend", st.spend_total, basis=orders, fmt="{:,.2f}"),
+        number_fact("Days since last order", st.recency_days, basis=orders),
+    ]
+    if st.nps.n >= MIN_KNOWN and st.nps_score is not None:
+        facts.append(Fact(
+            name="Net Promoter Score", value=f"{st.nps_score:+.0f} ({pct(st.promoters or 0)} promoters, "
+            f"{pct(st.detractors or 0)} detractors)", basis=f"{st.nps.n} answers (0–10 scale)",
+        ))  # fmt: skip
+    else:
+        facts.append(Fact(name="Net Promoter Score", value=UNKNOWN, basis=f"{st.nps.n} answers"))
+    if st.rating.n >= MIN_KNOWN and st.rating.mean is not None:
+        facts.append(Fact(name="Average rating", value=f"{st.rating.mean:.1f} / 5", basis=f"{st.rating.n} reviewers"))
+    if "device" in st.categories:
+        facts.append(category_fact(st, "device", ""))
+    return facts
+
+
+def channel_facts(st: SegmentStats) -> list[Fact]:
+    facts = [
+        Fact(name=f"Reached via {kind}", value=f"{count} of {st.size} ({pct(count / st.size)})", basis="respondents with a record in this kind of source")
+        for kind, count in st.sources.items()
+    ]  # fmt: skip
+    for attr in ("channel", "device"):
+        if attr in st.categories:
+            facts.append(category_fact(st, attr, ""))
+    return facts
+
+
+def messages(claims: dict[str, list[Claim]]) -> list[str]:
+    out: list[str] = []
+    for pain, mot in zip(claims["pain"][:2], claims["motivation"][:2] or [None, None], strict=False):
+        if mot is not None:
+            out.append(f"Lead with “{mot.label.lower()}” and show how you fix “{pain.label.lower()}”.")
+        else:
+            out.append(f"Show how you fix “{pain.label.lower()}”.")
+    if not claims["pain"] and claims["motivation"]:
+        out.append(f"Lead with “{claims['motivation'][0].label.lower()}”.")
+    for goal in claims["goal"][:1]:
+        out.append(f"Frame the offer around their goal: “{goal.label.lower()}”.")
+    return out
+
+
+def objections(claims: dict[str, list[Claim]]) -> list[str]:
+    return [
+        f"“{c.label}” — voiced by {pct(c.share)} of them" + (f" (×{c.lift:.1f} vs others)" if c.lift else "")
+        for c in claims["pain"][:3]
+    ]

@@ -1,0 +1,82 @@
+"""The command line: help, version, clean errors, and no heavy imports up front."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from personas import __version__
+from personas.cli import app
+from tests.conftest import ROOT, run_cli
+
+runner = CliRunner()
+COMMANDS = ("build", "inspect")
+
+
+def test_version() -> None:
+    """--version prints the package version."""
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    """Each command explains itself with --help."""
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output and len(result.output) > 200
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command: str) -> None:
+    """The README documents every command."""
+    assert f"personas {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_importing_the_cli_does_not_import_torch() -> None:
+    """`personas --help` stays instant: no torch, bertopic, spaCy or transformers on import."""
+    code = (
+        "import sys, personas.cli; "
+        "heavy = [m for m in ('torch', 'bertopic', 'spacy', 'sentence_transformers', 'transformers') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_missing_folder_is_one_clean_error(tmp_path: Path) -> None:
+    """A folder that does not exist ends in one Error: line and exit 1, no traceback."""
+    result = run_cli("build", str(tmp_path / "nope"), "-o", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ")
+    assert "nope" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_folder_without_usable_files(tmp_path: Path) -> None:
+    """A folder with no supported file says so cleanly."""
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    result = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+def test_bad_config_names_the_key(tmp_path: Path) -> None:
+    """An invalid personas.toml value is reported with its key."""
+    (tmp_path / "personas.toml").write_text("k_max = 40\n", encoding="utf-8")
+    (tmp_path / "a.csv").write_text("Email,Comment\nx@example.com,The jacket leaked badly on day one\n", encoding="utf-8")
+    result = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 1
+    assert "k_max" in result.stderr and result.stderr.startswith("Error: ")
+
+
+def test_unknown_config_key_is_rejected(tmp_path: Path) -> None:
+    """A misspelt key is an error, not silently ignored."""
+    (tmp_path / "personas.toml").write_text("sed = 3\n", encoding="utf-8")
+    result = run_cli("inspect", str(tmp_path))
+    assert result.returncode == 1
+    assert "sed" in result.stderr

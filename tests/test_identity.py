@@ -1,0 +1,123 @@
+"""Unit tests for identity: email normalisation and merging records into respondents."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from personas.config import Config
+from personas.discover import discover
+from personas.identity import build_respondents, normalise_email
+from personas.ingest import ingest
+from personas.models import Record
+
+SHOP = Path(__file__).parent / "fixtures" / "ingest" / "shop"
+
+
+def rec(rid: str, kind: str = "survey", key: str | None = "email:a@example.com", **kw) -> Record:
+    """A record with just the fields a test needs."""
+    source = kw.pop("source", f"{kind}.csv")
+    return Record(
+        record_id=f"{source}#{rid}",
+        source=source,
+        source_kind=kind,  # type: ignore[arg-type]
+        locator=rid,
+        respondent_key=key,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ann@example.com", "ann@example.com"),
+        ("  Ann.Lee@Example.COM ", "ann.lee@example.com"),
+        ("Ann Lee <ann.lee@example.com>", "ann.lee@example.com"),
+        ("mailto:bob@example.org", "bob@example.org"),
+        ("not an email", None),
+        ("[REDACTED]", None),
+        ("", None),
+    ],
+)
+def test_normalise_email(raw: str, expected: str | None) -> None:
+    """Emails are stripped and lower-cased; non-emails give None."""
+    assert normalise_email(raw) == expected
+
+
+def test_same_email_joins_across_sources_despite_case_and_spaces(tmp_path: Path) -> None:
+    """Survey, review, order and support records of one email become one respondent."""
+    shutil.copytree(SHOP, tmp_path / "in")
+    sources, _ = discover(tmp_path / "in", Config())
+    result = ingest(tmp_path / "in", sources, Config())
+    people = {p.key: p for p in build_respondents(result.records)}
+    ann = people["email:ann.lee@example.com"]
+    assert ann.identified
+    assert ann.sources == ["orders.csv", "reviews.csv", "support/0001-quoted.eml", "survey.csv"]
+    bob = people["email:bob.stone@example.com"]  # " Bob.Stone@Example.COM " in the survey
+    assert {"survey.csv", "orders.csv"} <= set(bob.sources)
+    assert list(people) == sorted(people)
+
+
+def test_row_level_respondents_are_not_identified() -> None:
+    """A "row:" key is a person we cannot name; anonymous records make no respondent."""
+    people = build_respondents(
+        [
+            rec("row 2", key="row:survey.csv#row 2", attributes={"age": 30.0}),
+            rec("c1", kind="social", key=None),
+        ]
+    )
+    assert [(p.key, p.identified) for p in people] == [("row:survey.csv#row 2", False)]
+
+
+def test_latest_attribute_and_nps_win_and_ratings_average() -> None:
+    """Attributes and NPS take the most recent value; rating is the mean."""
+    people = build_respondents(
+        [
+            rec("row 3", date="2026-02-01", nps=9, attributes={"region": "Leeds", "age": 40.0}),
+            rec(
+                "row 2", date="2026-01-01", nps=3, attributes={"region": "York", "gender": "Woman"}
+            ),
+            rec("row 5", kind="reviews", rating=2),
+            rec("row 6", kind="reviews", rating=5),
+        ]
+    )
+    (person,) = people
+    assert person.attributes == {"age": 40.0, "gender": "Woman", "region": "Leeds"}
+    assert person.nps == 9
+    assert person.rating == pytest.approx(3.5)
+    assert person.record_ids == [
+        "reviews.csv#row 5",
+        "reviews.csv#row 6",
+        "survey.csv#row 2",
+        "survey.csv#row 3",
+    ]
+
+
+def test_order_numbers_count_paid_orders_and_net_refunds() -> None:
+    """Orders count paid orders; spend is net of refunds; recency runs to the newest order."""
+    people = build_respondents(
+        [
+            rec("row 2", kind="orders", amount=100.0, date="2025-01-01"),
+            rec("row 3", kind="orders", amount=50.0, date="2025-07-02"),
+            rec("row 4", kind="orders", amount=-20.0, date="2025-07-10"),
+            rec("row 5", kind="orders", key="email:b@example.com", amount=10.0, date="2026-01-01"),
+        ]
+    )
+    a = next(p for p in people if p.key == "email:a@example.com")
+    assert a.orders == 2
+    assert a.total_spend == pytest.approx(130.0)
+    assert a.avg_order_value == pytest.approx(75.0)
+    assert a.recency_days == 183.0  # 2025-07-02 -> 2026-01-01
+    assert a.orders_per_year == pytest.approx(2 / (365 / 365.25), rel=1e-3)
+    b = next(p for p in people if p.key == "email:b@example.com")
+    assert b.orders_per_year == pytest.approx(4.0)  # one order, floor of a quarter year
+    assert b.recency_days == 0.0
+
+
+def test_people_without_orders_have_no_order_numbers() -> None:
+    """Survey-only respondents keep order numbers unknown (None), not zero spend."""
+    (person,) = build_respondents([rec("row 2")])
+    assert person.orders == 0
+    assert person.total_spend is None and person.recency_days is None

@@ -1,0 +1,423 @@
+"""Unit tests for the ingest stage: readers, column roles, records and row accounting."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from personas.config import Config, SourceOverride
+from personas.discover import discover
+from personas.ingest import ingest
+from personas.ingest.cells import RowValues, read_cell
+from personas.ingest.dates import parse_datetime
+from personas.ingest.eml import clean_body
+from personas.ingest.values import parse_money
+from personas.models import ColumnRole, IngestResult, Record, SourceAccount
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+SHOP = FIXTURES / "shop"
+TABLES = FIXTURES / "tables"
+
+
+def build(folder: Path, config: Config | None = None) -> IngestResult:
+    """Discover and ingest a folder."""
+    config = config or Config()
+    sources, _ = discover(folder, config)
+    return ingest(folder, sources, config)
+
+
+def only(folder: Path, name: str, tmp_path: Path, config: Config | None = None) -> IngestResult:
+    """Ingest one fixture file on its own."""
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(folder / name, tmp_path / name)
+    return build(tmp_path, config)
+
+
+def account(result: IngestResult, source: str) -> SourceAccount:
+    return next(a for a in result.accounts if a.source == source)
+
+
+def records(result: IngestResult, source: str) -> dict[str, Record]:
+    return {r.locator: r for r in result.records if r.source == source}
+
+
+def roles(result: IngestResult, source: str) -> dict[str, str]:
+    return {r.column: r.role for r in result.roles if r.source == source}
+
+
+# --- accounting -------------------------------------------------------------------------
+
+
+def test_every_row_of_the_shop_is_accounted_for() -> None:
+    """For every source, rows_total equals rows_used plus rows_skipped."""
+    result = build(SHOP)
+    for acc in result.accounts:
+        assert acc.rows_total == acc.rows_used + acc.rows_skipped, acc.source
+    assert len({r.record_id for r in result.records}) == len(result.records)
+
+
+def test_bad_rows_are_each_used_or_skipped_with_the_exact_reason(tmp_path: Path) -> None:
+    """Empty, unusable and duplicate rows are skipped; unreadable values are dropped, row kept."""
+    result = only(TABLES, "bad_rows.csv", tmp_path)
+    acc = account(result, "bad_rows.csv")
+    assert (acc.rows_total, acc.rows_used, acc.rows_skipped) == (9, 5, 4)
+    got = {(i.locator, i.column, i.skipped, i.reason) for i in acc.issues}
+    assert got == {
+        ("row 3", None, True, "empty row"),
+        ("row 4", "How old are you?", False, 'cannot read age "forty"'),
+        (
+            "row 5",
+            "How likely are you to recommend us? (0-10)",
+            False,
+            'NPS "11" is outside 0-10; value dropped',
+        ),
+        ("row 6", None, True, "nothing usable: no text, rating, NPS, amount, identity or answers"),
+        (
+            "row 8",
+            None,
+            True,
+            "duplicate submission: same respondent and answers as row 7, which is kept",
+        ),
+        ("row 10", None, True, "empty row"),
+    }
+    used = records(result, "bad_rows.csv")
+    assert sorted(used) == ["row 2", "row 4", "row 5", "row 7", "row 9"]
+    assert "age" not in used["row 4"].attributes and used["row 4"].texts
+    assert used["row 5"].nps is None
+    assert used["row 9"].respondent_key == "row:bad_rows.csv#row 9"
+
+
+# --- surveys ----------------------------------------------------------------------------
+
+
+def test_google_forms_export_roles(tmp_path: Path) -> None:
+    """A Google Forms-like survey gets date, identity, demographic, category, text and NPS roles."""
+    result = only(SHOP, "survey.csv", tmp_path)
+    assert roles(result, "survey.csv") == {
+        "Timestamp": "date",
+        "Email Address": "identity",
+        "How old are you?": "age",
+        "What is your gender?": "gender",
+        "In which country do you live?": "region",
+        "Which activities do you shop for?": "category",
+        "What do you like most about shopping with us?": "text",
+        "What frustrates you most?": "text",
+        "How likely are you to recommend us to a friend? (0-10)": "nps",
+    }
+    text_role = next(r for r in result.roles if r.column == "What frustrates you most?")
+    assert text_role.question == "What frustrates you most?" and text_role.reason
+
+
+def test_survey_rows_become_records(tmp_path: Path) -> None:
+    """Survey answers land in the record: key, date, attributes, texts with their question, NPS."""
+    rows = records(only(SHOP, "survey.csv", tmp_path), "survey.csv")
+    bob = rows["row 3"]
+    assert bob.respondent_key == "email:bob.stone@example.com"
+    assert bob.date == "2026-03-14"
+    assert bob.nps == 7
+    assert bob.attributes == {
+        "age": 51.0,
+        "gender": "Man",
+        "region": "Ireland",
+        "Which activities do you shop for?": "Camping",
+    }
+    assert bob.texts[1].text == 'The website search never finds what I type, even "boots".'
+    anon = rows["row 4"]  # no email: still one person, at row level
+    assert anon.respondent_key == "row:survey.csv#row 4"
+    assert anon.attributes["gender"] == "Prefer not to say"
+    assert anon.texts[0].text == "Good prices\nand quick replies from support."
+    assert anon.texts[0].question == "What do you like most about shopping with us?"
+
+
+def test_birth_year_gives_age_from_the_row_date_or_the_newest_date(tmp_path: Path) -> None:
+    """Age = year of the row's date minus birth year; undated rows use the file's newest date."""
+    result = only(TABLES, "born.tsv", tmp_path)
+    assert roles(result, "born.tsv")["What year were you born?"] == "birth_year"
+    rows = records(result, "born.tsv")
+    assert rows["row 2"].attributes["age"] == 36.0
+    assert rows["row 2"].date == "2026-03-14"  # d/m/Y
+    assert rows["row 4"].attributes["age"] == 56.0
+    assert "age" not in rows["row 5"].attributes
+    issues = [i.reason for i in account(result, "born.tsv").issues]
+    assert 'cannot read birth year "nineteen"' in issues
+
+
+def test_multi_row_qualtrics_header_keeps_spreadsheet_row_numbers(tmp_path: Path) -> None:
+    """Three header rows: the first response is row 4; the question row gives the wording."""
+    result = only(TABLES, "qualtrics.csv", tmp_path)
+    rows = records(result, "qualtrics.csv")
+    assert sorted(rows) == ["row 4", "row 5"]
+    assert rows["row 4"].texts[0].question == "Tell us why"
+    assert roles(result, "qualtrics.csv")["ResponseId"] == "ignore"
+
+
+def test_config_overrides_a_column_role(tmp_path: Path) -> None:
+    """personas.toml column roles win, with the reason "set in personas.toml"."""
+    config = Config(
+        sources={
+            "survey.csv": SourceOverride(
+                columns={"What frustrates you most?": "ignore", "No such column": "text"}
+            )
+        }
+    )
+    result = only(SHOP, "survey.csv", tmp_path, config)
+    role = next(r for r in result.roles if r.column == "What frustrates you most?")
+    assert (role.role, role.reason, role.confidence) == ("ignore", "set in personas.toml", 1.0)
+    assert all(len(r.texts) == 1 for r in result.records)
+    reasons = [i.reason for i in account(result, "survey.csv").issues]
+    assert any('"No such column", which is not in the file' in r for r in reasons)
+
+
+# --- reviews and orders -----------------------------------------------------------------
+
+
+def test_reviews_skip_unpublished_strip_html_and_ignore_the_shop_reply(tmp_path: Path) -> None:
+    """Spam/unpublished rows are skipped; HTML is stripped; the reply column is not voice."""
+    result = only(SHOP, "reviews.csv", tmp_path)
+    found = roles(result, "reviews.csv")
+    assert (found["reply"], found["state"], found["author"]) == ("ignore", "ignore", "name")
+    assert (found["body"], found["title"], found["rating"]) == ("text", "text", "rating")
+    acc = account(result, "reviews.csv")
+    skipped = {i.locator: i.reason for i in acc.issues if i.skipped}
+    assert skipped == {
+        "row 4": 'review state is "spam": not published, so not used',
+        "row 5": 'review state is "unpublished": not published, so not used',
+    }
+    rows = records(result, "reviews.csv")
+    assert [t.field for t in rows["row 2"].texts] == ["body"]  # "Great boots" adds no words
+    assert (
+        rows["row 3"].texts[1].text
+        == "Water came in at the toe after a week of walking.\nDisappointed."
+    )
+    assert rows["row 3"].respondent_key is None  # anonymous, no person attributes
+    assert rows["row 2"].names == ("Ann L.",)
+    assert rows["row 6"].rating is None
+    assert any(i.reason == 'rating "6" is outside 1-5; value dropped' for i in acc.issues)
+    assert not any("Thanks Ann" in t.text for r in rows.values() for t in r.texts)
+
+
+def test_orders_give_amounts_refunds_and_channel(tmp_path: Path) -> None:
+    """Order rows carry amount (refunds negative), date, key and shipping method as channel."""
+    result = only(SHOP, "orders.csv", tmp_path)
+    assert roles(result, "orders.csv")["Name"] == "ignore"  # order numbers, not people
+    rows = records(result, "orders.csv")
+    assert rows["row 2"].amount == 120.0
+    assert rows["row 2"].attributes["channel"] == "Standard"
+    assert rows["row 3"].respondent_key == "email:ann.lee@example.com"
+    assert rows["row 5"].amount == -45.5
+    assert rows["row 6"].amount == 80.0
+    assert rows["row 4"].amount is None and not rows["row 4"].texts
+    reasons = [(i.locator, i.reason) for i in account(result, "orders.csv").issues]
+    assert ("row 4", 'cannot read total "N/A"') in reasons
+
+
+# --- support email ----------------------------------------------------------------------
+
+
+def test_email_quoted_reply_greeting_and_signature_are_stripped(tmp_path: Path) -> None:
+    """Only the customer's own words remain; sender, greeted and signed names are captured."""
+    result = only(SHOP, "support/0001-quoted.eml", tmp_path)
+    (rec,) = result.records
+    assert rec.locator == "Message-ID 0001"
+    assert rec.respondent_key == "email:ann.lee@example.com"
+    assert rec.date == "2026-01-05"
+    assert [t.field for t in rec.texts] == ["subject", "body"]
+    assert rec.texts[1].text == (
+        "I sent the boots back two weeks ago and still have no refund.\n"
+        "Please can you check what is happening?"
+    )
+    assert set(rec.names) == {"Ann Lee", "Sarah"}
+
+
+def test_outlook_and_html_emails(tmp_path: Path) -> None:
+    """Outlook "Original Message" blocks are cut; HTML-only mail is turned into text."""
+    for name in ("support/0002-outlook.eml", "support/0003-html.eml"):
+        shutil.copy(SHOP / name, tmp_path / Path(name).name)
+    rows = {r.locator: r for r in build(tmp_path).records}
+    outlook = rows["Message-ID 0002"]
+    assert [t.text for t in outlook.texts] == ["The zip on my jacket broke after one week."]
+    assert outlook.names == ("Bob",)
+    html = rows["Message-ID 0003"]
+    assert (
+        html.texts[-1].text == "My parcel has not arrived & the tracking link says 'label created'."
+    )
+    assert html.names == ("Cara Moss", "Cara")
+
+
+def test_unreadable_email_is_one_issue_and_the_rest_still_builds() -> None:
+    """A broken .eml is skipped with a reason naming the problem; other files still give records."""
+    result = build(SHOP)
+    acc = account(result, "support/0004-broken.eml")
+    assert (acc.rows_total, acc.rows_used, acc.rows_skipped) == (1, 0, 1)
+    assert "not an email message" in acc.issues[0].reason
+    assert any(r.source == "support/0001-quoted.eml" for r in result.records)
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "names"),
+    [
+        (
+            "Hiya\n\nMy order is late.\n\nthanks x\nHollie\n07700 900478",
+            "My order is late.",
+            ["Hollie"],
+        ),
+        (
+            "Hi team,\nThanks for getting back to me.\nStill broken.\n\nBest,\nTom",
+            "Thanks for getting back to me.\nStill broken.",
+            ["Tom"],
+        ),
+        (
+            "Dear Sir/Madam,\nIt leaks.\n--\nJo Bloggs\nSent from my phone",
+            "It leaks.",
+            ["Jo Bloggs"],
+        ),
+        (
+            "The zip broke.\n\nOn Mon, 3 Mar 2025 at 10:00, Shop <help@shop.example>\nwrote:\n> hi",
+            "The zip broke.",
+            [],
+        ),
+    ],
+)
+def test_clean_body_cases(body: str, text: str, names: list[str]) -> None:
+    """Greetings, sign-offs (with kisses) and wrapped "On … wrote:" lines are removed."""
+    assert clean_body(body) == (text, names)
+
+
+# --- social -----------------------------------------------------------------------------
+
+
+def test_social_comments_and_replies_are_anonymous_records(tmp_path: Path) -> None:
+    """Every customer comment and reply is a record; the page's own posts/replies are skipped."""
+    result = only(SHOP, "social/comments.json", tmp_path)
+    rows = records(result, "social/comments.json")
+    assert sorted(rows) == ["post_1_comment_1", "post_1_reply_2"]
+    assert all(r.respondent_key is None for r in rows.values())
+    assert rows["post_1_reply_2"].names == ("Jo Walker",)
+    assert rows["post_1_comment_1"].texts[0].field == "message"
+    acc = account(result, "social/comments.json")
+    assert (acc.rows_total, acc.rows_used, acc.rows_skipped) == (5, 2, 3)
+    skipped = {i.locator: i.reason for i in acc.issues}
+    assert skipped["post_1"] == "post by the page itself (Shop Outfitters), not customer voice"
+    assert (
+        skipped["post_1_reply_1"]
+        == "reply by the page itself (Shop Outfitters), not customer voice"
+    )
+    assert skipped["post_1_comment_2"] == "comment has no text"
+
+
+# --- table formats ----------------------------------------------------------------------
+
+
+def test_json_and_jsonl_tables(tmp_path: Path) -> None:
+    """JSON {"data": [...]} and JSONL are tables; bad items and lines are skipped with reasons."""
+    shutil.copy(TABLES / "people.json", tmp_path / "people.json")
+    shutil.copy(TABLES / "comments.jsonl", tmp_path / "comments.jsonl")
+    result = build(tmp_path)
+    people = records(result, "people.json")
+    assert people["item 1"].respondent_key == "email:ann.lee@example.com"
+    assert people["item 2"].respondent_key == "id:C002"
+    assert people["item 1"].attributes["plan.tier"] == "gold"
+    acc = account(result, "people.json")
+    assert (acc.rows_total, acc.rows_used, acc.rows_skipped) == (3, 2, 1)
+    assert acc.issues[-1].reason == "not a JSON object (found str)"
+    lines = account(result, "comments.jsonl")
+    assert (lines.rows_total, lines.rows_used, lines.rows_skipped) == (3, 2, 1)
+    assert [i.locator for i in lines.issues if i.skipped] == ["line 2"]
+    assert records(result, "comments.jsonl")["line 4"].respondent_key == "id:U3"
+
+
+def test_semicolon_crlf_bom_and_quoted_newlines(tmp_path: Path) -> None:
+    """A UTF-8-with-BOM, CRLF, semicolon file with a multi-line cell keeps row numbers right."""
+    text = (
+        "\ufeffDate;Email;Comments\r\n"
+        '2026-01-02;ann.lee@example.com;"First line of a long answer\r\nsecond line of it"\r\n'
+        "2026-01-03;bob.stone@example.com;Another thoughtful answer about the shop\r\n"
+    )
+    (tmp_path / "s.csv").write_bytes(text.encode("utf-8"))
+    result = build(tmp_path)
+    rows = records(result, "s.csv")
+    assert sorted(rows) == ["row 2", "row 3"]
+    assert rows["row 2"].respondent_key == "email:ann.lee@example.com"
+    assert rows["row 2"].texts[0].text == "First line of a long answer\nsecond line of it"
+
+
+def test_cp1252_file_is_read_with_a_note(tmp_path: Path) -> None:
+    """A Windows-1252 file is decoded, and the account notes the fallback."""
+    text = (
+        "Email,What did you think?\nann.lee@example.com,Café was lovely and the staff très kind\n"
+    )
+    (tmp_path / "w.csv").write_bytes(text.encode("cp1252"))
+    result = build(tmp_path)
+    assert "Café" in result.records[0].texts[0].text
+    notes = [i.reason for i in account(result, "w.csv").issues]
+    assert notes[0] == "not UTF-8; read as cp1252 (check accented characters)"
+
+
+def test_unparseable_json_is_one_file_issue(tmp_path: Path) -> None:
+    """A broken JSON file gives one skipped-file issue; the other files still build."""
+    (tmp_path / "broken.json").write_text('{"data": [ {"a": 1,, ]}')
+    shutil.copy(SHOP / "survey.csv", tmp_path / "survey.csv")
+    result = build(tmp_path)
+    acc = account(result, "broken.json")
+    assert acc.rows_total == 0 and len(acc.issues) == 1
+    assert acc.issues[0].reason.startswith("file skipped: not valid JSON (line 1")
+    assert account(result, "survey.csv").rows_used == 4
+
+
+# --- value parsers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "age", "reason"),
+    [
+        ("34", 34.0, None),
+        ("34 years", 34.0, None),
+        ("forty", None, 'cannot read age "forty"'),
+        ("130", None, 'age "130" is not a plausible age; value dropped'),
+        ("0", None, 'age "0" is not a plausible age; value dropped'),
+    ],
+)
+def test_age_cells(raw: str, age: float | None, reason: str | None) -> None:
+    """Ages read as numbers; words and impossible ages are dropped with a reason."""
+    role = ColumnRole(source="s.csv", column="Age", role="age", confidence=1.0, reason="test")
+    out, notes = RowValues(), []
+    read_cell(out, role, None, raw, lambda column, why: notes.append(why))
+    assert out.attributes.get("age") == age
+    assert notes == ([reason] if reason else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026/03/14 10:22:31 AM GMT", datetime(2026, 3, 14, 10, 22, 31)),
+        ("2026/03/14 10:22:31 PM GMT", datetime(2026, 3, 14, 22, 22, 31)),
+        ("2025-06-03 11:20:45 +0100", datetime(2025, 6, 3, 11, 20, 45)),
+        ("2025-06-03 11:20:45 UTC", datetime(2025, 6, 3, 11, 20, 45)),
+        ("2025-06-03T11:20:45+0000", datetime(2025, 6, 3, 11, 20, 45)),
+        ("2025-06-03", datetime(2025, 6, 3)),
+        ("14/03/2026", datetime(2026, 3, 14)),
+        ("Mon, 05 Jan 2026 08:40:13 +0000", datetime(2026, 1, 5, 8, 40, 13)),
+        ("forty", None),
+        ("2017", None),
+    ],
+)
+def test_parse_datetime(text: str, expected: datetime | None) -> None:
+    """Google Forms, ISO, Shopify, d/m/Y and RFC 2822 dates parse; other text does not."""
+    assert parse_datetime(text) == expected
+
+
+@given(
+    st.decimals(
+        min_value=-(10**6), max_value=10**6, places=2, allow_nan=False, allow_infinity=False
+    )
+)
+def test_parse_money_reads_formatted_amounts(amount) -> None:
+    """Any amount written with a currency sign and thousands separators reads back exactly."""
+    sign = "-" if amount < 0 else ""
+    written = f"{sign}£{abs(amount):,.2f}"
+    assert parse_money(written) == pytest.approx(float(amount))
