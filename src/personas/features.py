@@ -5,7 +5,9 @@ have them; a respondent without a value sits at the mean (0) of that column,
 so missing values do not pull anyone anywhere. Categories are one-hot with
 rare levels pooled. Voice is the share of a person's statements in each
 theme. Each block is scaled so that it weighs about as much as the others,
-whatever its number of columns.
+whatever its number of columns (measured over the respondents who have it).
+``known`` keeps which values were observed, so segmentation can tell a
+respondent at the mean from one we know nothing about.
 """
 
 from __future__ import annotations
@@ -31,10 +33,19 @@ class FeatureMatrix:
     names: tuple[str, ...]
     matrix: np.ndarray  # (respondents, features), float64
     blocks: dict[str, int]  # block name -> columns
+    known: np.ndarray  # (respondents, features) bool: the value was observed, not filled in
 
     def __post_init__(self) -> None:
-        if self.matrix.shape != (len(self.keys), len(self.names)):
+        if self.matrix.shape != (len(self.keys), len(self.names)) or self.known.shape != self.matrix.shape:
             raise ValueError("feature matrix does not match its keys and names")
+
+    def blocks_known(self) -> np.ndarray:
+        """(respondents, blocks) bool: the respondent has at least one known value in the block."""
+        out, start = [], 0
+        for width in self.blocks.values():
+            out.append(self.known[:, start : start + width].any(axis=1))
+            start += width
+        return np.column_stack(out) if out else np.zeros((len(self.keys), 0), dtype=bool)
 
 
 def _numeric_value(r: Respondent, name: str) -> float | None:
@@ -74,9 +85,10 @@ def is_multi_select(values: list[str]) -> bool:
     return recurring >= 0.5 * len(seen_in)
 
 
-def _categorical(respondents: list[Respondent], n_min: int) -> tuple[list[str], np.ndarray]:
+def _categorical(respondents: list[Respondent], n_min: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     names: list[str] = []
     cols: list[np.ndarray] = []
+    known_cols: list[np.ndarray] = []
     attributes = sorted({a for r in respondents for a in r.attributes} - SKIP_ATTRIBUTES)
     for attr in attributes:
         values = [r.attributes.get(attr) for r in respondents]
@@ -90,16 +102,19 @@ def _categorical(respondents: list[Respondent], n_min: int) -> tuple[list[str], 
         common = common[:MAX_LEVELS]
         if len(common) < 2 and not multi:
             continue
+        has = np.array([bool(levels) for levels in per_person])
         for level in common:
             names.append(f"{attr}={level}")
             cols.append(np.array([1.0 if level in levels else 0.0 for levels in per_person]))
+            known_cols.append(has)
     if not cols:
-        return [], np.zeros((len(respondents), 0))
-    block = np.column_stack(cols)
-    return names, block - block.mean(axis=0)
+        return [], np.zeros((len(respondents), 0)), np.zeros((len(respondents), 0), dtype=bool)
+    block, known = np.column_stack(cols), np.column_stack(known_cols)
+    means = np.array([block[known[:, j], j].mean() if known[:, j].any() else 0.0 for j in range(block.shape[1])])
+    return names, np.where(known, block - means, 0.0), known
 
 
-def _voice(respondents: list[Respondent], statements: list[Statement]) -> tuple[list[str], np.ndarray]:
+def _voice(respondents: list[Respondent], statements: list[Statement]) -> tuple[list[str], np.ndarray, np.ndarray]:
     themes = sorted({s.theme_id for s in statements if s.theme_id})
     index = {k: i for i, k in enumerate(r.key for r in respondents)}
     counts = np.zeros((len(respondents), len(themes)))
@@ -112,7 +127,8 @@ def _voice(respondents: list[Respondent], statements: list[Statement]) -> tuple[
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
     if speaking.any():
         shares[speaking] -= shares[speaking].mean(axis=0)
-    return [f"theme:{t}" for t in themes], shares
+    known = np.repeat(speaking[:, None], len(themes), axis=1)
+    return [f"theme:{t}" for t in themes], shares, known
 
 
 def build_features(respondents: list[Respondent], statements: list[Statement]) -> FeatureMatrix:
@@ -129,20 +145,29 @@ def build_features(respondents: list[Respondent], statements: list[Statement]) -
         if len(known) >= n_min and len(set(known)) > 1:
             num_names.append(name)
             num_cols.append(col)
-    blocks: list[tuple[str, list[str], np.ndarray]] = [
-        ("numbers", num_names, _standardise(num_cols) if num_cols else np.zeros((n, 0))),
+    num_known = (
+        np.column_stack([[v is not None for v in col] for col in num_cols]) if num_cols else np.zeros((n, 0), dtype=bool)
+    )
+    blocks: list[tuple[str, list[str], np.ndarray, np.ndarray]] = [
+        ("numbers", num_names, _standardise(num_cols) if num_cols else np.zeros((n, 0)), num_known),
         ("categories", *_categorical(respondents, n_min)),
         ("voice", *_voice(respondents, statements)),
     ]
     names: list[str] = []
     parts: list[np.ndarray] = []
+    knowns: list[np.ndarray] = []
     sizes: dict[str, int] = {}
-    for block_name, block_names, block in blocks:
+    for block_name, block_names, block, known in blocks:
         if block.shape[1] == 0:
             continue
-        scale = float(np.sqrt((block**2).sum(axis=1).mean())) or 1.0
-        parts.append(block / scale)
+        rows = known.any(axis=1)
+        scale = float(np.sqrt((block[rows] ** 2).sum(axis=1).mean())) if rows.any() else 1.0
+        parts.append(block / (scale or 1.0))
+        knowns.append(known)
         names.extend(block_names)
         sizes[block_name] = block.shape[1]
     matrix = np.hstack(parts) if parts else np.zeros((n, 0))
-    return FeatureMatrix(keys=tuple(r.key for r in respondents), names=tuple(names), matrix=matrix, blocks=sizes)
+    known_all = np.hstack(knowns) if knowns else np.zeros((n, 0), dtype=bool)
+    return FeatureMatrix(
+        keys=tuple(r.key for r in respondents), names=tuple(names), matrix=matrix, blocks=sizes, known=known_all
+    )

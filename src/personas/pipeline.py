@@ -175,7 +175,7 @@ def _document(records, respondents: list[Respondent], sources: list[Source], sta
         segment_of=segment_of, anonymous=model.anonymous,
     )  # fmt: skip
     personas = synthesize(
-        stats, model, themes, ev, {k: sorted(v) for k, v in source_paths.items()}, taken,
+        stats, model, themes, ev, {k: compact_paths(v) for k, v in source_paths.items()}, taken,
         config.quotes_per_claim, config.claims_per_kind,
     )  # fmt: skip
     themed = [s for s in statements if s.kind != "other"]
@@ -213,6 +213,21 @@ def _document(records, respondents: list[Respondent], sources: list[Source], sta
     if document.corpus.outlier_share > 0.1:
         warnings.append(f"{round(100 * document.corpus.outlier_share)}% of statements have no theme")
     return document, warnings
+
+
+def compact_paths(paths: set[str], limit: int = 3) -> list[str]:
+    """Source paths for a persona; a folder with many files becomes "support/ (27 files)"."""
+    by_dir: dict[str, list[str]] = {}
+    for p in sorted(paths):
+        folder = p.rsplit("/", 1)[0] + "/" if "/" in p else ""
+        by_dir.setdefault(folder, []).append(p)
+    out: list[str] = []
+    for folder, files in sorted(by_dir.items()):
+        if folder and len(files) > limit:
+            out.append(f"{folder} ({len(files)} files)")
+        else:
+            out.extend(files)
+    return out
 
 
 def issues_as_text(issues: list[RowIssue]) -> list[str]:

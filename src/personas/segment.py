@@ -60,11 +60,9 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping[int(x)] for x in labels])
 
 
-def _confidence(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Soft membership of each respondent in their own segment (0..1)."""
-    ids = sorted(set(labels.tolist()))
-    centres = np.stack([matrix[labels == i].mean(axis=0) for i in ids])
-    d2 = ((matrix[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+def _confidence(d2: np.ndarray, labels: np.ndarray, ids: list[int]) -> np.ndarray:
+    """Soft membership of each respondent in their own segment (0..1), from distances
+    to the centres (columns in ``ids`` order, before relabelling by size)."""
     temperature = float(np.median(d2)) or 1.0
     weights = np.exp(-(d2 - d2.min(axis=1, keepdims=True)) / temperature)
     probs = weights / weights.sum(axis=1, keepdims=True)
@@ -73,46 +71,85 @@ def _confidence(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def distinctive_features(features: FeatureMatrix, labels: np.ndarray, segment: int, top: int = 6) -> list[str]:
-    """Feature names whose segment mean differs most from the rest (in SD units)."""
-    inside, rest = features.matrix[labels == segment], features.matrix[labels != segment]
-    if len(rest) == 0 or features.matrix.shape[1] == 0:
-        return []
-    sd = features.matrix.std(axis=0)
-    sd[sd == 0] = 1.0
-    effect = (inside.mean(axis=0) - rest.mean(axis=0)) / sd
-    order = np.argsort(-np.abs(effect), kind="stable")
-    return [
-        f"{features.names[j]} {'+' if effect[j] > 0 else '-'}{abs(effect[j]):.2f}"
-        for j in order[:top]
-        if abs(effect[j]) >= 0.3
-    ]
+    """Feature names whose segment mean differs most from the rest's (in SD units),
+    over known values only."""
+    out: list[tuple[float, str]] = []
+    inside = labels == segment
+    for j, name in enumerate(features.names):
+        known = features.known[:, j]
+        a, b = features.matrix[inside & known, j], features.matrix[~inside & known, j]
+        if len(a) < 3 or len(b) < 3:
+            continue
+        sd = float(features.matrix[known, j].std()) or 1.0
+        effect = (float(a.mean()) - float(b.mean())) / sd
+        if abs(effect) >= 0.3:
+            out.append((effect, name))
+    out.sort(key=lambda x: (-abs(x[0]), x[1]))
+    return [f"{name} {'+' if e > 0 else '-'}{abs(e):.2f}" for e, name in out[:top]]
+
+
+def core_rows(features: FeatureMatrix) -> np.ndarray:
+    """Respondents known well enough to define segments: known in all blocks but at most one.
+
+    The others (e.g. people known only from their orders) are placed afterwards
+    by the features they do have, so that "we know little about them" never
+    becomes a persona of its own.
+    """
+    blocks = features.blocks_known()
+    if blocks.shape[1] == 0:
+        return np.zeros(len(features.keys), dtype=bool)
+    need = max(1, blocks.shape[1] - 1)
+    return blocks.sum(axis=1) >= need
+
+
+def masked_distances(features: FeatureMatrix, centres: np.ndarray) -> np.ndarray:
+    """Squared distances to each centre over each respondent's known columns only,
+    rescaled to the full number of columns."""
+    known = features.known.astype(float)
+    share = known.mean(axis=1, keepdims=True)
+    diff = (features.matrix[:, None, :] - centres[None, :, :]) ** 2 * known[:, None, :]
+    return diff.sum(axis=2) / np.maximum(share, 1e-9)
 
 
 def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel:
     """Segments of respondents, with how their number was chosen."""
     n = len(features.keys)
     minimum = max(math.ceil(config.min_segment_share * n), config.min_segment_size)
+    core = core_rows(features)
+    if core.sum() < max(2 * minimum, 0.3 * n):
+        core = np.ones(n, dtype=bool)
+    matrix = features.matrix[core]
+    n_core = int(core.sum())
     scores: dict[str, float] = {}
-    if n < 2 * minimum or features.matrix.shape[1] == 0:
-        labels = np.zeros(n, dtype=int)
+    if n_core < 2 * minimum or features.matrix.shape[1] == 0:
+        core_labels = np.zeros(n_core, dtype=int)
         method, criterion = "single segment", f"too few respondents ({n}) or features to split"
     elif config.personas is not None:
-        k = min(config.personas, n // minimum)
-        labels = _kmeans(features.matrix, k, config.seed)
+        k = max(1, min(config.personas, n_core // minimum))
+        core_labels = _kmeans(matrix, k, config.seed)
         method, criterion = f"KMeans k={k}", "forced with --personas"
     else:
         candidates: dict[int, np.ndarray] = {}
-        for k in range(config.k_min, min(config.k_max, n // minimum) + 1):
-            candidates[k] = _kmeans(features.matrix, k, config.seed)
-            scores[str(k)] = round(_silhouette(features.matrix, candidates[k], config.seed), 4)
+        for k in range(config.k_min, min(config.k_max, n_core // minimum) + 1):
+            candidates[k] = _kmeans(matrix, k, config.seed)
+            scores[str(k)] = round(_silhouette(matrix, candidates[k], config.seed), 4)
         if not candidates:
-            candidates[2] = _kmeans(features.matrix, 2, config.seed)
-            scores["2"] = round(_silhouette(features.matrix, candidates[2], config.seed), 4)
+            candidates[2] = _kmeans(matrix, 2, config.seed)
+            scores["2"] = round(_silhouette(matrix, candidates[2], config.seed), 4)
         best = max(candidates, key=lambda k: (scores[str(k)], -k))
-        labels = candidates[best]
+        core_labels = candidates[best]
         method, criterion = f"KMeans k={best}", CRITERION
-    labels = _relabel_by_size(_merge_small(features.matrix, labels, minimum))
-    confidence = _confidence(features.matrix, labels) if features.matrix.shape[1] else np.ones(n)
+    core_labels = _merge_small(matrix, core_labels, max(1, round(minimum * n_core / n)))
+    labels = np.zeros(n, dtype=int)
+    labels[core] = core_labels
+    ids = sorted(set(core_labels.tolist()))
+    centres = np.stack([matrix[core_labels == i].mean(axis=0) for i in ids])
+    d2 = masked_distances(features, centres)
+    if (~core).any():
+        labels[~core] = np.array(ids)[np.argmin(d2[~core], axis=1)]
+        method += f" on {n_core} well-known respondents; {n - n_core} others placed by their known features"
+    confidence = _confidence(d2, labels, ids) if features.matrix.shape[1] else np.ones(n)
+    labels = _relabel_by_size(labels)
     segments = [
         Segment(
             segment_id=int(sid),

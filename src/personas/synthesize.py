@@ -78,8 +78,13 @@ def number_fact(name: str, summary, unit: str = "", basis: str = "", fmt: str = 
 
 
 def rank_claims(theme_stats: list[ThemeStat], kind: StatementKind) -> list[ThemeStat]:
-    """Themes of a kind this segment voices, by prevalence x lift (lift capped at 5)."""
-    chosen = [t for t in theme_stats if t.kind == kind and (t.respondents >= 2 or t.statements >= 3)]
+    """Themes of a kind this segment voices more than others (or very widely),
+    by prevalence x lift (lift capped at 5)."""
+    chosen = [
+        t for t in theme_stats
+        if t.kind == kind and (t.respondents >= 3 or t.statements >= 5)
+        and ((t.lift or 5.0) >= 1.0 or t.prevalence >= 0.25)
+    ]  # fmt: skip
     return sorted(chosen, key=lambda t: (-(t.prevalence * min(t.lift or 5.0, 5.0)), -t.statements, t.theme_id))
 
 
@@ -103,24 +108,30 @@ def build_claim(ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_qu
     )  # fmt: skip
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", text.lower()))
+
+
 def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote]:
-    """The statements nearest their own centre, of readable length, no near-duplicates."""
+    """Statements near their own centre, of readable length (5–45 words where there
+    are enough), no near-duplicates, none naming a person."""
     if not candidates or n <= 0:
         return []
+    readable = [s for s in candidates if 5 <= len(s.text.split()) <= 45]
+    if len(readable) >= n:
+        candidates = readable
     rows = [ev.row(s.statement_id) for s in candidates]
     vectors = ev.embeddings.vectors[rows]
-    centre = vectors.mean(axis=0)
-    words = np.array([len(s.text.split()) for s in candidates])
-    score = vectors @ centre - 0.15 * ((words < 5) | (words > 45))
+    score = vectors @ vectors.mean(axis=0)
     order = sorted(range(len(candidates)), key=lambda i: (-round(float(score[i]), 6), candidates[i].statement_id))
     out: list[Quote] = []
-    seen: set[str] = set()
+    chosen: list[set[str]] = []
     for i in order:
         s = candidates[i]
-        key = re.sub(r"\W+", " ", s.text.lower()).strip()
-        if key in seen or "[NAME]" in s.text:
+        words = _words(s.text)
+        if "[NAME]" in s.text or any(len(words & w) >= 0.7 * max(len(words | w), 1) for w in chosen):
             continue
-        seen.add(key)
+        chosen.append(words)
         out.append(Quote(statement_id=s.statement_id, text=s.text, source=s.source, locator=s.locator))
         if len(out) == n:
             break
