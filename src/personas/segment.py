@@ -1,7 +1,8 @@
 """Group people (not documents) into segments.
 
-KMeans on the respondent features (see ``features``) for every k in
-``k_min..k_max``; the k with the highest silhouette wins (ties go to the
+k-means over the respondent features (see ``features``) with distances and
+centres over observed values only (see ``masked``), for every k in
+``k_min..k_max``; the k with the highest mean silhouette wins (ties go to the
 smaller k) unless ``--personas K`` forces one. Segments smaller than
 ``max(min_segment_share * n, min_segment_size)`` are merged into the nearest
 other segment. Anonymous statements are attributed to the segment whose
@@ -18,39 +19,30 @@ import numpy as np
 from personas.config import Config
 from personas.embed import Embeddings
 from personas.features import FeatureMatrix
+from personas.masked import centres_of, distances_to_centres, masked_kmeans, silhouette
 from personas.models import Segment, SegmentModel, Statement
 
 CRITERION = (
-    "highest mean silhouette for k in k_min..k_max (Euclidean on block-scaled features);"
-    " ties go to the smaller k"
+    "highest mean silhouette for k in k_min..k_max (Euclidean over the features both"
+    " respondents have, block-scaled); ties go to the smaller k"
 )
 
 
-def _kmeans(matrix: np.ndarray, k: int, seed: int) -> np.ndarray:
-    from sklearn.cluster import KMeans
-
-    return KMeans(n_clusters=k, random_state=seed, n_init=10).fit_predict(matrix)
-
-
-def _silhouette(matrix: np.ndarray, labels: np.ndarray, seed: int) -> float:
-    from sklearn.metrics import silhouette_score
-
-    if len(set(labels.tolist())) < 2:
-        return -1.0
-    sample = min(len(labels), 3000)
-    return float(silhouette_score(matrix, labels, sample_size=sample, random_state=seed))
-
-
-def _merge_small(matrix: np.ndarray, labels: np.ndarray, minimum: int) -> np.ndarray:
-    labels = labels.copy()
-    while True:
-        ids, counts = np.unique(labels, return_counts=True)
-        if len(ids) <= 1 or counts.min() >= minimum:
-            return labels
-        small = int(ids[np.argmin(counts)])
-        centres = {int(i): matrix[labels == i].mean(axis=0) for i in ids if i != small}
-        for row in np.where(labels == small)[0]:
-            labels[row] = min(centres, key=lambda c: float(((matrix[row] - centres[c]) ** 2).sum()))
+def _merge_small(features: FeatureMatrix, labels: np.ndarray, centres: np.ndarray, minimum: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fold segments below ``minimum`` into their members' nearest other segment."""
+    labels, centres = labels.copy(), centres.copy()
+    alive = sorted(set(labels.tolist()))
+    while len(alive) > 1:
+        counts = {c: int((labels == c).sum()) for c in alive}
+        small = min(alive, key=lambda c: (counts[c], c))
+        if counts[small] >= minimum:
+            break
+        alive.remove(small)
+        rows = labels == small
+        d2 = distances_to_centres(features.matrix[rows], features.known[rows], centres[alive])
+        labels[rows] = np.array(alive)[d2.argmin(axis=1)]
+        centres = centres_of(features.matrix, features.known, labels, len(centres), centres)
+    return labels, centres
 
 
 def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
@@ -88,67 +80,39 @@ def distinctive_features(features: FeatureMatrix, labels: np.ndarray, segment: i
     return [f"{name} {'+' if e > 0 else '-'}{abs(e):.2f}" for e, name in out[:top]]
 
 
-def core_rows(features: FeatureMatrix) -> np.ndarray:
-    """Respondents known well enough to define segments: known in all blocks but at most one.
-
-    The others (e.g. people known only from their orders) are placed afterwards
-    by the features they do have, so that "we know little about them" never
-    becomes a persona of its own.
-    """
-    blocks = features.blocks_known()
-    if blocks.shape[1] == 0:
-        return np.zeros(len(features.keys), dtype=bool)
-    need = max(1, blocks.shape[1] - 1)
-    return blocks.sum(axis=1) >= need
-
-
-def masked_distances(features: FeatureMatrix, centres: np.ndarray) -> np.ndarray:
-    """Squared distances to each centre over each respondent's known columns only,
-    rescaled to the full number of columns."""
-    known = features.known.astype(float)
-    share = known.mean(axis=1, keepdims=True)
-    diff = (features.matrix[:, None, :] - centres[None, :, :]) ** 2 * known[:, None, :]
-    return diff.sum(axis=2) / np.maximum(share, 1e-9)
+def _confidence(d2: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Soft membership of each respondent in their own segment (0..1), from the
+    distances to every centre (columns indexed by label)."""
+    temperature = float(np.median(d2)) or 1.0
+    weights = np.exp(-(d2 - d2.min(axis=1, keepdims=True)) / temperature)
+    probs = weights / weights.sum(axis=1, keepdims=True)
+    return probs[np.arange(len(labels)), labels]
 
 
 def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel:
     """Segments of respondents, with how their number was chosen."""
     n = len(features.keys)
+    x, known = features.matrix, features.known
     minimum = max(math.ceil(config.min_segment_share * n), config.min_segment_size)
-    core = core_rows(features)
-    if core.sum() < max(2 * minimum, 0.3 * n):
-        core = np.ones(n, dtype=bool)
-    matrix = features.matrix[core]
-    n_core = int(core.sum())
     scores: dict[str, float] = {}
-    if n_core < 2 * minimum or features.matrix.shape[1] == 0:
-        core_labels = np.zeros(n_core, dtype=int)
+    if n < 2 * minimum or x.shape[1] == 0:
+        labels, centres = np.zeros(n, dtype=int), np.zeros((1, x.shape[1]))
         method, criterion = "single segment", f"too few respondents ({n}) or features to split"
     elif config.personas is not None:
-        k = max(1, min(config.personas, n_core // minimum))
-        core_labels = _kmeans(matrix, k, config.seed)
-        method, criterion = f"KMeans k={k}", "forced with --personas"
+        k = max(1, min(config.personas, n // minimum))
+        labels, centres = masked_kmeans(x, known, k, config.seed)
+        method, criterion = f"k-means over known values, k={k}", "forced with --personas"
     else:
-        candidates: dict[int, np.ndarray] = {}
-        for k in range(config.k_min, min(config.k_max, n_core // minimum) + 1):
-            candidates[k] = _kmeans(matrix, k, config.seed)
-            scores[str(k)] = round(_silhouette(matrix, candidates[k], config.seed), 4)
-        if not candidates:
-            candidates[2] = _kmeans(matrix, 2, config.seed)
-            scores["2"] = round(_silhouette(matrix, candidates[2], config.seed), 4)
+        candidates: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for k in range(config.k_min, max(config.k_min, min(config.k_max, n // minimum)) + 1):
+            candidates[k] = masked_kmeans(x, known, k, config.seed)
+            scores[str(k)] = round(silhouette(x, known, candidates[k][0], config.seed), 4)
         best = max(candidates, key=lambda k: (scores[str(k)], -k))
-        core_labels = candidates[best]
-        method, criterion = f"KMeans k={best}", CRITERION
-    core_labels = _merge_small(matrix, core_labels, max(1, round(minimum * n_core / n)))
-    labels = np.zeros(n, dtype=int)
-    labels[core] = core_labels
-    ids = sorted(set(core_labels.tolist()))
-    centres = np.stack([matrix[core_labels == i].mean(axis=0) for i in ids])
-    d2 = masked_distances(features, centres)
-    if (~core).any():
-        labels[~core] = np.array(ids)[np.argmin(d2[~core], axis=1)]
-        method += f" on {n_core} well-known respondents; {n - n_core} others placed by their known features"
-    confidence = _confidence(d2, labels, ids) if features.matrix.shape[1] else np.ones(n)
+        labels, centres = candidates[best]
+        method, criterion = f"k-means over known values, k={best}", CRITERION
+    labels, centres = _merge_small(features, labels, centres, minimum)
+    d2 = distances_to_centres(x, known, centres) if x.shape[1] else np.zeros((n, 1))
+    confidence = _confidence(d2, labels)
     labels = _relabel_by_size(labels)
     segments = [
         Segment(

@@ -1,0 +1,103 @@
+"""k-means and silhouette over observed values only.
+
+Respondents are known from different sources: some answered the survey,
+some only ordered, some only reviewed. Filling the gaps with the mean would
+pull everyone we know little about to the middle, where they form a
+"we don't know" segment of their own. Here a distance uses only the columns
+both sides have, rescaled to the full width, and a centre is the mean of the
+members that have each value. Missing stays missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def distances_to_centres(x: Array, known: Array, centres: Array) -> Array:
+    """(n, k) squared distances over each row's known columns, rescaled to all columns."""
+    m = known.astype(float)
+    xm = x * m
+    d2 = (xm * x).sum(axis=1)[:, None] - 2.0 * xm @ centres.T + m @ (centres**2).T
+    share = m.mean(axis=1, keepdims=True)
+    return np.maximum(d2, 0.0) / np.maximum(share, 1e-9)
+
+
+def pairwise(x: Array, known: Array) -> Array:
+    """(n, n) distances over the columns both rows know, rescaled to all columns."""
+    m = known.astype(float)
+    xm, x2m = x * m, x * x * m
+    d2 = x2m @ m.T - 2.0 * xm @ xm.T + m @ x2m.T
+    shared = m @ m.T
+    width = x.shape[1] or 1
+    out = np.sqrt(np.maximum(d2, 0.0) * width / np.maximum(shared, 1.0))
+    out[shared == 0] = np.sqrt(2.0 * width)  # nothing in common: far apart
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def centres_of(x: Array, known: Array, labels: Array, k: int, previous: Array) -> Array:
+    """Per cluster, the mean of each column over members that know it (else the previous value)."""
+    out = previous.copy()
+    m = known.astype(float)
+    for c in range(k):
+        rows = labels == c
+        if not rows.any():
+            continue
+        counts = m[rows].sum(axis=0)
+        sums = (x[rows] * m[rows]).sum(axis=0)
+        has = counts > 0
+        out[c, has] = sums[has] / counts[has]
+    return out
+
+
+def _plus_plus(x: Array, known: Array, k: int, rng: np.random.Generator) -> Array:
+    """k-means++ seeding over the rows that know the most."""
+    richness = known.mean(axis=1)
+    pool = np.where(richness >= np.quantile(richness, 0.5))[0]
+    first = int(rng.choice(pool))
+    centres = [x[first]]
+    for _ in range(1, k):
+        d2 = distances_to_centres(x[pool], known[pool], np.array(centres)).min(axis=1)
+        total = float(d2.sum())
+        probs = d2 / total if total > 0 else None
+        centres.append(x[int(rng.choice(pool, p=probs))])
+    return np.array(centres)
+
+
+def masked_kmeans(x: Array, known: Array, k: int, seed: int, n_init: int = 8, max_iter: int = 100) -> tuple[Array, Array]:
+    """Labels and centres of the best of ``n_init`` seeded runs (lowest inertia)."""
+    rng = np.random.default_rng(seed)
+    best: tuple[float, Array, Array] | None = None
+    for _ in range(n_init):
+        centres = _plus_plus(x, known, k, rng)
+        labels = np.full(len(x), -1)
+        for _ in range(max_iter):
+            d2 = distances_to_centres(x, known, centres)
+            new = d2.argmin(axis=1)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            centres = centres_of(x, known, labels, k, centres)
+        inertia = float(distances_to_centres(x, known, centres)[np.arange(len(x)), labels].sum())
+        if best is None or inertia < best[0] - 1e-9:
+            best = (inertia, labels.copy(), centres.copy())
+    assert best is not None
+    return best[1], best[2]
+
+
+def silhouette(x: Array, known: Array, labels: Array, seed: int, sample: int = 2000) -> float:
+    """Mean silhouette with masked distances, on a seeded sample of at most ``sample`` rows."""
+    if len(set(labels.tolist())) < 2:
+        return -1.0
+    idx = np.arange(len(x))
+    if len(x) > sample:
+        idx = np.sort(np.random.default_rng(seed).choice(idx, size=sample, replace=False))
+    from sklearn.metrics import silhouette_score
+
+    d = pairwise(x[idx], known[idx])
+    sub = labels[idx]
+    if len(set(sub.tolist())) < 2:
+        return -1.0
+    return float(silhouette_score(d, sub, metric="precomputed"))
