@@ -50,8 +50,12 @@ def phrases(text: str) -> set[str]:
     return out
 
 
+MIN_PHRASE_COVERAGE = 0.1  # a longer phrase earns its bonus only if this share of the theme uses it
+
+
 def _score(cov: float, outside: float, words: int) -> float:
-    return cov * (cov / (cov + outside + 1e-9)) * (1.0 + 0.35 * (words - 1))
+    bonus = 1.0 + 0.35 * (words - 1) if cov >= MIN_PHRASE_COVERAGE else 1.0
+    return cov * (cov / (cov + outside + 1e-9)) * bonus
 
 
 def theme_labels(docs_by_theme: dict[str, list[str]]) -> dict[str, str]:
@@ -91,10 +95,14 @@ def _pick(ranked: list[str], scores: dict[str, float], taken: set[str]) -> str:
                 best = label = longer
         if " " not in best:
             partner = next(
-                (p for p in ranked[i + 1 : i + 8] if " " not in p and p[:4] != best[:4]), None
+                (p for p in ranked[i + 1 : i + 8] if " " not in p and p[:3] != best[:3]), None
             )
             if partner:
-                label = f"{best} & {partner}"
+                # Two words people write together read better as they write them.
+                together = [f"{partner} {best}", f"{best} {partner}"]
+                label = max(together, key=lambda p: scores.get(p, -1.0))
+                if scores.get(label, -1.0) < 0.3 * scores[best]:
+                    label = f"{best} & {partner}"
         if label not in taken:
             return label
     return ranked[0] if ranked and ranked[0] not in taken else f"theme {len(taken) + 1}"
