@@ -31,6 +31,11 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/build_speed.py
 
+lint: $(VENV)/.installed
+	$(PIP) install -q "ruff>=0.6"
+	$(BIN)/ruff check src tests benchmarks corpora
+	$(BIN)/ruff format --check src tests benchmarks
+
 schema: $(VENV)/.installed
 	$(BIN)/python -m personas.document > src/personas/schema/personas.schema.json
 

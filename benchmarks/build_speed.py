@@ -52,7 +52,9 @@ print(proc.returncode, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_max
 
 def run(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (GiB) of one command in a fresh process."""
-    proc = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=False
+    )
     code, wall, peak_kib = proc.stdout.split()
     if code != "0":
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr}")

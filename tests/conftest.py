@@ -19,7 +19,9 @@ DEMO = ROOT / "corpora" / "demo-shop"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
     """Run the real `personas` console script in a subprocess."""
     exe = Path(sys.executable).with_name("personas")
     return subprocess.run(

@@ -10,9 +10,16 @@ from personas.models import Record, Statement
 
 def stmt(text: str, question: str | None = None, record_id: str = "r#1") -> Statement:
     return Statement(
-        statement_id=f"s-{abs(hash(text)) % 10**8}", record_id=record_id, source="x.csv",
-        source_kind="survey", locator="row 2", respondent_key=None, field="q", question=question, text=text,
-    )  # fmt: skip
+        statement_id=f"s-{abs(hash(text)) % 10**8}",
+        record_id=record_id,
+        source="x.csv",
+        source_kind="survey",
+        locator="row 2",
+        respondent_key=None,
+        field="q",
+        question=question,
+        text=text,
+    )
 
 
 @pytest.mark.parametrize(
@@ -40,7 +47,10 @@ def test_contrast_in_a_like_answer_is_a_pain() -> None:
 def test_sentiment_without_question() -> None:
     """Without a question, clear sentiment decides, with negation handled."""
     pos, neg = classify_statements(
-        [stmt("Absolutely love how warm and comfortable it is"), stmt("The zip is not good at all, really disappointing")],
+        [
+            stmt("Absolutely love how warm and comfortable it is"),
+            stmt("The zip is not good at all, really disappointing"),
+        ],
         {},
     )
     assert pos.kind == "motivation"
@@ -55,8 +65,12 @@ def test_goal_wording() -> None:
 
 def test_low_rating_leans_pain() -> None:
     """A neutral sentence from a 1-star review leans pain, and says why."""
-    rec = Record(record_id="r#1", source="reviews.csv", source_kind="reviews", locator="row 2", rating=1.0)
-    [out] = classify_statements([stmt("The sleeves are shorter than the photo suggests")], {"r#1": rec})
+    rec = Record(
+        record_id="r#1", source="reviews.csv", source_kind="reviews", locator="row 2", rating=1.0
+    )
+    [out] = classify_statements(
+        [stmt("The sleeves are shorter than the photo suggests")], {"r#1": rec}
+    )
     assert out.kind == "pain"
     assert "rating 1" in out.kind_signals
     assert 0 < out.kind_confidence <= 1

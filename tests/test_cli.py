@@ -42,7 +42,8 @@ def test_importing_the_cli_does_not_import_torch() -> None:
     """`personas --help` stays instant: no torch, bertopic, spaCy or transformers on import."""
     code = (
         "import sys, personas.cli; "
-        "heavy = [m for m in ('torch', 'bertopic', 'spacy', 'sentence_transformers', 'transformers') if m in sys.modules]; "
+        "names = ('torch', 'bertopic', 'spacy', 'sentence_transformers', 'transformers'); "
+        "heavy = [m for m in names if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -68,7 +69,9 @@ def test_folder_without_usable_files(tmp_path: Path) -> None:
 def test_bad_config_names_the_key(tmp_path: Path) -> None:
     """An invalid personas.toml value is reported with its key."""
     (tmp_path / "personas.toml").write_text("k_max = 40\n", encoding="utf-8")
-    (tmp_path / "a.csv").write_text("Email,Comment\nx@example.com,The jacket leaked badly on day one\n", encoding="utf-8")
+    (tmp_path / "a.csv").write_text(
+        "Email,Comment\nx@example.com,The jacket leaked badly on day one\n", encoding="utf-8"
+    )
     result = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet")
     assert result.returncode == 1
     assert "k_max" in result.stderr and result.stderr.startswith("Error: ")

@@ -17,7 +17,15 @@ from tests.conftest import DEMO, ROOT, SHARED_DATA, run_cli
 
 pytestmark = pytest.mark.e2e
 
-CONTRACT = ("index.html", "personas.json", "brief.md", "assignments.csv", "statements.csv", "themes.csv", "run.json")
+CONTRACT = (
+    "index.html",
+    "personas.json",
+    "brief.md",
+    "assignments.csv",
+    "statements.csv",
+    "themes.csv",
+    "run.json",
+)
 SHAREABLE_SUFFIXES = (".md", ".html", ".json", ".csv")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
@@ -28,7 +36,11 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def shareable_files(out: Path) -> list[Path]:
-    return [p for p in sorted(out.rglob("*")) if p.suffix in SHAREABLE_SUFFIXES and p.name != "assignments.csv"]
+    return [
+        p
+        for p in sorted(out.rglob("*"))
+        if p.suffix in SHAREABLE_SUFFIXES and p.name != "assignments.csv"
+    ]
 
 
 def test_contract_files_exist(demo_build: Path) -> None:
@@ -43,7 +55,9 @@ def test_contract_files_exist(demo_build: Path) -> None:
 
 def test_personas_json_validates_against_shipped_schema(demo_build: Path) -> None:
     """personas.json validates against the JSON Schema inside the package."""
-    schema = json.loads((ROOT / "src/personas/schema/personas.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        (ROOT / "src/personas/schema/personas.schema.json").read_text(encoding="utf-8")
+    )
     doc = json.loads((demo_build / "personas.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)
     assert doc["schema_version"] == "1.0"
@@ -75,7 +89,9 @@ def test_every_input_row_is_accounted_for(demo_build: Path) -> None:
     by_source = run["rows"]["by_source"]
     assert {a["source"] for a in by_source} == inputs
     for account in by_source:
-        assert account["rows_used"] + account["rows_skipped"] == account["rows_total"], account["source"]
+        assert account["rows_used"] + account["rows_skipped"] == account["rows_total"], account[
+            "source"
+        ]
         skipped = [i for i in account["issues"] if i["skipped"]]
         assert len(skipped) == account["rows_skipped"], account["source"]
     assert run["rows"]["skipped"] > 0  # the demo corpus plants bad rows
@@ -113,7 +129,10 @@ def _input_secrets() -> tuple[set[str], set[str]]:
     names: set[str] = set()
     for path in DEMO.rglob("*"):
         if path.is_file():
-            emails.update(e.lower() for e in EMAIL_RE.findall(path.read_text(encoding="utf-8", errors="ignore")))
+            emails.update(
+                e.lower()
+                for e in EMAIL_RE.findall(path.read_text(encoding="utf-8", errors="ignore"))
+            )
     for row in read_csv(DEMO / "reviews.csv"):
         if " " in row["author"].strip() and not row["author"].strip().endswith("."):
             names.add(row["author"].strip())
@@ -177,13 +196,23 @@ def test_inspect_shows_files_roles_and_problems() -> None:
     """`personas inspect` lists the demo files, column roles, people and problems."""
     result = run_cli("inspect", str(DEMO))
     assert result.returncode == 0, result.stderr
-    for expected in ("survey.csv", "reviews.csv", "orders.csv", "identity", "nps", "text", "Problems"):
+    for expected in (
+        "survey.csv",
+        "reviews.csv",
+        "orders.csv",
+        "identity",
+        "nps",
+        "text",
+        "Problems",
+    ):
         assert expected in result.stdout, expected
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "surveys").is_dir(), reason="../shared/data is not beside the clone")
+@pytest.mark.skipif(
+    not (SHARED_DATA / "surveys").is_dir(), reason="../shared/data is not beside the clone"
+)
 def test_real_survey_builds(tmp_path: Path) -> None:
-    """The real R community survey (Google Forms) builds into >= 3 personas with pains from 'like least'."""
+    """The real R community survey (Google Forms) builds into >= 3 personas with many pains."""
     out = tmp_path / "out"
     result = run_cli("build", str(SHARED_DATA / "surveys"), "-o", str(out), "--quiet")
     assert result.returncode == 0, result.stderr

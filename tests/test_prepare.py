@@ -15,10 +15,14 @@ def nlp():  # type: ignore[no-untyped-def]
 
 def record(text: str, names: tuple[str, ...] = (), question: str | None = None) -> Record:
     return Record(
-        record_id="survey.csv#row 2", source="survey.csv", source_kind="survey", locator="row 2",
-        respondent_key="email:ann@example.com", texts=(TextField(field="q", question=question, text=text),),
+        record_id="survey.csv#row 2",
+        source="survey.csv",
+        source_kind="survey",
+        locator="row 2",
+        respondent_key="email:ann@example.com",
+        texts=(TextField(field="q", question=question, text=text),),
         names=names,
-    )  # fmt: skip
+    )
 
 
 def test_contrast_splits_into_two_ideas() -> None:

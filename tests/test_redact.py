@@ -17,7 +17,10 @@ from personas.redact import luhn_ok, name_parts, redact_names, redact_patterns
         ("Handy: +49 30 12345678", "+49 30 12345678"),
         ("tel 01 42 68 53 00 in Paris", "01 42 68 53 00"),
         ("card 4111 1111 1111 1111 was charged twice", "4111 1111 1111 1111"),
-        ("see https://shop.example.com/track?token=abc123", "https://shop.example.com/track?token=abc123"),
+        (
+            "see https://shop.example.com/track?token=abc123",
+            "https://shop.example.com/track?token=abc123",
+        ),
         ("about order #RL-10423 again", "#RL-10423"),
         ("follow me @trail_mum_88", "@trail_mum_88"),
     ],

@@ -16,25 +16,54 @@ def people(n_per_group: int = 20) -> list[Respondent]:
     """Two obvious groups: young mobile low spenders and older desktop high spenders."""
     out = []
     for i in range(n_per_group):
-        out.append(Respondent(key=f"email:y{i}@example.com", identified=True, sources=["s.csv"], record_ids=[],
-                              attributes={"age": 22.0 + i % 5, "device": "Mobile"}, nps=6.0, orders=2,
-                              total_spend=60.0 + i, avg_order_value=30.0))
-        out.append(Respondent(key=f"email:o{i}@example.com", identified=True, sources=["s.csv"], record_ids=[],
-                              attributes={"age": 64.0 + i % 5, "device": "Desktop"}, nps=10.0, orders=8,
-                              total_spend=900.0 + i, avg_order_value=110.0))
-    return sorted(out, key=lambda r: r.key)  # fmt: skip
+        out.append(
+            Respondent(
+                key=f"email:y{i}@example.com",
+                identified=True,
+                sources=["s.csv"],
+                record_ids=[],
+                attributes={"age": 22.0 + i % 5, "device": "Mobile"},
+                nps=6.0,
+                orders=2,
+                total_spend=60.0 + i,
+                avg_order_value=30.0,
+            )
+        )
+        out.append(
+            Respondent(
+                key=f"email:o{i}@example.com",
+                identified=True,
+                sources=["s.csv"],
+                record_ids=[],
+                attributes={"age": 64.0 + i % 5, "device": "Desktop"},
+                nps=10.0,
+                orders=8,
+                total_spend=900.0 + i,
+                avg_order_value=110.0,
+            )
+        )
+    return sorted(out, key=lambda r: r.key)
 
 
 def statements_for(rs: list[Respondent]) -> list[Statement]:
     out = []
     for i, r in enumerate(rs):
         young = r.key.startswith("email:y")
-        out.append(Statement(statement_id=f"s-{i:04d}", record_id=f"s.csv#row {i}", source="s.csv",
-                             source_kind="survey", locator=f"row {i}", respondent_key=r.key, field="q",
-                             text="shipping costs too much" if young else "lovely warm fabric",
-                             kind="pain" if young else "motivation",
-                             theme_id="pain-01" if young else "motivation-01"))
-    return out  # fmt: skip
+        out.append(
+            Statement(
+                statement_id=f"s-{i:04d}",
+                record_id=f"s.csv#row {i}",
+                source="s.csv",
+                source_kind="survey",
+                locator=f"row {i}",
+                respondent_key=r.key,
+                field="q",
+                text="shipping costs too much" if young else "lovely warm fabric",
+                kind="pain" if young else "motivation",
+                theme_id="pain-01" if young else "motivation-01",
+            )
+        )
+    return out
 
 
 def test_features_blocks_and_alignment() -> None:
@@ -48,7 +77,8 @@ def test_features_blocks_and_alignment() -> None:
 
 def test_missing_values_sit_at_the_mean() -> None:
     """A respondent with no age gets 0 (the mean) in the standardised age column."""
-    rs = people(5) + [Respondent(key="email:z@example.com", identified=True, sources=[], record_ids=[])]
+    unknown = Respondent(key="email:z@example.com", identified=True, sources=[], record_ids=[])
+    rs = [*people(5), unknown]
     fm = build_features(rs, [])
     col = fm.names.index("age")
     assert fm.matrix[-1, col] == 0.0
@@ -56,7 +86,9 @@ def test_missing_values_sit_at_the_mean() -> None:
 
 def test_multi_select_detection() -> None:
     """Joined options that recur are multi-select; one answer with commas is not."""
-    assert is_multi_select(["Hiking, Camping", "Camping", "Hiking", "Running, Hiking", "Camping, Running"])
+    assert is_multi_select(
+        ["Hiking, Camping", "Camping", "Hiking", "Running, Hiking", "Camping, Running"]
+    )
     assert not is_multi_select(["Master's degree (e.g. MA, MS, MEd)", "PhD", "Bachelor's", "PhD"])
 
 
@@ -89,11 +121,29 @@ def test_stats_prevalence_and_lift() -> None:
     fm = build_features(rs, sts)
     model = segment_respondents(fm, Config(personas=2, min_segment_size=5))
     themes = [
-        Theme(theme_id="pain-01", kind="pain", label="Shipping costs", keywords=["shipping"], size=20, representative_ids=[]),
-        Theme(theme_id="motivation-01", kind="motivation", label="Warm fabric", keywords=["warm"], size=20, representative_ids=[]),
-    ]  # fmt: skip
+        Theme(
+            theme_id="pain-01",
+            kind="pain",
+            label="Shipping costs",
+            keywords=["shipping"],
+            size=20,
+            representative_ids=[],
+        ),
+        Theme(
+            theme_id="motivation-01",
+            kind="motivation",
+            label="Warm fabric",
+            keywords=["warm"],
+            size=20,
+            representative_ids=[],
+        ),
+    ]
     stats = segment_stats(rs, sts, themes, model, {"s.csv": "survey"})
-    young = next(s for s, seg in zip(stats, model.segments, strict=True) if seg.respondent_keys[0].startswith("email:y"))
+    young = next(
+        s
+        for s, seg in zip(stats, model.segments, strict=True)
+        if seg.respondent_keys[0].startswith("email:y")
+    )
     pain = next(t for t in young.themes if t.theme_id == "pain-01")
     assert pain.prevalence == 1.0 and pain.prevalence_rest == 0.0 and pain.lift is None
     assert young.age.median is not None and young.age.median < 30
@@ -105,13 +155,31 @@ def test_anonymous_statements_attributed_by_similarity() -> None:
     """A statement with no respondent goes to the segment whose voice it resembles."""
     rs = people(6)
     sts = statements_for(rs)
-    anon = Statement(statement_id="s-anon", record_id="c#1", source="social.json", source_kind="social",
-                     locator="c1", respondent_key=None, field="message", text="postage is a rip off",
-                     kind="pain", theme_id="pain-01")  # fmt: skip
-    vectors = np.array([[1.0, 0.0] if s.kind == "pain" else [0.0, 1.0] for s in sts] + [[0.9, 0.1]], dtype=np.float32)
-    emb = Embeddings(ids=tuple(s.statement_id for s in [*sts, anon]), vectors=vectors, model="fake", cached=0)
+    anon = Statement(
+        statement_id="s-anon",
+        record_id="c#1",
+        source="social.json",
+        source_kind="social",
+        locator="c1",
+        respondent_key=None,
+        field="message",
+        text="postage is a rip off",
+        kind="pain",
+        theme_id="pain-01",
+    )
+    vectors = np.array(
+        [[1.0, 0.0] if s.kind == "pain" else [0.0, 1.0] for s in sts] + [[0.9, 0.1]],
+        dtype=np.float32,
+    )
+    emb = Embeddings(
+        ids=tuple(s.statement_id for s in [*sts, anon]), vectors=vectors, model="fake", cached=0
+    )
     fm = build_features(rs, sts)
-    model = attribute_anonymous(segment_respondents(fm, Config(personas=2, min_segment_size=3)), [*sts, anon], emb)
+    model = attribute_anonymous(
+        segment_respondents(fm, Config(personas=2, min_segment_size=3)), [*sts, anon], emb
+    )
     seg, sim = model.anonymous["s-anon"]
-    young_seg = next(s.segment_id for s in model.segments if s.respondent_keys[0].startswith("email:y"))
+    young_seg = next(
+        s.segment_id for s in model.segments if s.respondent_keys[0].startswith("email:y")
+    )
     assert seg == young_seg and sim > 0.85

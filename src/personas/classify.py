@@ -74,7 +74,9 @@ def question_kind(question: str | None) -> StatementKind | None:
     return None
 
 
-def score_statement(statement: Statement, record: Record | None) -> tuple[dict[str, float], list[str], float]:
+def score_statement(
+    statement: Statement, record: Record | None
+) -> tuple[dict[str, float], list[str], float]:
     """Scores per kind, the signals that contributed, and the sentiment."""
     scores: dict[str, float] = defaultdict(float)
     signals: list[str] = []
@@ -120,7 +122,9 @@ def score_statement(statement: Statement, record: Record | None) -> tuple[dict[s
     return dict(scores), signals, senti
 
 
-def classify_statements(statements: list[Statement], records: Mapping[str, Record]) -> list[Statement]:
+def classify_statements(
+    statements: list[Statement], records: Mapping[str, Record]
+) -> list[Statement]:
     """Each statement with its kind, confidence, signals and sentiment set."""
     out: list[Statement] = []
     for statement in statements:

@@ -20,7 +20,16 @@ import numpy as np
 
 from personas.models import Respondent, Statement
 
-NUMERIC = ("age", "nps", "rating", "orders", "total_spend", "avg_order_value", "orders_per_year", "recency_days")
+NUMERIC = (
+    "age",
+    "nps",
+    "rating",
+    "orders",
+    "total_spend",
+    "avg_order_value",
+    "orders_per_year",
+    "recency_days",
+)
 LOG_SCALED = ("total_spend", "avg_order_value", "orders")
 MIN_KNOWN_SHARE = 0.2  # a feature known for fewer respondents than this is left out
 MAX_LEVELS = 12
@@ -36,7 +45,10 @@ class FeatureMatrix:
     known: np.ndarray  # (respondents, features) bool: the value was observed, not filled in
 
     def __post_init__(self) -> None:
-        if self.matrix.shape != (len(self.keys), len(self.names)) or self.known.shape != self.matrix.shape:
+        if (
+            self.matrix.shape != (len(self.keys), len(self.names))
+            or self.known.shape != self.matrix.shape
+        ):
             raise ValueError("feature matrix does not match its keys and names")
 
     def blocks_known(self) -> np.ndarray:
@@ -85,7 +97,9 @@ def is_multi_select(values: list[str]) -> bool:
     return recurring >= 0.5 * len(seen_in)
 
 
-def _categorical(respondents: list[Respondent], n_min: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _categorical(
+    respondents: list[Respondent], n_min: int
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     names: list[str] = []
     cols: list[np.ndarray] = []
     known_cols: list[np.ndarray] = []
@@ -96,9 +110,15 @@ def _categorical(respondents: list[Respondent], n_min: int) -> tuple[list[str], 
         if len(known) < n_min:
             continue
         multi = is_multi_select(known)
-        per_person = [split_multi(str(v)) if multi else [str(v)] if v is not None else [] for v in values]
+        per_person = [
+            split_multi(str(v)) if multi else [str(v)] if v is not None else [] for v in values
+        ]
         counts = Counter(level for levels in per_person for level in set(levels))
-        common = [lv for lv, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= max(3, 0.02 * len(respondents))]
+        common = [
+            lv
+            for lv, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+            if c >= max(3, 0.02 * len(respondents))
+        ]
         common = common[:MAX_LEVELS]
         if len(common) < 2 and not multi:
             continue
@@ -110,11 +130,15 @@ def _categorical(respondents: list[Respondent], n_min: int) -> tuple[list[str], 
     if not cols:
         return [], np.zeros((len(respondents), 0)), np.zeros((len(respondents), 0), dtype=bool)
     block, known = np.column_stack(cols), np.column_stack(known_cols)
-    means = np.array([block[known[:, j], j].mean() if known[:, j].any() else 0.0 for j in range(block.shape[1])])
+    means = np.array(
+        [block[known[:, j], j].mean() if known[:, j].any() else 0.0 for j in range(block.shape[1])]
+    )
     return names, np.where(known, block - means, 0.0), known
 
 
-def _voice(respondents: list[Respondent], statements: list[Statement]) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _voice(
+    respondents: list[Respondent], statements: list[Statement]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     themes = sorted({s.theme_id for s in statements if s.theme_id})
     index = {k: i for i, k in enumerate(r.key for r in respondents)}
     counts = np.zeros((len(respondents), len(themes)))
@@ -146,7 +170,9 @@ def build_features(respondents: list[Respondent], statements: list[Statement]) -
             num_names.append(name)
             num_cols.append(col)
     num_known = (
-        np.column_stack([[v is not None for v in col] for col in num_cols]) if num_cols else np.zeros((n, 0), dtype=bool)
+        np.column_stack([[v is not None for v in col] for col in num_cols])
+        if num_cols
+        else np.zeros((n, 0), dtype=bool)
     )
     blocks: list[tuple[str, list[str], np.ndarray, np.ndarray]] = [
         ("numbers", num_names, _standardise(num_cols) if num_cols else np.zeros((n, 0)), num_known),
@@ -169,5 +195,9 @@ def build_features(respondents: list[Respondent], statements: list[Statement]) -
     matrix = np.hstack(parts) if parts else np.zeros((n, 0))
     known_all = np.hstack(knowns) if knowns else np.zeros((n, 0), dtype=bool)
     return FeatureMatrix(
-        keys=tuple(r.key for r in respondents), names=tuple(names), matrix=matrix, blocks=sizes, known=known_all
+        keys=tuple(r.key for r in respondents),
+        names=tuple(names),
+        matrix=matrix,
+        blocks=sizes,
+        known=known_all,
     )

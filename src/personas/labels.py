@@ -20,13 +20,63 @@ PLACEHOLDER_RE = re.compile(r"\[[A-Z]+\]")
 MAX_WORDS = 4
 GENERIC = frozenset(
     {
-        "really", "just", "also", "thing", "things", "lot", "bit", "got", "get", "im", "i'm", "it's",
-        "don't", "didn't", "ve", "ll", "like", "love", "good", "great", "use", "using", "way", "time",
-        "make", "makes", "sure", "well", "much", "one", "ones", "would", "could", "still", "even",
-        "ago", "day", "days", "week", "weeks", "month", "months", "year", "years", "glad", "did",
-        "pleased", "happy", "fine", "okay", "ok", "bought", "buy", "ordered", "order",
+        "really",
+        "just",
+        "also",
+        "thing",
+        "things",
+        "lot",
+        "bit",
+        "got",
+        "get",
+        "im",
+        "i'm",
+        "it's",
+        "don't",
+        "didn't",
+        "ve",
+        "ll",
+        "like",
+        "love",
+        "good",
+        "great",
+        "use",
+        "using",
+        "way",
+        "time",
+        "make",
+        "makes",
+        "sure",
+        "well",
+        "much",
+        "one",
+        "ones",
+        "would",
+        "could",
+        "still",
+        "even",
+        "ago",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "glad",
+        "did",
+        "pleased",
+        "happy",
+        "fine",
+        "okay",
+        "ok",
+        "bought",
+        "buy",
+        "ordered",
+        "order",
     }
-)  # fmt: skip
+)
 STOP = frozenset(ENGLISH_STOP_WORDS) | GENERIC
 
 
@@ -90,7 +140,9 @@ def _pick(ranked: list[str], scores: dict[str, float], taken: set[str]) -> str:
         label = best
         if " " not in best:
             # A phrase around the best word, if people use it nearly as much.
-            longer = next((p for p in ranked[i + 1 : i + 15] if " " in p and best in p.split()), None)
+            longer = next(
+                (p for p in ranked[i + 1 : i + 15] if " " in p and best in p.split()), None
+            )
             if longer and scores[longer] >= 0.45 * scores[best]:
                 best = label = longer
         if " " not in best:

@@ -66,7 +66,9 @@ def _plus_plus(x: Array, known: Array, k: int, rng: np.random.Generator) -> Arra
     return np.array(centres)
 
 
-def masked_kmeans(x: Array, known: Array, k: int, seed: int, n_init: int = 8, max_iter: int = 100) -> tuple[Array, Array]:
+def masked_kmeans(
+    x: Array, known: Array, k: int, seed: int, n_init: int = 8, max_iter: int = 100
+) -> tuple[Array, Array]:
     """Labels and centres of the best of ``n_init`` seeded runs (lowest inertia)."""
     rng = np.random.default_rng(seed)
     best: tuple[float, Array, Array] | None = None

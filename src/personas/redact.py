@@ -59,7 +59,9 @@ def _sub_phones(text: str) -> str:
     for region in PHONE_REGIONS:
         # POSSIBLE, not VALID: fictional and unassigned ranges (07700 900xxx,
         # 555-01xx) are still somebody's way of writing a phone number.
-        matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
         for match in matcher:
             if sum(ch.isdigit() for ch in match.raw_string) >= MIN_PHONE_DIGITS:
                 spans.append((match.start, match.end))

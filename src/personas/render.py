@@ -31,7 +31,7 @@ under ``personas/``); ``fact_table(personas, "demographics" | "behaviour" | "cha
 
 Output is deterministic: no timestamps, no random ids; the same document renders to
 the same bytes.
-"""  # noqa: RUF002 - the multiplication sign is the lift symbol readers see
+"""
 
 from __future__ import annotations
 

@@ -28,7 +28,9 @@ CRITERION = (
 )
 
 
-def _merge_small(features: FeatureMatrix, labels: np.ndarray, centres: np.ndarray, minimum: int) -> tuple[np.ndarray, np.ndarray]:
+def _merge_small(
+    features: FeatureMatrix, labels: np.ndarray, centres: np.ndarray, minimum: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Fold segments below ``minimum`` into their members' nearest other segment."""
     labels, centres = labels.copy(), centres.copy()
     alive = sorted(set(labels.tolist()))
@@ -62,7 +64,9 @@ def _confidence(d2: np.ndarray, labels: np.ndarray, ids: list[int]) -> np.ndarra
     return probs[np.arange(len(labels)), own]
 
 
-def distinctive_features(features: FeatureMatrix, labels: np.ndarray, segment: int, top: int = 6) -> list[str]:
+def distinctive_features(
+    features: FeatureMatrix, labels: np.ndarray, segment: int, top: int = 6
+) -> list[str]:
     """Feature names whose segment mean differs most from the rest's (in SD units),
     over known values only."""
     out: list[tuple[float, str]] = []
@@ -133,13 +137,19 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
     )
 
 
-def attribute_anonymous(model: SegmentModel, statements: list[Statement], embeddings: Embeddings) -> SegmentModel:
+def attribute_anonymous(
+    model: SegmentModel, statements: list[Statement], embeddings: Embeddings
+) -> SegmentModel:
     """Attribute statements without a respondent to the most similar segment's voice."""
     row = {sid: i for i, sid in enumerate(embeddings.ids)}
     member = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
     centres: dict[int, np.ndarray] = {}
     for seg in model.segments:
-        idx = [row[s.statement_id] for s in statements if member.get(s.respondent_key or "") == seg.segment_id]
+        idx = [
+            row[s.statement_id]
+            for s in statements
+            if member.get(s.respondent_key or "") == seg.segment_id
+        ]
         if idx:
             c = embeddings.vectors[idx].mean(axis=0)
             centres[seg.segment_id] = c / (np.linalg.norm(c) or 1.0)

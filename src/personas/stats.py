@@ -23,7 +23,16 @@ from personas.models import (
     ThemeStat,
 )
 
-CATEGORY_ATTRIBUTES = ("gender", "region", "income", "device", "education", "occupation", "household", "channel")
+CATEGORY_ATTRIBUTES = (
+    "gender",
+    "region",
+    "income",
+    "device",
+    "education",
+    "occupation",
+    "household",
+    "channel",
+)
 
 
 def summarise(values: list[float]) -> NumberSummary:
@@ -32,9 +41,12 @@ def summarise(values: list[float]) -> NumberSummary:
     arr = np.array(values, dtype=float)
     q1, med, q3 = np.percentile(arr, [25, 50, 75])
     return NumberSummary(
-        n=len(values), mean=round(float(arr.mean()), 4), median=round(float(med), 4),
-        q1=round(float(q1), 4), q3=round(float(q3), 4),
-    )  # fmt: skip
+        n=len(values),
+        mean=round(float(arr.mean()), 4),
+        median=round(float(med), 4),
+        q1=round(float(q1), 4),
+        q3=round(float(q3), 4),
+    )
 
 
 def shares(values: list[str], multi: bool = False) -> list[Share]:
@@ -104,16 +116,22 @@ def segment_stats(
         theme_stats: list[ThemeStat] = []
         for theme in themes:
             inside = len(theme_people[(sid, theme.theme_id)])
-            everyone = sum(len(theme_people[(o.segment_id, theme.theme_id)]) for o in model.segments)
+            everyone = sum(
+                len(theme_people[(o.segment_id, theme.theme_id)]) for o in model.segments
+            )
             prev = inside / n_voiced if n_voiced else 0.0
             prev_rest = (everyone - inside) / rest_voiced if rest_voiced else 0.0
             theme_stats.append(
                 ThemeStat(
-                    theme_id=theme.theme_id, kind=theme.kind, label=theme.label,
-                    respondents=inside, prevalence=round(prev, 4), prevalence_rest=round(prev_rest, 4),
+                    theme_id=theme.theme_id,
+                    kind=theme.kind,
+                    label=theme.label,
+                    respondents=inside,
+                    prevalence=round(prev, 4),
+                    prevalence_rest=round(prev_rest, 4),
                     lift=round(prev / prev_rest, 3) if prev_rest > 0 else None,
                     statements=theme_statements[(sid, theme.theme_id)],
-                )  # fmt: skip
+                )
             )
         categories: dict[str, list[Share]] = {}
         known: dict[str, int] = {}
@@ -137,7 +155,10 @@ def segment_stats(
                 categories=categories,
                 category_known=known,
                 nps=summarise([r.nps for r in people if r.nps is not None]),
-                nps_score=nps_score, promoters=pro, passives=pas, detractors=det,
+                nps_score=nps_score,
+                promoters=pro,
+                passives=pas,
+                detractors=det,
                 rating=summarise([r.rating for r in people if r.rating is not None]),
                 spend_total=summarise(_numbers(people, "total_spend")),
                 avg_order_value=summarise(_numbers(people, "avg_order_value")),
@@ -147,6 +168,6 @@ def segment_stats(
                 themes=theme_stats,
                 sources=dict(sorted(sources.items())),
                 statements=statement_count[sid],
-            )  # fmt: skip
+            )
         )
     return out

@@ -84,7 +84,9 @@ class Store:
         cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         self.con.execute(f'CREATE OR REPLACE TABLE "{name}" ({cols})')
         if rows:
-            frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
+            frame = pd.DataFrame(
+                [[row.get(c) for c in columns] for row in rows], columns=list(columns)
+            )
             self.con.register("new_rows", frame)
             casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
             self.con.execute(f'INSERT INTO "{name}" SELECT {casts} FROM new_rows')

@@ -11,8 +11,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
-
 from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote
 from personas.embed import Embeddings
 from personas.models import SegmentModel, SegmentStats, Statement, StatementKind, Theme, ThemeStat
@@ -21,9 +19,15 @@ from personas.names import pick_name
 MIN_KNOWN = 5  # fewer respondents than this with a value: the field is unknown
 DEMOGRAPHICS = ("gender", "region", "income", "occupation", "education", "household")
 LABELS = {
-    "gender": "Gender", "region": "Region", "income": "Income", "occupation": "Occupation",
-    "education": "Education", "household": "Household", "device": "Device", "channel": "Channel",
-}  # fmt: skip
+    "gender": "Gender",
+    "region": "Region",
+    "income": "Income",
+    "occupation": "Occupation",
+    "education": "Education",
+    "household": "Household",
+    "device": "Device",
+    "channel": "Channel",
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,11 @@ def category_fact(stats: SegmentStats, attr: str, source_note: str) -> Fact:
     known = stats.category_known.get(attr, 0)
     values = stats.categories.get(attr, [])
     if known < MIN_KNOWN or not values:
-        reason = "not in the data" if attr not in stats.categories else f"only {known} respondents gave it"
+        reason = (
+            "not in the data"
+            if attr not in stats.categories
+            else f"only {known} respondents gave it"
+        )
         return Fact(name=name, value=UNKNOWN, basis=reason)
     top = values[0]
     if top.share >= 0.5:
@@ -73,7 +81,8 @@ def number_fact(name: str, summary, unit: str = "", basis: str = "", fmt: str = 
     if summary.n < MIN_KNOWN or summary.median is None:
         why = "not in the data" if summary.n == 0 else f"only {summary.n} respondents have it"
         return Fact(name=name, value=UNKNOWN, basis=why)
-    value = f"median {fmt.format(summary.median)}{unit} (middle half {fmt.format(summary.q1)}–{fmt.format(summary.q3)}{unit})"
+    low, mid, high = (fmt.format(v) for v in (summary.q1, summary.median, summary.q3))
+    value = f"median {mid}{unit} (middle half {low}–{high}{unit})"
     return Fact(name=name, value=value, basis=f"{summary.n} respondents{basis}")
 
 
@@ -81,31 +90,49 @@ def rank_claims(theme_stats: list[ThemeStat], kind: StatementKind) -> list[Theme
     """Themes of a kind this segment voices more than others (or very widely),
     by prevalence x lift (lift capped at 5)."""
     chosen = [
-        t for t in theme_stats
-        if t.kind == kind and (t.respondents >= 3 or t.statements >= 5)
+        t
+        for t in theme_stats
+        if t.kind == kind
+        and (t.respondents >= 3 or t.statements >= 5)
         and ((t.lift or 5.0) >= 1.0 or t.prevalence >= 0.25)
-    ]  # fmt: skip
-    return sorted(chosen, key=lambda t: (-(t.prevalence * min(t.lift or 5.0, 5.0)), -t.statements, t.theme_id))
+    ]
+    return sorted(
+        chosen, key=lambda t: (-(t.prevalence * min(t.lift or 5.0, 5.0)), -t.statements, t.theme_id)
+    )
 
 
 def build_claim(ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_quotes: int) -> Claim:
     own = [
-        s for s in ev.statements.values()
-        if s.theme_id == theme.theme_id and s.respondent_key is not None
+        s
+        for s in ev.statements.values()
+        if s.theme_id == theme.theme_id
+        and s.respondent_key is not None
         and ev.segment_of.get(s.respondent_key) == segment_id
-    ]  # fmt: skip
+    ]
     anon = [
-        s for s in ev.statements.values()
-        if s.theme_id == theme.theme_id and ev.anonymous.get(s.statement_id, (None,))[0] == segment_id
-    ]  # fmt: skip
+        s
+        for s in ev.statements.values()
+        if s.theme_id == theme.theme_id
+        and ev.anonymous.get(s.statement_id, (None,))[0] == segment_id
+    ]
     quotes = pick_quotes(own, ev, n_quotes)
     if len(quotes) < 2:
-        quotes += [q.model_copy(update={"anonymous": True}) for q in pick_quotes(anon, ev, n_quotes - len(quotes))]
+        quotes += [
+            q.model_copy(update={"anonymous": True})
+            for q in pick_quotes(anon, ev, n_quotes - len(quotes))
+        ]
     return Claim(
-        theme_id=theme.theme_id, kind=theme.kind, label=theme.label, keywords=theme.keywords[:6],
-        share=ts.prevalence, share_rest=ts.prevalence_rest, lift=ts.lift, respondents=ts.respondents,
-        quotes=quotes, evidence_ids=sorted(s.statement_id for s in own + anon),
-    )  # fmt: skip
+        theme_id=theme.theme_id,
+        kind=theme.kind,
+        label=theme.label,
+        keywords=theme.keywords[:6],
+        share=ts.prevalence,
+        share_rest=ts.prevalence_rest,
+        lift=ts.lift,
+        respondents=ts.respondents,
+        quotes=quotes,
+        evidence_ids=sorted(s.statement_id for s in own + anon),
+    )
 
 
 def _words(text: str) -> set[str]:
@@ -123,16 +150,23 @@ def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote
     rows = [ev.row(s.statement_id) for s in candidates]
     vectors = ev.embeddings.vectors[rows]
     score = vectors @ vectors.mean(axis=0)
-    order = sorted(range(len(candidates)), key=lambda i: (-round(float(score[i]), 6), candidates[i].statement_id))
+    order = sorted(
+        range(len(candidates)),
+        key=lambda i: (-round(float(score[i]), 6), candidates[i].statement_id),
+    )
     out: list[Quote] = []
     chosen: list[set[str]] = []
     for i in order:
         s = candidates[i]
         words = _words(s.text)
-        if "[NAME]" in s.text or any(len(words & w) >= 0.7 * max(len(words | w), 1) for w in chosen):
+        if "[NAME]" in s.text or any(
+            len(words & w) >= 0.7 * max(len(words | w), 1) for w in chosen
+        ):
             continue
         chosen.append(words)
-        out.append(Quote(statement_id=s.statement_id, text=s.text, source=s.source, locator=s.locator))
+        out.append(
+            Quote(statement_id=s.statement_id, text=s.text, source=s.source, locator=s.locator)
+        )
         if len(out) == n:
             break
     return out
@@ -144,7 +178,9 @@ def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
     if name.startswith("theme:"):
         theme = themes.get(name[6:])
         label = theme.label.lower() if theme else name[6:]
-        kind = {"pain": "complains", "motivation": "talks", "goal": "talks"}.get(theme.kind if theme else "", "talks")
+        kind = {"pain": "complains", "motivation": "talks", "goal": "talks"}.get(
+            theme.kind if theme else "", "talks"
+        )
         return f"{kind} {'more' if more else 'less'} than others about “{label}”"
     if "=" in name:
         attr, _, level = name.partition("=")
@@ -164,7 +200,11 @@ def summary_text(stats: SegmentStats, demo: list[Fact], claims: dict[str, list[C
         )
     if stats.nps_score is not None and stats.nps.n >= MIN_KNOWN:
         parts.append(f"NPS {stats.nps_score:+.0f} from {stats.nps.n} answers.")
-    for kind, verb in (("motivation", "They value"), ("pain", "They are frustrated by"), ("goal", "They want")):
+    for kind, verb in (
+        ("motivation", "They value"),
+        ("pain", "They are frustrated by"),
+        ("goal", "They want"),
+    ):
         top = [c.label.lower() for c in claims[kind][:2]]
         if top:
             parts.append(f"{verb} " + " and ".join(f"“{t}”" for t in top) + ".")
@@ -203,9 +243,15 @@ def synthesize(
         claims: dict[str, list[Claim]] = defaultdict(list)
         for kind in ("goal", "motivation", "pain"):
             for ts in rank_claims(st.themes, kind)[:claims_per_kind]:  # type: ignore[arg-type]
-                claims[kind].append(build_claim(ts, by_id[ts.theme_id], seg.segment_id, ev, quotes_per_claim))
+                claims[kind].append(
+                    build_claim(ts, by_id[ts.theme_id], seg.segment_id, ev, quotes_per_claim)
+                )
         age = number_fact("Age", st.age, basis=" gave an age")
-        demo = [age] + [category_fact(st, a, "") for a in DEMOGRAPHICS if a in st.categories or a in ("gender", "region", "income")]
+        demo = [age] + [
+            category_fact(st, a, "")
+            for a in DEMOGRAPHICS
+            if a in st.categories or a in ("gender", "region", "income")
+        ]
         behaviour = behaviour_facts(st)
         name = pick_name(seg.segment_id, st, used_names)
         used_names.add(name)
@@ -213,18 +259,31 @@ def synthesize(
         n_anon = sum(1 for _, (sid, _s) in model.anonymous.items() if sid == seg.segment_id)
         personas.append(
             Persona(
-                persona_id=f"p{seg.segment_id}", slug=slugify(label), name=name, label=label,
-                summary=summary_text(st, demo, claims), demographics=demo, behaviour=behaviour,
-                goals=claims["goal"], motivations=claims["motivation"], pains=claims["pain"],
+                persona_id=f"p{seg.segment_id}",
+                slug=slugify(label),
+                name=name,
+                label=label,
+                summary=summary_text(st, demo, claims),
+                demographics=demo,
+                behaviour=behaviour,
+                goals=claims["goal"],
+                motivations=claims["motivation"],
+                pains=claims["pain"],
                 distinctive=[describe_feature(f, by_id) for f in seg.distinctive],
-                messages=messages(claims), channels=channel_facts(st), objections=objections(claims),
+                messages=messages(claims),
+                channels=channel_facts(st),
+                objections=objections(claims),
                 coverage=Coverage(
-                    respondents=st.size, share=st.share,
-                    identified_respondents=sum(1 for k in seg.respondent_keys if not k.startswith("row:")),
-                    statements=st.statements, anonymous_statements=n_anon,
+                    respondents=st.size,
+                    share=st.share,
+                    identified_respondents=sum(
+                        1 for k in seg.respondent_keys if not k.startswith("row:")
+                    ),
+                    statements=st.statements,
+                    anonymous_statements=n_anon,
                     sources=source_paths.get(seg.segment_id, []),
                 ),
-            )  # fmt: skip
+            )
         )
     return personas
 
@@ -238,14 +297,24 @@ def behaviour_facts(st: SegmentStats) -> list[Fact]:
         number_fact("Days since last order", st.recency_days, basis=orders),
     ]
     if st.nps.n >= MIN_KNOWN and st.nps_score is not None:
-        facts.append(Fact(
-            name="Net Promoter Score", value=f"{st.nps_score:+.0f} ({pct(st.promoters or 0)} promoters, "
-            f"{pct(st.detractors or 0)} detractors)", basis=f"{st.nps.n} answers (0–10 scale)",
-        ))  # fmt: skip
+        facts.append(
+            Fact(
+                name="Net Promoter Score",
+                value=f"{st.nps_score:+.0f} ({pct(st.promoters or 0)} promoters, "
+                f"{pct(st.detractors or 0)} detractors)",
+                basis=f"{st.nps.n} answers (0–10 scale)",
+            )
+        )
     else:
         facts.append(Fact(name="Net Promoter Score", value=UNKNOWN, basis=f"{st.nps.n} answers"))
     if st.rating.n >= MIN_KNOWN and st.rating.mean is not None:
-        facts.append(Fact(name="Average rating", value=f"{st.rating.mean:.1f} / 5", basis=f"{st.rating.n} reviewers"))
+        facts.append(
+            Fact(
+                name="Average rating",
+                value=f"{st.rating.mean:.1f} / 5",
+                basis=f"{st.rating.n} reviewers",
+            )
+        )
     if "device" in st.categories:
         facts.append(category_fact(st, "device", ""))
     return facts
@@ -253,9 +322,13 @@ def behaviour_facts(st: SegmentStats) -> list[Fact]:
 
 def channel_facts(st: SegmentStats) -> list[Fact]:
     facts = [
-        Fact(name=f"Reached via {kind}", value=f"{count} of {st.size} ({pct(count / st.size)})", basis="respondents with a record in this kind of source")
+        Fact(
+            name=f"Reached via {kind}",
+            value=f"{count} of {st.size} ({pct(count / st.size)})",
+            basis="respondents with a record in this kind of source",
+        )
         for kind, count in st.sources.items()
-    ]  # fmt: skip
+    ]
     for attr in ("channel", "device"):
         if attr in st.categories:
             facts.append(category_fact(st, attr, ""))
@@ -264,9 +337,13 @@ def channel_facts(st: SegmentStats) -> list[Fact]:
 
 def messages(claims: dict[str, list[Claim]]) -> list[str]:
     out: list[str] = []
-    for pain, mot in zip(claims["pain"][:2], claims["motivation"][:2] or [None, None], strict=False):
+    for pain, mot in zip(
+        claims["pain"][:2], claims["motivation"][:2] or [None, None], strict=False
+    ):
         if mot is not None:
-            out.append(f"Lead with “{mot.label.lower()}” and show how you fix “{pain.label.lower()}”.")
+            out.append(
+                f"Lead with “{mot.label.lower()}” and show how you fix “{pain.label.lower()}”."
+            )
         else:
             out.append(f"Show how you fix “{pain.label.lower()}”.")
     if not claims["pain"] and claims["motivation"]:
@@ -278,6 +355,7 @@ def messages(claims: dict[str, list[Claim]]) -> list[str]:
 
 def objections(claims: dict[str, list[Claim]]) -> list[str]:
     return [
-        f"“{c.label}” — voiced by {pct(c.share)} of them" + (f" (×{c.lift:.1f} vs others)" if c.lift else "")
+        f"“{c.label}” — voiced by {pct(c.share)} of them"
+        + (f" (×{c.lift:.1f} vs others)" if c.lift else " (no one else raised it)")
         for c in claims["pain"][:3]
     ]

@@ -32,10 +32,39 @@ THEMED_KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal")
 MIN_STATEMENTS = 8  # fewer statements of a kind than this: no themes for that kind
 MAX_THEMES = 15
 EXTRA_STOP_WORDS = (
-    "name", "email", "phone", "card", "url", "handle", "id", "really", "just", "like",
-    "lot", "bit", "thing", "things", "good", "great", "bad", "love", "hate", "ve", "ll",
-    "don", "didn", "doesn", "isn", "wasn", "im", "got", "get", "use", "using", "also",
-)  # fmt: skip
+    "name",
+    "email",
+    "phone",
+    "card",
+    "url",
+    "handle",
+    "id",
+    "really",
+    "just",
+    "like",
+    "lot",
+    "bit",
+    "thing",
+    "things",
+    "good",
+    "great",
+    "bad",
+    "love",
+    "hate",
+    "ve",
+    "ll",
+    "don",
+    "didn",
+    "doesn",
+    "isn",
+    "wasn",
+    "im",
+    "got",
+    "get",
+    "use",
+    "using",
+    "also",
+)
 
 
 def choose_k(n: int) -> int:
@@ -54,7 +83,9 @@ def _vectorizer():  # type: ignore[no-untyped-def]
     )
 
 
-def _fit_kind(docs: list[str], vectors: np.ndarray, seed: int) -> tuple[list[int], dict[int, list[str]]]:
+def _fit_kind(
+    docs: list[str], vectors: np.ndarray, seed: int
+) -> tuple[list[int], dict[int, list[str]]]:
     """Cluster one kind's statements; topic per doc and keywords per topic."""
     from bertopic import BERTopic
     from bertopic.dimensionality import BaseDimensionalityReduction
@@ -79,7 +110,9 @@ def _fit_kind(docs: list[str], vectors: np.ndarray, seed: int) -> tuple[list[int
     return [int(t) for t in topics], keywords
 
 
-def representatives(idx: np.ndarray, vectors: np.ndarray, ids: list[str], texts: list[str], n: int = 5) -> list[str]:
+def representatives(
+    idx: np.ndarray, vectors: np.ndarray, ids: list[str], texts: list[str], n: int = 5
+) -> list[str]:
     """Statement ids closest to the theme centre, skipping near-identical texts."""
     centre = vectors[idx].mean(axis=0)
     order = idx[np.argsort(-(vectors[idx] @ centre), kind="stable")]
@@ -135,7 +168,5 @@ def fit_themes(
                 )
         if progress is not None:
             progress(1)
-    themed = [
-        s.model_copy(update={"theme_id": theme_of.get(i)}) for i, s in enumerate(statements)
-    ]
+    themed = [s.model_copy(update={"theme_id": theme_of.get(i)}) for i, s in enumerate(statements)]
     return themes, themed

@@ -13,12 +13,37 @@ from personas.cli import app
 
 @app.command()
 def build(
-    input_dir: Annotated[Path, typer.Argument(help="Folder of exports; every supported file in it is read, recursively.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")] = Path("personas-out"),
-    personas: Annotated[int | None, typer.Option("--personas", "-k", help="Force this many personas (default: chosen from the data, 3–6).", min=2, max=12)] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed; the same input and seed give the same output.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Settings file (default: DIR/personas.toml if present).")] = None,
-    templates: Annotated[Path | None, typer.Option("--templates", help="Folder of templates that override the packaged ones.")] = None,
+    input_dir: Annotated[
+        Path,
+        typer.Argument(help="Folder of exports; every supported file in it is read, recursively."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder (created if missing).")
+    ] = Path("personas-out"),
+    personas: Annotated[
+        int | None,
+        typer.Option(
+            "--personas",
+            "-k",
+            help="Force this many personas (default: chosen from the data, 3–6).",
+            min=2,
+            max=12,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Random seed; the same input and seed give the same output."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Settings file (default: DIR/personas.toml if present)."
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Folder of templates that override the packaged ones."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Build personas from every export under INPUT_DIR.

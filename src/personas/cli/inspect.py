@@ -11,13 +11,36 @@ from rich.console import Console
 from rich.table import Table
 
 from personas.cli import app
+from personas.models import Source
+
+
+def _group_sources(sources: list[Source], limit: int = 5) -> list[tuple[str, list[Source]]]:
+    """One table row per file, but one per folder for a folder of many files of one kind."""
+    groups: dict[tuple[str, str, str], list[Source]] = {}
+    for s in sources:
+        folder = s.path.rsplit("/", 1)[0] + "/" if "/" in s.path else s.path
+        groups.setdefault((folder, s.kind, s.format), []).append(s)
+    out: list[tuple[str, list[Source]]] = []
+    for (folder, _, fmt), group in groups.items():
+        if len(group) > limit:
+            out.append((f"{folder} ({len(group)} .{fmt} files)", group))
+        else:
+            out.extend((s.path, [s]) for s in group)
+    return sorted(out, key=lambda x: x[0])
 
 
 @app.command()
 def inspect(
     input_dir: Annotated[Path, typer.Argument(help="Folder of exports to look at.")],
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Settings file (default: DIR/personas.toml if present).")] = None,
-    show_rows: Annotated[int, typer.Option("--problems", help="How many row problems to list per file.")] = 10,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Settings file (default: DIR/personas.toml if present)."
+        ),
+    ] = None,
+    show_rows: Annotated[
+        int, typer.Option("--problems", help="How many row problems to list per file.")
+    ] = 10,
 ) -> None:
     """Show the files found, their kinds, column roles and why, identity keys and problems."""
     from personas.config import load_config
@@ -31,9 +54,15 @@ def inspect(
     for col in ("file", "kind", "format", "rows", "used", "skipped", "why this kind"):
         files.add_column(col, justify="right" if col in ("rows", "used", "skipped") else "left")
     accounts = {a.source: a for a in result.ingested.accounts}
-    for s in result.sources:
-        a = accounts.get(s.path)
-        files.add_row(s.path, s.kind, s.format, *(str(x) for x in ((a.rows_total, a.rows_used, a.rows_skipped) if a else ("-", "-", "-"))), s.reason)
+    for label, group in _group_sources(result.sources):
+        first = group[0]
+        counts = [accounts[s.path] for s in group if s.path in accounts]
+        totals = (
+            sum(a.rows_total for a in counts),
+            sum(a.rows_used for a in counts),
+            sum(a.rows_skipped for a in counts),
+        )
+        files.add_row(label, first.kind, first.format, *(str(x) for x in totals), first.reason)
     console.print(files)
 
     roles = Table(title="Column roles", title_justify="left")
@@ -45,10 +74,11 @@ def inspect(
 
     keys = Counter(k.key.split(":", 1)[0] for k in result.respondents)
     identified = sum(1 for r in result.respondents if r.identified)
+    by_key = ", ".join(f"{n} by {k}" for k, n in sorted(keys.items()) if k != "row") or "none"
     console.print(
-        f"[bold]People:[/] {len(result.respondents)} respondents "
-        f"({identified} identified by " + (", ".join(f"{k} {n}" for k, n in sorted(keys.items()) if k != "row") or "nothing")
-        + f"; {keys.get('row', 0)} known only from one row)."
+        f"[bold]People:[/] {len(result.respondents)} respondents: "
+        f"{identified} identified ({by_key}), "
+        f"{keys.get('row', 0)} known only from one survey or review row."
     )
     anonymous = sum(1 for r in result.ingested.records if r.respondent_key is None and r.texts)
     console.print(f"[bold]Anonymous texts:[/] {anonymous} records (they inform themes only).")
@@ -60,7 +90,11 @@ def inspect(
         for i in problems:
             per_file[i.source] += 1
             if per_file[i.source] <= show_rows:
-                where = ", ".join(x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x)
+                where = ", ".join(
+                    x
+                    for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None)
+                    if x
+                )
                 state = "skipped" if i.skipped else "value dropped"
                 console.print(f"  {where}: {i.reason} ({state})", markup=False, highlight=False)
         for source, n in sorted(per_file.items()):
