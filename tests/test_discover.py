@@ -53,11 +53,16 @@ def test_unsupported_files_are_reported_and_hidden_ones_passed_over(tmp_path: Pa
     (tmp_path / "in" / ".git").mkdir()
     (tmp_path / "in" / ".git" / "log.csv").write_text("a,b\n1,2\n")
     (tmp_path / "in" / ".~lock.survey.csv#").write_text("x")
-    (tmp_path / "in" / "sheet.xlsx").write_bytes(b"PK")
+    (tmp_path / "in" / "sheet.ods").write_bytes(b"PK")
     sources, issues = discover(tmp_path / "in", Config())
     assert [(i.source, i.locator, i.reason) for i in issues] == [
         ("notes.md", None, "ignored: unsupported file type .md"),
-        ("sheet.xlsx", None, "ignored: unsupported file type .xlsx (save it as CSV to include it)"),
+        (
+            "sheet.ods",
+            None,
+            "ignored: unsupported file type .ods: an OpenDocument spreadsheet; "
+            "save it as .xlsx or CSV to include it",
+        ),
     ]
     assert not any(s.path.startswith(".") for s in sources)
 
@@ -105,7 +110,7 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_folder_without_supported_files_is_a_clear_error(tmp_path: Path) -> None:
     """A folder with only unsupported files raises NoUsableInput listing the formats."""
     (tmp_path / "notes.txt").write_text("hello")
-    with pytest.raises(NoUsableInput, match=r"no supported files \(csv, tsv, json, jsonl, eml\)"):
+    with pytest.raises(NoUsableInput, match=r"no supported files \(csv, tsv, txt, xlsx, json"):
         discover(tmp_path, Config())
 
 

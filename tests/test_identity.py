@@ -121,3 +121,40 @@ def test_people_without_orders_have_no_order_numbers() -> None:
     (person,) = build_respondents([rec("row 2")])
     assert person.orders == 0
     assert person.total_spend is None and person.recency_days is None
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "key"),
+    [
+        ("Customer ID", " #C-1001 ", "id:customer:c-1001"),
+        ("customer_id", "1001.0", "id:customer:1001"),
+        ("customerId", "1001", "id:customer:1001"),
+        ("Respondent ID", "114", "id:respondent:114"),
+        ("Member no", "77", "id:member:77"),
+    ],
+)
+def test_ids_are_normalised_and_tied_to_their_kind(column: str, value: str, key: str) -> None:
+    """An id key names the kind of id (from its column) and a normalised value."""
+    from personas.ingest.values import id_namespace, normalise_id
+
+    assert f"id:{id_namespace(column)}:{normalise_id(value)}" == key
+
+
+def test_records_sharing_any_key_are_joined_under_the_email() -> None:
+    """A row with an email and a customer id joins another file's row known only by the id."""
+    from personas.ingest.keys import resolve_keys
+
+    joined = resolve_keys(
+        [
+            rec("row 2", kind="orders", key="email:a@example.com", aliases=("id:customer:7",)),
+            rec("row 3", kind="reviews", key="id:customer:7"),
+            rec("row 4", kind="reviews", key="id:customer:8"),
+            rec("row 5", key="row:survey.csv#row 5"),
+        ]
+    )
+    assert [r.respondent_key for r in joined] == [
+        "email:a@example.com",
+        "email:a@example.com",
+        "id:customer:8",
+        "row:survey.csv#row 5",
+    ]

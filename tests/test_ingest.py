@@ -320,7 +320,7 @@ def test_json_and_jsonl_tables(tmp_path: Path) -> None:
     result = build(tmp_path)
     people = records(result, "people.json")
     assert people["item 1"].respondent_key == "email:ann.lee@example.com"
-    assert people["item 2"].respondent_key == "id:C002"
+    assert people["item 2"].respondent_key == "id:customer:c002"
     assert people["item 1"].attributes["plan.tier"] == "gold"
     acc = account(result, "people.json")
     assert (acc.rows_total, acc.rows_used, acc.rows_skipped) == (3, 2, 1)
@@ -328,7 +328,7 @@ def test_json_and_jsonl_tables(tmp_path: Path) -> None:
     lines = account(result, "comments.jsonl")
     assert (lines.rows_total, lines.rows_used, lines.rows_skipped) == (3, 2, 1)
     assert [i.locator for i in lines.issues if i.skipped] == ["line 2"]
-    assert records(result, "comments.jsonl")["line 4"].respondent_key == "id:U3"
+    assert records(result, "comments.jsonl")["line 4"].respondent_key == "id:user:u3"
 
 
 def test_semicolon_crlf_bom_and_quoted_newlines(tmp_path: Path) -> None:
@@ -421,3 +421,50 @@ def test_parse_money_reads_formatted_amounts(amount) -> None:
     sign = "-" if amount < 0 else ""
     written = f"{sign}£{abs(amount):,.2f}"
     assert parse_money(written) == pytest.approx(float(amount))
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        (
+            "It broke again.\n\nOn Mon, 3 Mar 2025 at 10:00,\nShop Support\n<help@shop.example>\n"
+            "wrote:\n\nHi there",
+            "It broke again.",
+        ),
+        (
+            "See below.\n\n---------- Forwarded message ---------\nFrom: Shop <a@example.com>\n"
+            "Subject: x\n\nold",
+            "See below.",
+        ),
+        (
+            "The seams leak.\n\nThis email and any attachments are confidential and intended "
+            "solely for the addressee.",
+            "The seams leak.",
+        ),
+        ("Le colis est en retard.\n\nLe lun. 3 mars 2025 à 10:00, Shop a écrit :\n> bonjour", None),
+    ],
+)
+def test_replies_forwards_and_disclaimers_are_cut(body: str, text: str | None) -> None:
+    """Wrapped "On … wrote:" (4 lines), forwarded blocks, disclaimers and French quotes go."""
+    got, _ = clean_body(body)
+    assert got == (text or body.split("\n\n")[0])
+
+
+def test_legacy_code_pages_are_detected(tmp_path: Path) -> None:
+    """A cp1251 (Cyrillic) file is read as such, with a note naming the code page."""
+    text = "Email,Отзыв\nann.lee@example.com,Доставка была быстрой и удобной\n"
+    (tmp_path / "ru.csv").write_bytes(text.encode("cp1251"))
+    result = build(tmp_path)
+    assert result.records[0].texts[0].text == "Доставка была быстрой и удобной"
+    assert account(result, "ru.csv").issues[0].reason.startswith("not UTF-8; read as cp1251")
+
+
+def test_big_csv_is_streamed_not_held(tmp_path: Path) -> None:
+    """A delimited table's rows are a re-readable stream, not a list held in memory."""
+    from personas.ingest.delimited import DelimitedRows
+    from personas.ingest.tables import read_tables
+
+    (tmp_path / "r.csv").write_text("a,b\n" + "".join(f"{n},x\n" for n in range(50)))
+    (table,) = read_tables(tmp_path / "r.csv", "csv", "r.csv")
+    assert isinstance(table.rows, DelimitedRows)
+    assert sum(1 for _ in table.rows) == 50 == sum(1 for _ in table.rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -22,6 +22,16 @@ class SourceOverride(BaseModel):
     skip: bool = False
 
 
+class SeedTheme(BaseModel):
+    """A theme the user expects: its name and phrases people use for it (``[[themes]]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=80)
+    kind: Literal["pain", "motivation", "goal"] | None = None  # None: any kind it fits
+    examples: list[str] = Field(min_length=1)
+
+
 class Config(BaseModel):
     """Every setting a build reads. See README "Configuration"."""
 
@@ -35,12 +45,24 @@ class Config(BaseModel):
     min_segment_size: int = Field(default=10, ge=1)
     quotes_per_claim: int = Field(default=3, ge=1, le=10)
     claims_per_kind: int = Field(default=4, ge=1, le=20)
+    min_group_size: int = Field(
+        default=5, ge=1, description="no persona, figure or quote rests on fewer respondents"
+    )
+    hash_keys: bool = Field(default=False, description="assignments.csv: salted key hashes")
+    # A secret: never written to run.json (exclude) nor shown in reprs.
+    salt: str | None = Field(default=None, exclude=True, repr=False, min_length=8)
+    strict: bool = Field(default=False, description="any skipped row or file stops the build")
     sources: dict[str, SourceOverride] = Field(default_factory=dict)
+    themes: list[SeedTheme] = Field(
+        default_factory=list, description="seed taxonomy: themes that guide discovery"
+    )
 
     @model_validator(mode="after")
     def _range(self) -> Config:
         if self.k_min > self.k_max:
             raise ValueError(f"k_min ({self.k_min}) must not exceed k_max ({self.k_max})")
+        # Small groups: no segment (so no persona) may be smaller than min_group_size.
+        self.min_segment_size = max(self.min_segment_size, self.min_group_size)
         return self
 
 

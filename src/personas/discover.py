@@ -1,11 +1,17 @@
 """The discover stage: which files in the input folder to read, and as what.
 
 Every file under the folder (recursively) with a supported extension becomes a
-:class:`~personas.models.Source`; its kind comes from sniffing the headers:
+:class:`~personas.models.Source`. Its format comes from the extension, checked
+against the first bytes (an XLSX workbook saved as ``.csv``, a CSV saved as
+``.xls`` and an mbox archive without its extension are read for what they are,
+and the reason says so). Its kind comes from sniffing:
 
-* ``.eml`` → support;
+* ``.eml`` and ``.mbox`` → support; JSON tickets with comment threads → support;
 * JSON whose items have comments / ``from`` / ``message`` → social;
 * a table with a rating/stars column and a review text column → reviews;
+* a table with a text column and a handle column (X/Twitter-like) → social;
+* a table with ticket / requester columns and a message column → support;
+* a table of metrics by device / region / source naming no one → analytics;
 * a table with an order total/amount and an email or customer column and no
   free-text or question column → orders;
 * any other table → survey (question-like headers or a timestamp say so).
@@ -18,27 +24,24 @@ are passed over silently; other files are reported as ignored.
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 from pathlib import Path
 
 from personas.config import CONFIG_NAME, Config
 from personas.errors import InputError, NoUsableInput
 from personas.ingest import vocabulary as vocab
+from personas.ingest.accounting import plain
+from personas.ingest.formats import FORMATS, SUPPORTED, sniff_format
+from personas.ingest.jsontables import load_json
 from personas.ingest.profile import normalise_header
 from personas.ingest.social import is_social
-from personas.ingest.tables import Table, decode, read_table
+from personas.ingest.tables import Table, read_table
+from personas.ingest.tickets import is_tickets
 from personas.models import RowIssue, Source, SourceFormat, SourceKind
 
-FORMATS: dict[str, SourceFormat] = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".eml": "eml",
-}
 _SNIFF_BYTES = 256 * 1024
-_SPREADSHEETS = {".xlsx", ".xls", ".ods", ".numbers", ".parquet"}
+_NOT_BODY = re.compile(r"\b(id|title|headline|date|created|stars?|rating|score|url|reply)\b")
+_BODY = re.compile(r"\b(body|content|text|comments?)\b")
 _NAME_HINTS: tuple[tuple[str, SourceKind], ...] = (
     ("review", "reviews"),
     ("order", "orders"),
@@ -57,12 +60,9 @@ def discover(input_dir: Path, config: Config) -> tuple[list[Source], list[RowIss
     skipped_by_config = 0
     for path in _files(input_dir):
         rel = path.relative_to(input_dir).as_posix()
-        fmt = FORMATS.get(path.suffix.lower())
+        fmt, why_format = sniff_format(path, FORMATS.get(path.suffix.lower()))
         if fmt is None:
-            suffix = path.suffix.lower() or "(no extension)"
-            hint = " (save it as CSV to include it)" if suffix in _SPREADSHEETS else ""
-            reason = f"ignored: unsupported file type {suffix}{hint}"
-            issues.append(RowIssue(source=rel, reason=reason))
+            issues.append(RowIssue(source=rel, reason=f"ignored: {why_format}"))
             continue
         override = config.sources.get(rel)
         if override is not None and override.skip:
@@ -70,6 +70,8 @@ def discover(input_dir: Path, config: Config) -> tuple[list[Source], list[RowIss
             issues.append(RowIssue(source=rel, reason="skipped: personas.toml sets skip = true"))
             continue
         kind, reason = sniff_kind(path, fmt, rel)
+        if why_format:
+            reason = f"{why_format}; {reason}"
         if override is not None and override.kind is not None:
             kind, reason = override.kind, f"set in personas.toml (sniffing said {kind})"
         try:
@@ -80,7 +82,7 @@ def discover(input_dir: Path, config: Config) -> tuple[list[Source], list[RowIss
     if not sources:
         if skipped_by_config:
             raise NoUsableInput(f"{input_dir}: every supported file is skipped in personas.toml")
-        raise NoUsableInput(f"{input_dir}: no supported files (csv, tsv, json, jsonl, eml) found")
+        raise NoUsableInput(f"{input_dir}: no supported files ({SUPPORTED}) found")
     return sources, issues
 
 
@@ -88,17 +90,21 @@ def sniff_kind(path: Path, fmt: SourceFormat, name: str) -> tuple[SourceKind, st
     """Decide a file's kind from its extension and headers; the reason says why."""
     if fmt == "eml":
         return "support", ".eml file: a support email"
+    if fmt == "mbox":
+        return "support", "mbox archive: support emails"
     if fmt == "json":
         try:
-            data = json.loads(decode(path.read_bytes(), name)[0])
-        except (InputError, json.JSONDecodeError, OSError):
+            data = load_json(path, name)
+        except InputError:
             data = None
+        if data is not None and is_tickets(data):
+            return "support", "JSON tickets with comment / conversation threads"
         if data is not None and is_social(data):
             return "social", "JSON posts with comments, authors (from) and messages"
     try:
         table = read_table(path, fmt, name, max_bytes=_SNIFF_BYTES)
     except InputError as exc:
-        return "survey", f"header could not be read ({exc}); assumed survey"
+        return "survey", f"header could not be read ({plain(exc, name)}); assumed survey"
     return table_kind(table, Path(name).stem.lower())
 
 
@@ -112,12 +118,16 @@ def table_kind(table: Table, stem: str = "") -> tuple[SourceKind, str]:
         return "survey", f"survey tool export: {layout}"
     short = [(n, h) for n, h in headers if len(h.split()) <= 6]
     rating = next((n for n, h in short if vocab.RATING_H.search(h) and "recommend" not in h), None)
-    body = next((n for n, h in short if vocab.REVIEW_TEXT_H.search(h)), None)
+    bodies = [(n, h) for n, h in short if vocab.REVIEW_TEXT_H.search(h) and not _NOT_BODY.search(h)]
+    body = next((n for n, h in bodies if _BODY.search(h)), bodies[0][0] if bodies else None)
     if rating and body:
         return (
             "reviews",
             f'header sniffing: rating column "{rating}" and review text column "{body}"',
         )
+    special = _special_kind(headers)
+    if special:
+        return special
     money = next(
         (n for n, h in short if vocab.ORDER_MONEY_H.search(h) and len(h.split()) <= 4), None
     )
@@ -139,6 +149,29 @@ def table_kind(table: Table, stem: str = "") -> tuple[SourceKind, str]:
         if hint in stem:
             return kind, f'no telling columns; file name mentions "{hint}"'
     return "survey", "a table without review or order columns; read as survey answers"
+
+
+def _special_kind(headers: list[tuple[str, str]]) -> tuple[SourceKind, str] | None:
+    """Social posts, support tickets and analytics tables, from their headers (not surveys)."""
+    if any(n.rstrip().endswith("?") or len(h.split()) >= 6 for n, h in headers):
+        return None
+    said = next((n for n, h in headers if vocab.SOCIAL_TEXT_H.match(h)), None)
+    who = next((n for n, h in headers if vocab.SOCIAL_WHO_H.search(h)), None)
+    if said and who:
+        return "social", f'header sniffing: post text column "{said}" and handle column "{who}"'
+    ticket = next((n for n, h in headers if vocab.TICKET_H.search(h)), None)
+    body = next((n for n, h in headers if vocab.FREE_TEXT_H.search(h) or h == "description"), None)
+    if ticket and body:
+        return "support", f'header sniffing: ticket column "{ticket}" and message column "{body}"'
+    metric = next((n for n, h in headers if vocab.METRIC_H.search(h)), None)
+    dimension = next((n for n, h in headers if vocab.DIMENSION_H.search(h)), None)
+    people = any(vocab.CUSTOMER_H.search(h) or vocab.PERSON_ID_H.search(h) for _, h in headers)
+    if metric and dimension and not people and len(headers) <= 20:
+        return (
+            "analytics",
+            f'header sniffing: metric column "{metric}" by "{dimension}", naming no one',
+        )
+    return None
 
 
 def _files(input_dir: Path) -> list[Path]:

@@ -1,7 +1,9 @@
 """Respondents: the records of one person joined by their identity key.
 
 Ingest gives each record a ``respondent_key``: ``email:<normalised address>``
-or ``id:<customer/respondent id>`` when the row names the person, or
+or ``id:<kind of id>:<normalised id>`` (``id:customer:1001``: the kind comes
+from the column, so ids of two systems cannot collide) when the row names the
+person, or
 ``row:<record_id>`` for a survey response (or a review carrying age, gender,
 region, ...) that belongs to *someone* we cannot name. Anonymous text (most
 reviews and all social comments) has no key and is not a respondent.
@@ -33,20 +35,49 @@ from datetime import date
 from personas.ingest.values import normalise_email
 from personas.models import Record, Respondent
 
-__all__ = ["build_respondents", "normalise_email"]
+__all__ = ["build_respondents", "link_rates", "normalise_email"]
 
 MIN_YEARS = 0.25
 DAYS_PER_YEAR = 365.25
 
 
-def build_respondents(records: list[Record]) -> list[Respondent]:
-    """Merge records by respondent key into respondents, sorted by key (``None`` = skipped)."""
+def build_respondents(
+    records: list[Record], reference_date: date | None = None
+) -> list[Respondent]:
+    """Merge records by respondent key into respondents, sorted by key (``None`` = skipped).
+
+    ``reference_date`` is the "today" for recency and order rates; by default the
+    newest order date in ``records`` (``personas assign`` passes the build's).
+    """
     groups: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         if record.respondent_key is not None:
             groups[record.respondent_key].append(record)
-    newest_order = _newest_order_date(records)
+    newest_order = reference_date or _newest_order_date(records)
     return [_respondent(key, groups[key], newest_order) for key in sorted(groups)]
+
+
+def link_rates(records: list[Record]) -> dict[str, dict[str, float | int]]:
+    """Per source file: records, records naming a person, and how many of those link elsewhere.
+
+    A record *links* when its respondent key (email or id, not a ``row:`` key) also
+    appears in another file. ``link_rate`` = linked / identified (0 when none).
+    """
+    files_of: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        if r.respondent_key and not r.respondent_key.startswith("row:"):
+            files_of[r.respondent_key].add(r.source)
+    out: dict[str, dict[str, float | int]] = {}
+    for r in records:
+        row = out.setdefault(r.source, {"records": 0, "identified": 0, "linked": 0})
+        row["records"] += 1
+        key = r.respondent_key
+        if key and not key.startswith("row:"):
+            row["identified"] += 1
+            row["linked"] += len(files_of[key]) > 1
+    for row in out.values():
+        row["link_rate"] = round(row["linked"] / row["identified"], 4) if row["identified"] else 0.0
+    return dict(sorted(out.items()))
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -89,6 +120,11 @@ def _add_orders(respondent: Respondent, records: list[Record], newest: date | No
         respondent.orders_per_year = round(len(paid) / years, 3)
         respondent.recency_days = float((newest - dates[-1]).days)
     return respondent
+
+
+def newest_order_date(records: list[Record]) -> date | None:
+    """The data's "today": the newest date of a paid order."""
+    return _newest_order_date(records)
 
 
 def _newest_order_date(records: list[Record]) -> date | None:

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["survey", "reviews", "social", "support", "orders", "analytics"]
-SourceFormat = Literal["csv", "tsv", "xlsx", "json", "jsonl", "eml", "parquet"]
+SourceFormat = Literal["csv", "tsv", "xlsx", "json", "jsonl", "eml", "parquet", "mbox", "txt"]
 StatementKind = Literal["pain", "motivation", "goal", "other"]
 STATEMENT_KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal", "other")
 
@@ -77,6 +77,8 @@ class ColumnRole(Frozen):
     confidence: float = Field(ge=0.0, le=1.0)
     reason: str
     question: str | None = None  # full question wording for survey columns
+    group: str | None = None  # the question a matrix / multi-column question's column belongs to
+    multiple: bool = False  # answers hold several options (multi-select)
 
 
 class TextField(Frozen):
@@ -106,6 +108,11 @@ class Record(Frozen):
     # Personal names seen in identity/name columns, email display names, signatures.
     # Used only to redact text; never written to any shareable output.
     names: tuple[str, ...] = ()
+    # Other identity keys the same row names (a customer id beside the email): ingest
+    # joins records that share any of them under one respondent key.
+    aliases: tuple[str, ...] = ()
+    # Multi-select answers as lists (attributes holds the same options joined with ", ").
+    choices: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
 class RowIssue(Frozen):
@@ -129,12 +136,21 @@ class SourceAccount(BaseModel):
     issues: list[RowIssue] = Field(default_factory=list)
 
 
+class ContextTable(BaseModel):
+    """An analytics export (shares by device, region, source, ...) that names no people."""
+
+    source: str
+    columns: list[str]
+    rows: list[list[str]]  # at most the first 500 rows
+
+
 class IngestResult(BaseModel):
     """What ingest hands to identity: records, inferred roles, and the accounting."""
 
     records: list[Record]
     roles: list[ColumnRole]
     accounts: list[SourceAccount]
+    context: list[ContextTable] = Field(default_factory=list)  # analytics kept for the report
 
 
 class Respondent(BaseModel):
@@ -198,6 +214,8 @@ class SegmentModel(BaseModel):
     scores: dict[str, float]  # k -> silhouette, for run.json
     feature_names: list[str]
     confidence: dict[str, float] = Field(default_factory=dict)  # respondent key -> 0..1
+    centres: list[list[float]] = Field(default_factory=list)  # row i = segment i + 1
+    temperature: float = 1.0  # scale of the soft membership (median squared distance)
     # anonymous statements attributed by similarity: statement_id -> (segment, similarity)
     anonymous: dict[str, tuple[int, float]] = Field(default_factory=dict)
 

@@ -15,6 +15,7 @@ import hmac
 import io
 import json
 import platform
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from personas import __version__
 from personas.config import Config
 from personas.document import PersonasDocument
 from personas.embed import Embeddings
+from personas.hashing import key_writer
+from personas.identity import link_rates
 from personas.models import (
     IngestResult,
     Respondent,
@@ -33,6 +36,7 @@ from personas.models import (
     Statement,
     Theme,
 )
+from personas.redact import scrubber
 from personas.store import Store
 
 RUN_SCHEMA_VERSION = "1.0"
@@ -51,9 +55,12 @@ VERSIONED_PACKAGES = (
 )
 
 
-def pseudonymiser(sources: list[Source]) -> Any:
-    """Keyed hash of respondent keys; the key is derived from the inputs' hashes."""
-    secret = hashlib.sha256("".join(sorted(s.sha256 for s in sources)).encode()).digest()
+def pseudonymiser(sources: list[Source], respondent_keys: Iterable[str] = ()) -> Any:
+    """Keyed hash of respondent keys. The key is derived from the inputs' hashes and
+    every respondent key: run.json publishes the hashes, so without the keys in the
+    mix anyone holding run.json could test guessed emails against statements.csv."""
+    material = "".join(sorted(s.sha256 for s in sources)) + "\x1f".join(sorted(respondent_keys))
+    secret = hashlib.sha256(material.encode()).digest()
 
     def pseudonym(key: str | None) -> str:
         if key is None:
@@ -109,7 +116,11 @@ def write_outputs(
     """Write every file of the contract; return the paths and the run record."""
     from personas.render import render
 
-    pseudonym = pseudonymiser(sources)
+    keys = [r.key for r in respondents]
+    pseudonym = pseudonymiser(sources, keys)
+    shared_key = key_writer(
+        out_dir, config.hash_keys, config.salt, [s.sha256 for s in sources], keys
+    )
     persona_of = {k: f"p{seg.segment_id}" for seg in model.segments for k in seg.respondent_keys}
     written = render(document, out_dir, templates_dir)
 
@@ -120,7 +131,12 @@ def write_outputs(
         out_dir / "assignments.csv",
         ["respondent_key", "persona_id", "confidence", "respondent_id"],
         [
-            [r.key, persona_of[r.key], f"{model.confidence.get(r.key, 1.0):.4f}", pseudonym(r.key)]
+            [
+                shared_key(r.key),
+                persona_of[r.key],
+                f"{model.confidence.get(r.key, 1.0):.4f}",
+                pseudonym(r.key),
+            ]
             for r in respondents
         ],
     )
@@ -169,6 +185,7 @@ def write_outputs(
         },
         "texts": {k: v for k, v in sorted(counts.items()) if k != "spacy_pipeline"},
         "column_roles": [r.model_dump() for r in ingested.roles],
+        "link_rates": link_rates(ingested.records),
         "segmentation": {
             "method": model.method,
             "k": model.k,
@@ -178,8 +195,19 @@ def write_outputs(
         },
         "warnings": warnings,
     }
+    _scrub_run(run, scrubber(n for r in ingested.records for n in r.names))
     written.append(out_dir / "run.json")
     return sorted(written), run
+
+
+def _scrub_run(run: dict[str, Any], scrub: Any) -> None:
+    """Reasons and warnings may quote an input value (a name, an address): redact them."""
+    for item in run["column_roles"] + run["ignored_files"]:
+        item["reason"] = scrub(item["reason"])
+    for account in run["rows"]["by_source"]:
+        for issue in account["issues"]:
+            issue["reason"] = scrub(issue["reason"])
+    run["warnings"] = [scrub(w) for w in run["warnings"]]
 
 
 def write_run(out_dir: Path, run: dict[str, Any]) -> None:

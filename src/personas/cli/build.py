@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from personas.cli import app
+from personas.hashing import SALT_ENV, SALT_FILE
 
 
 @app.command()
@@ -45,6 +47,31 @@ def build(
         typer.Option("--templates", help="Folder of templates that override the packaged ones."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Stop with an error if any row or file would be skipped."),
+    ] = False,
+    min_group: Annotated[
+        int | None,
+        typer.Option(
+            "--min-group",
+            min=1,
+            help="No persona, figure or quote rests on fewer respondents than this (default 5).",
+        ),
+    ] = None,
+    hash_keys: Annotated[
+        bool,
+        typer.Option(
+            "--hash-keys",
+            help="Write salted hashes instead of raw respondent keys to assignments.csv, "
+            "for sharing with partners. Salt: --salt, else $PERSONAS_SALT, else one derived "
+            "from the inputs and written to OUT/salt.txt.",
+        ),
+    ] = False,
+    salt: Annotated[
+        str | None,
+        typer.Option("--salt", help="Salt for --hash-keys (implies it); at least 8 characters."),
+    ] = None,
 ) -> None:
     """Build personas from every export under INPUT_DIR.
 
@@ -56,7 +83,17 @@ def build(
     from personas.pipeline import build as run_build
 
     logging.basicConfig(level=logging.WARNING, format="Warning: %(message)s")
-    settings = load_config(input_dir, config, personas=personas, seed=seed)
+    hashing = hash_keys or salt is not None
+    settings = load_config(
+        input_dir,
+        config,
+        personas=personas,
+        seed=seed,
+        strict=strict or None,
+        min_group_size=min_group,
+        hash_keys=hashing or None,
+        salt=salt or os.environ.get(SALT_ENV) or None,
+    )
     reporter = RichProgress(enabled=not quiet)
     with reporter:
         result = run_build(input_dir, out, settings, progress=reporter, templates_dir=templates)
@@ -70,3 +107,8 @@ def build(
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")
+    if settings.hash_keys and (result.out_dir / SALT_FILE).is_file():
+        console.print(
+            f"Salt of the hashed keys: {(result.out_dir / SALT_FILE).resolve()} "
+            "(give it to the partner separately; never share it with the outputs)"
+        )

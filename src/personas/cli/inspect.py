@@ -8,10 +8,19 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from personas.cli import app
-from personas.models import Source
+from personas.identity import link_rates
+from personas.models import Respondent, Source
+
+
+def _people_per_file(respondents: list[Respondent]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for r in respondents:
+        counts.update(set(r.sources))
+    return counts
 
 
 def _group_sources(sources: list[Source], limit: int = 5) -> list[tuple[str, list[Source]]]:
@@ -51,9 +60,12 @@ def inspect(
     console = Console(width=max(Console().width, 120))
 
     files = Table(title=f"Files in {input_dir}", title_justify="left")
-    for col in ("file", "kind", "format", "rows", "used", "skipped", "why this kind"):
-        files.add_column(col, justify="right" if col in ("rows", "used", "skipped") else "left")
+    numbers = ("rows", "used", "skipped", "people", "linked")
+    for col in ("file", "kind", "format", *numbers, "why this kind"):
+        files.add_column(col, justify="right" if col in numbers else "left")
     accounts = {a.source: a for a in result.ingested.accounts}
+    links = link_rates(result.ingested.records)
+    people = _people_per_file(result.respondents)
     for label, group in _group_sources(result.sources):
         first = group[0]
         counts = [accounts[s.path] for s in group if s.path in accounts]
@@ -61,16 +73,43 @@ def inspect(
             sum(a.rows_total for a in counts),
             sum(a.rows_used for a in counts),
             sum(a.rows_skipped for a in counts),
+            sum(people.get(s.path, 0) for s in group),
         )
-        files.add_row(label, first.kind, first.format, *(str(x) for x in totals), first.reason)
+        identified = sum(int(links.get(s.path, {}).get("identified", 0)) for s in group)
+        linked = sum(int(links.get(s.path, {}).get("linked", 0)) for s in group)
+        rate = f"{linked / identified:.0%}" if identified else "-"
+        files.add_row(
+            escape(label),
+            first.kind,
+            first.format,
+            *(str(x) for x in totals),
+            rate,
+            escape(first.reason),
+        )
     console.print(files)
+    console.print(
+        "people = respondents with a record in the file; linked = share of its identified "
+        "records whose email / id also appears in another file.",
+        style="dim",
+    )
 
     roles = Table(title="Column roles", title_justify="left")
     for col in ("file", "column", "role", "conf.", "why"):
         roles.add_column(col)
     for r in result.ingested.roles:
-        roles.add_row(r.source, r.column[:60], r.role, f"{r.confidence:.2f}", r.reason)
+        column = escape(r.column[:60])
+        if r.question and r.question != r.column and r.role == "text":
+            column += f"\n[dim]asked: {escape(r.question[:80])}[/]"
+        if r.group:
+            column += f"\n[dim]part of: {escape(r.group[:60])}[/]"
+        role = f"{r.role} (multi)" if r.multiple else r.role
+        roles.add_row(escape(r.source), column, role, f"{r.confidence:.2f}", escape(r.reason))
     console.print(roles)
+    for table in result.ingested.context:
+        console.print(
+            f"[bold]Context:[/] {table.source}: {len(table.rows)} analytics rows "
+            f"({', '.join(table.columns[:6])}) kept for the report; they name no one."
+        )
 
     keys = Counter(k.key.split(":", 1)[0] for k in result.respondents)
     identified = sum(1 for r in result.respondents if r.identified)
@@ -95,7 +134,7 @@ def inspect(
                     for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None)
                     if x
                 )
-                state = "skipped" if i.skipped else "value dropped"
+                state = "skipped" if i.skipped else ("value dropped" if i.column else "note")
                 console.print(f"  {where}: {i.reason} ({state})", markup=False, highlight=False)
         for source, n in sorted(per_file.items()):
             if n > show_rows:

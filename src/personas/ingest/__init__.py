@@ -3,10 +3,13 @@
 :func:`ingest` reads every :class:`~personas.models.Source` that discover
 found, with one reader per format family:
 
-* tables (CSV/TSV/JSON/JSONL): :mod:`.tables` reads, :mod:`.roles` decides
-  what each column is, :mod:`.rows` turns rows into records;
-* support emails (.eml): :mod:`.eml`;
-* social comments (Graph-API style JSON): :mod:`.social`.
+* tables (CSV/TSV/TXT, JSON/JSONL, XLSX with every sheet, Parquet):
+  :mod:`.tables` reads, :mod:`.roles` decides what each column is,
+  :mod:`.rows` turns rows into records;
+* support email (.eml files, .mbox archives): :mod:`.eml`, :mod:`.mbox`;
+* support tickets (Zendesk / Freshdesk-like JSON): :mod:`.tickets`;
+* social comments (Graph-API style JSON): :mod:`.social`;
+* analytics exports that name no people are kept whole as report context.
 
 Every input row ends up in its source's :class:`~personas.models.SourceAccount`
 as used or skipped with a reason (``rows_total == rows_used + rows_skipped``).
@@ -15,126 +18,134 @@ A file that cannot be read at all gets one issue and the build goes on.
 
 from __future__ import annotations
 
-import json
 import logging
-from email.message import EmailMessage
 from pathlib import Path
 
 from personas.config import Config
 from personas.errors import InputError
-from personas.ingest.eml import message_record, parse_message, shop_domains
+from personas.ingest.accounting import FileResult, account, plain
+from personas.ingest.eml import message_record, mime_note, parse_message, shop_domains
+from personas.ingest.jsontables import load_json, object_list
+from personas.ingest.keys import resolve_keys
+from personas.ingest.mbox import Message, read_mbox
 from personas.ingest.roles import infer_roles
-from personas.ingest.rows import table_records
-from personas.ingest.social import is_social, load_posts, social_records
-from personas.ingest.tables import decode, read_table
-from personas.models import ColumnRole, IngestResult, Record, RowIssue, Source, SourceAccount
+from personas.ingest.rows import read_records
+from personas.ingest.social import is_social, social_records
+from personas.ingest.tables import read_tables
+from personas.ingest.tickets import is_tickets, ticket_records
+from personas.models import ColumnRole, ContextTable, IngestResult, Record, RowIssue, Source
 
 __all__ = ["ingest"]
 
 log = logging.getLogger(__name__)
+_CONTEXT_ROWS = 500
 
 
 def ingest(input_dir: Path, sources: list[Source], config: Config) -> IngestResult:
     """Read every source into records; infer column roles; account for every row."""
     records: list[Record] = []
     roles: list[ColumnRole] = []
-    accounts: list[SourceAccount] = []
-    messages = _parse_messages(input_dir, [s for s in sources if s.format == "eml"])
-    shop = shop_domains([m for m in messages.values() if isinstance(m, EmailMessage)])
+    context: list[ContextTable] = []
+    accounts = []
+    mail = _read_mail(input_dir, [s for s in sources if s.format in ("eml", "mbox")])
+    shop = shop_domains([m.message for ms in mail.values() for m in ms if m.message is not None])
     for source in sources:
         try:
-            if source.format == "eml":
-                got, issues, total = _read_email(source, messages[source.path], shop)
-                found: list[ColumnRole] = []
+            if source.format in ("eml", "mbox"):
+                got = _email_result(source, mail[source.path], shop)
             else:
-                got, found, issues, total = _read_file(input_dir, source, config)
+                got = _read_file(input_dir, source, config)
         except InputError as exc:
-            got, found, total = [], [], 0
-            issues = [RowIssue(source=source.path, reason=f"file skipped: {_plain(exc, source)}")]
+            reason = f"file skipped: {plain(exc, source.path)}"
+            got = FileResult(issues=[RowIssue(source=source.path, reason=reason)])
             log.warning("%s", exc)
         except OSError as exc:  # vanished or unreadable between discover and ingest
-            got, found, total = [], [], 0
-            issues = [RowIssue(source=source.path, reason=f"file skipped: {exc.strerror}")]
+            reason = f"file skipped: {exc.strerror}"
+            got = FileResult(issues=[RowIssue(source=source.path, reason=reason)])
             log.warning("%s: %s", source.path, exc.strerror)
-        records.extend(got)
-        roles.extend(found)
-        accounts.append(_account(source, total, got, issues))
-    return IngestResult(records=records, roles=roles, accounts=accounts)
+        records.extend(got.records)
+        roles.extend(got.roles)
+        context.extend(got.context)
+        accounts.append(account(source, got))
+    records = resolve_keys(records)
+    return IngestResult(records=records, roles=roles, accounts=accounts, context=context)
 
 
-def _parse_messages(input_dir: Path, sources: list[Source]) -> dict[str, EmailMessage | InputError]:
-    parsed: dict[str, EmailMessage | InputError] = {}
+def _read_mail(input_dir: Path, sources: list[Source]) -> dict[str, list[Message]]:
+    """Every message of every .eml and .mbox source, parsed once (shop domains need them all)."""
+    parsed: dict[str, list[Message]] = {}
     for source in sources:
+        path = input_dir / source.path
+        if source.format == "mbox":
+            try:
+                parsed[source.path] = read_mbox(path, source.path)
+            except InputError as exc:
+                parsed[source.path] = [Message(locator="", error=plain(exc, source.path))]
+            continue
         try:
-            parsed[source.path] = parse_message(input_dir / source.path, source.path)
+            message = parse_message(path, source.path)
+            parsed[source.path] = [Message("", message, note=mime_note(message))]
         except InputError as exc:
-            parsed[source.path] = exc
+            parsed[source.path] = [Message(Path(source.path).name, error=plain(exc, source.path))]
     return parsed
 
 
-def _read_email(
-    source: Source, message: EmailMessage | InputError, shop: set[str]
-) -> tuple[list[Record], list[RowIssue], int]:
-    if isinstance(message, InputError):
-        reason = (
-            f"file skipped: {_plain(message, source)}"  # one message per file: the file is the row
-        )
-        return [], [RowIssue(source=source.path, locator=Path(source.path).name, reason=reason)], 1
-    record, issues = message_record(source, message, shop)
-    return ([record] if record else []), issues, 1
+def _email_result(source: Source, messages: list[Message], shop: set[str]) -> FileResult:
+    result = FileResult()
+    for item in messages:
+        if item.message is None:
+            if not item.locator:  # the whole archive is unreadable
+                raise InputError(f"{source.path}: {item.error}")
+            reason = f"file skipped: {item.error}" if source.format == "eml" else item.error
+            result.issues.append(RowIssue(source=source.path, locator=item.locator, reason=reason))
+            result.total += 1
+            continue
+        result.total += 1
+        record, issues = message_record(source, item.message, shop, item.locator)
+        result.issues.extend(issues)
+        if item.note:
+            result.issues.append(
+                RowIssue(
+                    source=source.path,
+                    locator=record.locator if record else item.locator,
+                    reason=item.note,
+                    skipped=False,
+                )
+            )
+        if record is not None:
+            result.records.append(record)
+    return result
 
 
-def _read_file(
-    input_dir: Path, source: Source, config: Config
-) -> tuple[list[Record], list[ColumnRole], list[RowIssue], int]:
+def _read_file(input_dir: Path, source: Source, config: Config) -> FileResult:
     path = input_dir / source.path
-    if source.format == "json" and source.kind == "social":
-        data = _json_or_none(path, source.path)
-        if data is not None and is_social(data):
-            posts = load_posts(path, source.path)
-            records, issues, total = social_records(source, posts)
-            return records, [], issues, total
-    table = read_table(path, source.format, source.path)
-    found, issues = infer_roles(source.path, source.kind, table, config)
-    issues = [
-        RowIssue(source=source.path, reason=note, skipped=False) for note in table.notes
-    ] + issues
-    records, row_issues = table_records(source, table, found)
-    return records, found, issues + row_issues, len(table.rows) + len(table.bad_rows)
-
-
-def _plain(exc: Exception, source: Source) -> str:
-    """The error message without the leading "<file>: " (the issue already names the file)."""
-    return str(exc).removeprefix(f"{source.path}: ")
-
-
-def _json_or_none(path: Path, name: str) -> object | None:
-    text, _ = decode(path.read_bytes(), name)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
-
-
-def _account(
-    source: Source, total: int, records: list[Record], issues: list[RowIssue]
-) -> SourceAccount:
-    skipped = len({i.locator for i in issues if i.skipped and i.locator is not None})
-    account = SourceAccount(
-        source=source.path,
-        kind=source.kind,
-        rows_total=total,
-        rows_used=len(records),
-        rows_skipped=skipped,
-        issues=issues,
-    )
-    if total != account.rows_used + skipped:
-        log.error(
-            "%s: row accounting does not add up (%d != %d used + %d skipped)",
-            source.path,
-            total,
-            account.rows_used,
-            skipped,
-        )
-    log.info("%s: %d rows, %d used, %d skipped", source.path, total, account.rows_used, skipped)
-    return account
+    if source.format == "json" and source.kind in ("social", "support"):
+        data = load_json(path, source.path)
+        if source.kind == "social" and is_social(data):
+            records, issues, total = social_records(source, object_list(data) or [])
+            return FileResult(records=records, issues=issues, total=total)
+        if source.kind == "support" and is_tickets(data):
+            records, issues, total = ticket_records(source, data, shop_words=set())
+            return FileResult(records=records, issues=issues, total=total)
+    result = FileResult()
+    for table in read_tables(path, source.format, source.path):
+        result.issues += [
+            RowIssue(source=source.path, reason=n, skipped=False) for n in table.notes
+        ]
+        found, issues = infer_roles(source.path, source.kind, table, config)
+        result.roles += found
+        result.issues += issues
+        if source.kind == "analytics":
+            rows = [cells for _, cells in table.sample(_CONTEXT_ROWS)]
+            columns = [r.column for r in found]
+            result.context.append(ContextTable(source=source.path, columns=columns, rows=rows))
+            result.context_rows += sum(1 for _ in table.rows)
+            continue
+        got = read_records(source, table, found)
+        result.records += got.records
+        result.issues += got.issues
+        result.total += got.total
+        result.merged += got.merged
+    if result.total == 0 and not result.context_rows:
+        raise InputError(f"{source.path}: no data rows below the header")
+    return result

@@ -13,7 +13,9 @@ from datetime import datetime
 from personas.ingest.dates import parse_datetime
 from personas.ingest.profile import normalise_header
 from personas.ingest.values import (
+    id_namespace,
     normalise_email,
+    normalise_id,
     parse_age,
     parse_money,
     parse_number,
@@ -24,6 +26,7 @@ from personas.ingest.values import (
 )
 from personas.models import ColumnRole, TextField
 
+_TEXT_FIELDS = set(TextField.model_fields)
 NON_ANSWERS = {"n/a", "na", "-", "--", ".", "null", "nan", "none given"}
 NUMERIC_ROLES = {"nps", "rating", "money", "age", "birth_year"}
 
@@ -42,6 +45,8 @@ class RowValues:
     nps: float | None = None
     amount: float | None = None
     birth: tuple[str, str] | None = None  # (column, value) of a birth-year answer
+    choices: dict[str, list[str]] = field(default_factory=dict)  # multi-select answers
+    aliases: list[str] = field(default_factory=list)  # further identity keys in the row
 
     def has_number(self) -> bool:
         return self.rating is not None or self.nps is not None or self.amount is not None
@@ -57,13 +62,17 @@ def read_cell(
     if value.lower() in NON_ANSWERS and kind not in NUMERIC_ROLES:
         return
     if kind == "identity":
-        out.key = _identity(value, out.key, column, note)
+        _identity(out, value, column, note)
     elif kind == "name":
         out.names.append(value)
     elif kind == "text":
         text = tidy_text(strip_html(value))
         if text:
-            out.texts.append(TextField(field=column, question=role.question, text=text))
+            # built without re-validation (three plain strings), as table rows are many
+            field = TextField.model_construct(
+                _TEXT_FIELDS, field=column, question=role.question, text=text
+            )
+            out.texts.append(field)
     elif kind == "money":
         _money(out, value, column, note)
     elif kind in ("nps", "rating"):
@@ -78,8 +87,24 @@ def read_cell(
             note(column, f'cannot read age "{value}"')
     elif kind == "birth_year":
         out.birth = (column, value)
+    elif attribute is not None and role.multiple:
+        chosen = out.choices.setdefault(attribute, [])
+        options = [value] if role.group else split_options(value)
+        chosen.extend(o for o in options if o not in chosen)
     elif attribute is not None:
         out.attributes[attribute] = value
+
+
+def split_options(value: str) -> list[str]:
+    """A multi-select answer's options (Google Forms and most tools join them with ``", "``)."""
+    return [part.strip() for part in value.split(", ") if part.strip()]
+
+
+def finish_choices(out: RowValues) -> None:
+    """Multi-select answers also go to attributes, joined with ``", "`` as the export had them."""
+    for key, chosen in out.choices.items():
+        if chosen:
+            out.attributes[key] = ", ".join(chosen)
 
 
 def age_from_birth(out: RowValues, reference_year: int | None, note: Note) -> None:
@@ -118,15 +143,30 @@ def reference_year(moment: datetime | None, newest_year: int | None) -> int | No
     return moment.year if moment is not None else newest_year
 
 
-def _identity(value: str, key: str | None, column: str, note: Note) -> str | None:
-    """Email beats id: an earlier ``id:`` key is replaced by a later email."""
+def _identity(out: RowValues, value: str, column: str, note: Note) -> None:
+    """Email beats id: an earlier ``id:`` key becomes an alias of a later email.
+
+    Ids are tied to the kind of id their column holds (``id:customer:1001``), so a
+    respondent id of a survey tool never meets a customer id of the shop by chance.
+    Every further key in the row is kept as an alias, so records are joined on any.
+    """
     if "@" in value or "mail" in normalise_header(column):
         email = normalise_email(value)
         if email is None:
             note(column, f'cannot read email address "{value}"')
-            return key
-        return f"email:{email}" if key is None or key.startswith("id:") else key
-    return key or f"id:{value}"
+            return
+        key = f"email:{email}"
+        if out.key is None or out.key.startswith("id:"):
+            out.key, key = key, out.key  # type: ignore[assignment]
+    else:
+        ident = normalise_id(value)
+        if ident is None:
+            return
+        key = f"id:{id_namespace(column)}:{ident}"
+        if out.key is None:
+            out.key, key = key, None  # type: ignore[assignment]
+    if key and key != out.key and key not in out.aliases:
+        out.aliases.append(key)
 
 
 def _money(out: RowValues, value: str, column: str, note: Note) -> None:

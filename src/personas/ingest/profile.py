@@ -23,7 +23,7 @@ _SAMPLE = 2000  # value checks on big files look at an evenly spread sample
 def normalise_header(text: str) -> str:
     """Lower-case words: ``RecipientEmail`` → ``recipient email``; ``created_at`` too."""
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    spaced = re.sub(r"[_/]+", " ", spaced)
+    spaced = re.sub(r"[_/.]+", " ", spaced)
     return " ".join(spaced.lower().split())
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from personas.config import Config
 from personas.ingest import vocabulary as vocab
 from personas.ingest.profile import Profile
+from personas.ingest.questions import question_groups
 from personas.ingest.tables import Table
 from personas.models import ATTRIBUTE_ROLES, ColumnRole, ColumnRoleName, RowIssue, SourceKind
 
@@ -28,18 +29,31 @@ Rule = Callable[[Profile, SourceKind], "Guess | None"]
 def infer_roles(
     source: str, kind: SourceKind, table: Table, config: Config
 ) -> tuple[list[ColumnRole], list[RowIssue]]:
-    """Infer one :class:`ColumnRole` per column of ``table`` (overrides from ``config`` win)."""
-    profiles = [_profile(table, i) for i in range(len(table.columns))]
+    """Infer one :class:`ColumnRole` per column of ``table`` (overrides from ``config`` win).
+
+    A big table is judged on its first rows (:meth:`Table.sample`). In a workbook
+    of several tables, column names carry their sheet (``Sheet!Column``).
+    """
+    sample = [cells for _, cells in table.sample()]
+    profiles = [_profile(table, sample, i) for i in range(len(table.columns))]
     guesses = [_guess(p, kind) for p in profiles]
     guesses = _resolve(profiles, guesses)
+    groups = question_groups(profiles)
     override = config.sources.get(source)
     wanted = dict(override.columns) if override else {}
+    prefix = f"{table.sheet}!" if table.sheet else ""
     roles: list[ColumnRole] = []
     for profile, (role, confidence, reason) in zip(profiles, guesses, strict=True):
-        name = profile.column.name
+        name = prefix + profile.column.name
+        group, options = groups.get(profile.column.name, (None, False))
+        if options:
+            role, confidence = "category", 0.85
+            reason = f'one option of a multi-select question spread over columns ("{group}")'
         if name in wanted:
             role, confidence, reason = wanted.pop(name), 1.0, "set in personas.toml"
         question = profile.column.question if role == "text" or kind == "survey" else None
+        multi = profile.multiselect or profile.column.multi or vocab.MULTI_H.search(profile.header)
+        multiple = role == "category" and bool(options or multi)
         roles.append(
             ColumnRole(
                 source=source,
@@ -48,6 +62,8 @@ def infer_roles(
                 confidence=confidence,  # type: ignore[arg-type]
                 reason=reason,
                 question=question,
+                group=group,
+                multiple=multiple,
             )
         )
     issues = [
@@ -62,9 +78,9 @@ def infer_roles(
     return roles, issues
 
 
-def _profile(table: Table, index: int) -> Profile:
-    values = [cells[index].strip() for _, cells in table.rows if cells[index].strip()]
-    return Profile(column=table.columns[index], values=values, n_rows=len(table.rows))
+def _profile(table: Table, sample: list[list[str]], index: int) -> Profile:
+    values = [c[index].strip() for c in sample if index < len(c) and c[index].strip()]
+    return Profile(column=table.columns[index], values=values, n_rows=len(sample))
 
 
 def _guess(profile: Profile, kind: SourceKind) -> Guess:
@@ -85,6 +101,8 @@ def _empty(p: Profile, kind: SourceKind) -> Guess | None:
 
 def _identity(p: Profile, kind: SourceKind) -> Guess | None:
     header_says = bool(vocab.EMAIL_H.search(p.header))
+    if kind == "social" and not (header_says or p.email_share >= 0.8):
+        return _handle(p)
     if header_says and p.email_share >= 0.5:
         return (
             "identity",
@@ -98,6 +116,17 @@ def _identity(p: Profile, kind: SourceKind) -> Guess | None:
     if vocab.PERSON_ID_H.search(p.header) and p.distinct > 1:
         return ("identity", 0.8, "customer/respondent id header")
     return None
+
+
+def _handle(p: Profile) -> Guess | None:
+    """Social handles and user ids name an account, not a customer we can join on."""
+    name = p.header.split(" | ")[0]
+    if not vocab.HANDLE_H.search(name):
+        return None
+    why = "handles are not identities (set this column to identity in personas.toml to join on it)"
+    if vocab.TECH_ID_H.search(name) or p.numeric_share >= 0.8:
+        return ("ignore", 0.85, f"social account id; {why}")
+    return ("name", 0.8, f"social handle, kept only to redact it; {why}")
 
 
 def _technical(p: Profile, kind: SourceKind) -> Guess | None:
@@ -118,6 +147,10 @@ def _technical(p: Profile, kind: SourceKind) -> Guess | None:
         return ("ignore", 0.95, "the shop's own reply, not customer voice")
     if kind in ("orders", "reviews") and vocab.PRODUCT_H.search(name):
         return ("ignore", 0.8, "names the product, not the person (one value per order or review)")
+    if kind in ("support", "orders") and vocab.STATUS_COLUMN_H.match(name):
+        return ("ignore", 0.9, "message / order status: used only to skip rows that are not voice")
+    if kind == "support" and vocab.AGENT_H.match(name):
+        return ("ignore", 0.85, "the agent handling the ticket, not the customer")
     if kind == "reviews" and _is_review_state(name, p):
         return ("ignore", 0.95, "review state (published/spam); unpublished rows are skipped")
     if len(p.values) >= 5 and p.distinct == 1:
@@ -126,8 +159,9 @@ def _technical(p: Profile, kind: SourceKind) -> Guess | None:
 
 
 def _is_review_state(name: str, p: Profile) -> bool:
-    in_header = name in ("state", "status", "review state")
-    return in_header and {v.lower() for v in p.values} <= vocab.REVIEW_STATES
+    in_header = name in ("state", "status", "review state", "published", "curated")
+    flags = vocab.REVIEW_STATES | {"true", "false", "yes", "no", "0", "1", "ok", "not-yet"}
+    return in_header and {v.lower() for v in p.sample} <= flags
 
 
 def _name(p: Profile, kind: SourceKind) -> Guess | None:

@@ -1,10 +1,12 @@
 """Table rows → :class:`Record` objects, with a ``RowIssue`` for everything left out.
 
-One call per table: :func:`table_records`. Each row is read with the column
-roles decided earlier (:mod:`.cells`); a value that cannot be read is dropped
-with an issue (the row is still used), a row with nothing usable is skipped
-with an issue, and repeated submissions by the same respondent keep only the
-latest.
+One call per table: :func:`table_records`. Rows are streamed (a big file is
+never held whole); each is read with the column roles decided earlier
+(:mod:`.cells`); a value that cannot be read is dropped with an issue (the row
+is still used), a row with nothing usable or one that is not a customer's voice
+(:mod:`.filters`) is skipped with an issue, repeated submissions by the same
+respondent keep only the latest, and order line items are folded into their
+order (:mod:`.orders`).
 
 Row-level respondents: a survey response with no identity is still a person,
 and so is a review that carries age/gender/region/... in a file with no
@@ -15,24 +17,29 @@ without an identity stay anonymous (``respondent_key=None``).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from personas.ingest.cells import (
     RowValues,
     age_from_birth,
     drop_repeated_titles,
+    finish_choices,
     read_cell,
     reference_year,
 )
 from personas.ingest.dates import detect_dayfirst, iso_date, parse_datetime
+from personas.ingest.filters import RowFilter, row_filters, skip_reason
+from personas.ingest.orders import LineItems, order_id_column
 from personas.ingest.profile import normalise_header
-from personas.ingest.tables import Table
+from personas.ingest.tables import Cells, Table, aligned
 from personas.models import ATTRIBUTE_ROLES, ColumnRole, Record, RowIssue, Source
 
-_UNPUBLISHED = {"spam", "unpublished", "hidden", "rejected", "pending"}
 _DATE_PRIORITY = ("submitted", "timestamp", "created", "recorded", "completed", "end", "date")
-_TITLE_FIELDS = {"title", "review title", "summary", "headline", "subject"}
+_TITLE_FIELDS = {"title", "review title", "summary", "headline", "subject", "review headline"}
+_V = TypeVar("_V")
 _NOTHING = "nothing usable: no text, rating, NPS, amount, identity or answers"
 
 
@@ -43,71 +50,112 @@ class _Plan:
     source: Source
     roles: list[ColumnRole]
     keys: dict[int, str] = field(default_factory=dict)  # attribute key per column index
-    moments: dict[str, datetime | None] = field(default_factory=dict)  # locator -> row date
+    dated: list[tuple[int, bool]] = field(default_factory=list)  # (date column, dayfirst)
     newest_year: int | None = None
-    state: int | None = None  # reviews: the published/spam column
+    filters: list[RowFilter] = field(default_factory=list)
+    order_id: int | None = None  # orders: the column naming the order of a line item
     titles: frozenset[str] = frozenset()  # title-like text columns (kept if they add words)
+    has_identity: bool = False  # the table has an identity column
 
 
 @dataclass
-class _Row:
-    locator: str
-    record: Record | None
+class TableRecords:
+    """What one table gave: records, issues, rows seen, and rows folded into others."""
+
+    records: list[Record]
     issues: list[RowIssue]
+    total: int
+    merged: int = 0
 
 
 def table_records(
     source: Source, table: Table, roles: list[ColumnRole]
 ) -> tuple[list[Record], list[RowIssue]]:
     """Read every row of ``table``; return the usable records and every issue found."""
+    got = read_records(source, table, roles)
+    return got.records, got.issues
+
+
+def read_records(source: Source, table: Table, roles: list[ColumnRole]) -> TableRecords:
+    """Read every row of ``table`` (streamed), with the row count and merged line items."""
     plan = _plan(source, table, roles)
-    issues = [RowIssue(source=source.path, locator=loc, reason=why) for loc, why in table.bad_rows]
-    issues += [
-        RowIssue(source=source.path, locator=loc, reason=why, skipped=False)
-        for loc, why in table.cell_notes
-    ]
+    path, width = source.path, len(roles)
+    issues: list[RowIssue] = []
     if plan.newest_year is None and any(r.role == "birth_year" for r in roles):
         reason = "no dates in the file, so ages cannot be worked out from birth years"
-        issues.append(RowIssue(source=source.path, skipped=False, reason=reason))
-    rows = _drop_duplicates(plan, [_read_row(plan, loc, cells) for loc, cells in table.rows])
-    for row in rows:
-        issues.extend(row.issues)
-    return [row.record for row in rows if row.record is not None], issues
+        issues.append(RowIssue(source=path, skipped=False, reason=reason))
+    money = next((r for r in roles if r.role == "money"), None)
+    lines = LineItems(total_column=money is not None and _is_total(money.column))
+    latest: dict[tuple[object, ...], tuple[datetime, int]] = {}  # answers -> kept submission
+    total = 0
+    for locator, raw in table.rows:
+        total += 1
+        if len(raw) > width and any(c.strip() for c in raw[width:]):
+            why = f"{len(raw)} cells but {width} columns; extra cells ignored"
+            issues.append(RowIssue(source=path, locator=locator, reason=why, skipped=False))
+        cells = aligned(raw, width)
+        order = cells[plan.order_id].strip() if plan.order_id is not None else ""
+        merging = bool(order) and order.lower() in lines.orders
+        record, moment = _read_row(plan, locator, cells, issues, merging)
+        if record is None:
+            continue
+        if plan.order_id is not None:
+            lines.add(order, record)
+        else:
+            _keep_latest(plan, lines.out, latest, record, moment, issues)
+    problems = table.problems()
+    issues += [RowIssue(source=path, locator=loc, reason=why) for loc, why in problems]
+    records = [r for r in lines.records() if r is not None]
+    note = lines.note()
+    if note:
+        issues.insert(0, RowIssue(source=path, reason=note, skipped=False))
+    return TableRecords(records, issues, total + len(problems), lines.merged)
+
+
+def _is_total(column: str) -> bool:
+    return "total" in normalise_header(column)
 
 
 def _plan(source: Source, table: Table, roles: list[ColumnRole]) -> _Plan:
     plan = _Plan(source=source, roles=roles)
+    plan.has_identity = any(r.role == "identity" for r in roles)
     used: set[str] = set()
     for i, role in enumerate(roles):
         if role.role in ATTRIBUTE_ROLES:
             plan.keys[i] = role.role
+        elif role.role == "category" and role.multiple and role.group:
+            key = role.group[:60].strip()
+            plan.keys[i] = key if key in used else _unique_key(key, used)
         elif role.role == "category":
             plan.keys[i] = _unique_key(role.column[:60].strip(), used)
-    headers = [normalise_header(r.column) for r in roles]
+    names = [c.name for c in table.columns]
+    headers = [normalise_header(n) for n in names]
     plan.titles = frozenset(
         r.column
         for r, h in zip(roles, headers, strict=True)
         if r.role == "text" and h in _TITLE_FIELDS
     )
-    if source.kind == "reviews":
-        states = ("state", "status", "review state")
-        plan.state = next((i for i, h in enumerate(headers) if h in states), None)
-    plan.moments = _moments(table, roles)
-    years = [m.year for m in plan.moments.values() if m is not None]
-    plan.newest_year = max(years) if years else None
+    plan.filters = row_filters(source.kind, names, table.notes)
+    if source.kind == "orders":
+        plan.order_id = order_id_column(names)
+    sample = [cells for _, cells in table.sample(2000)]
+    dated = [i for i, r in enumerate(roles) if r.role == "date"]
+    order = sorted(dated, key=lambda i: (_date_rank(roles[i].column), i))
+    plan.dated = [(i, detect_dayfirst(c[i] for c in sample if i < len(c))) for i in order]
+    if any(r.role == "birth_year" for r in roles):
+        years = (m.year for _, cells in table.rows if (m := _moment(plan, cells)) is not None)
+        plan.newest_year = max(years, default=None)
     return plan
 
 
-def _moments(table: Table, roles: list[ColumnRole]) -> dict[str, datetime | None]:
-    """Each row's date: the first readable one among the date columns, best column first."""
-    dated = [i for i, r in enumerate(roles) if r.role == "date"]
-    order = sorted(dated, key=lambda i: (_date_rank(roles[i].column), i))
-    dayfirst = {i: detect_dayfirst(cells[i] for _, cells in table.rows[:2000]) for i in order}
-    moments: dict[str, datetime | None] = {}
-    for locator, cells in table.rows:
-        found = (parse_datetime(cells[i], dayfirst[i]) for i in order)
-        moments[locator] = next((m for m in found if m is not None), None)
-    return moments
+def _moment(plan: _Plan, cells: Cells) -> datetime | None:
+    """The row's date: the first readable one among the date columns, best column first."""
+    for i, dayfirst in plan.dated:
+        if i < len(cells):
+            moment = parse_datetime(cells[i], dayfirst)
+            if moment is not None:
+                return moment
+    return None
 
 
 def _date_rank(column: str) -> int:
@@ -124,12 +172,14 @@ def _unique_key(key: str, used: set[str]) -> str:
     return candidate
 
 
-def _read_row(plan: _Plan, locator: str, cells: list[str]) -> _Row:
+def _read_row(
+    plan: _Plan, locator: str, cells: Cells, issues: list[RowIssue], merging: bool
+) -> tuple[Record | None, datetime | None]:
     path = plan.source.path
-    skip = _skip_reason(plan, cells)
+    skip = "empty row" if not any(c.strip() for c in cells) else skip_reason(plan.filters, cells)
     if skip:
-        return _Row(locator, None, [RowIssue(source=path, locator=locator, reason=skip)])
-    issues: list[RowIssue] = []
+        issues.append(RowIssue(source=path, locator=locator, reason=skip))
+        return None, None
 
     def note(column: str, reason: str) -> None:
         issues.append(
@@ -139,29 +189,21 @@ def _read_row(plan: _Plan, locator: str, cells: list[str]) -> _Row:
     values = RowValues()
     for i, (role, raw) in enumerate(zip(plan.roles, cells, strict=True)):
         read_cell(values, role, plan.keys.get(i), raw, note)
-    moment = plan.moments[locator]
+    finish_choices(values)
+    moment = _moment(plan, cells)
     age_from_birth(values, reference_year(moment, plan.newest_year), note)
     values.texts = drop_repeated_titles(values.texts, plan.titles)
     kind = plan.source.kind
-    if not (
+    usable = (
         values.texts
         or values.has_number()
         or values.key
         or (kind == "survey" and values.attributes)
-    ):
-        return _Row(
-            locator, None, [*issues, RowIssue(source=path, locator=locator, reason=_NOTHING)]
-        )
-    return _Row(locator, _record(plan, locator, values, moment), issues)
-
-
-def _skip_reason(plan: _Plan, cells: list[str]) -> str | None:
-    if not any(cell.strip() for cell in cells):
-        return "empty row"
-    state = cells[plan.state].strip() if plan.state is not None else ""
-    if state.lower() in _UNPUBLISHED:
-        return f'review state is "{state}": not published, so not used'
-    return None
+    )
+    if not usable and not merging:
+        issues.append(RowIssue(source=path, locator=locator, reason=_NOTHING))
+        return None, None
+    return _record(plan, locator, values, moment), moment
 
 
 def _record(plan: _Plan, locator: str, values: RowValues, moment: datetime | None) -> Record:
@@ -171,52 +213,64 @@ def _record(plan: _Plan, locator: str, values: RowValues, moment: datetime | Non
     person = any(k in values.attributes for k in ATTRIBUTE_ROLES)
     # A review is a person of its own only in a file that identifies nobody: where
     # the file has an identity column, a review without one is anonymous voice.
-    has_identity = any(r.role == "identity" for r in plan.roles)
-    row_person = source.kind == "reviews" and person and not has_identity
+    row_person = source.kind == "reviews" and person and not plan.has_identity
     if key is None and (source.kind == "survey" or row_person):
         key = f"row:{record_id}"
-    return Record(
+    # Built without re-validation: every value was parsed to its type above, and a
+    # big file makes a million of these (see benchmarks/ingest_scale.py).
+    return Record.model_construct(
+        RECORD_FIELDS,
         record_id=record_id,
         source=source.path,
         source_kind=source.kind,
         locator=locator,
         respondent_key=key,
-        date=iso_date(moment),
+        date=_shared(iso_date(moment)),
         texts=tuple(values.texts),
         rating=values.rating,
         nps=values.nps,
         amount=values.amount,
-        attributes=values.attributes,
-        names=tuple(dict.fromkeys(values.names)),
+        attributes={k: _shared(v) for k, v in values.attributes.items()},
+        names=tuple(_shared(n) for n in dict.fromkeys(values.names)),
+        choices={k: tuple(v) for k, v in values.choices.items() if v},
+        aliases=tuple(values.aliases),
     )
 
 
-def _drop_duplicates(plan: _Plan, rows: list[_Row]) -> list[_Row]:
+RECORD_FIELDS = set(Record.model_fields)
+
+
+def _shared(value: _V) -> _V:
+    """One string object for repeated short values (dates, regions, names) across rows."""
+    return sys.intern(value) if isinstance(value, str) and len(value) <= 64 else value  # type: ignore[return-value]
+
+
+def _keep_latest(
+    plan: _Plan,
+    out: list[Record],
+    latest: dict[tuple[object, ...], tuple[datetime, int]],
+    record: Record,
+    moment: datetime | None,
+    issues: list[RowIssue],
+) -> None:
     """Same identified respondent, same answers, same file → keep the latest submission."""
-    if plan.source.kind not in ("survey", "reviews"):
-        return rows
-    groups: dict[str, list[int]] = {}
-    for n, row in enumerate(rows):
-        rec = row.record
-        if rec is None or rec.respondent_key is None or rec.respondent_key.startswith("row:"):
-            continue
-        answers = (
-            rec.respondent_key,
-            rec.texts,
-            rec.rating,
-            rec.nps,
-            sorted(rec.attributes.items()),
-        )
-        groups.setdefault(repr(answers), []).append(n)
-    out = list(rows)
-    for members in groups.values():
-        keep = max(members, key=lambda n: (plan.moments[rows[n].locator] or datetime.min, n))
-        for n in members:
-            if n != keep:
-                reason = (
-                    f"duplicate submission: same respondent and answers as {rows[keep].locator}, "
-                    "which is kept"
-                )
-                issue = RowIssue(source=plan.source.path, locator=rows[n].locator, reason=reason)
-                out[n] = _Row(rows[n].locator, None, [issue])
-    return out
+    key = record.respondent_key
+    if plan.source.kind not in ("survey", "reviews") or key is None or key.startswith("row:"):
+        out.append(record)
+        return
+    answers = repr(
+        (key, record.texts, record.rating, record.nps, sorted(record.attributes.items()))
+    )
+    when = moment or datetime.min
+    seen = latest.get(answers)
+    if seen is None:
+        latest[answers] = (when, len(out))
+        out.append(record)
+        return
+    kept = out[seen[1]]
+    older, newer = (kept, record) if when >= seen[0] else (record, kept)
+    reason = f"duplicate submission: same respondent and answers as {newer.locator}, which is kept"
+    issues.append(RowIssue(source=plan.source.path, locator=older.locator, reason=reason))
+    if newer is record:
+        latest[answers] = (when, seen[1])
+        out[seen[1]] = record

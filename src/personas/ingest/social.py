@@ -24,7 +24,7 @@ from typing import Any
 
 from personas.errors import InputError
 from personas.ingest.dates import iso_date, parse_datetime
-from personas.ingest.tables import decode
+from personas.ingest.encoding import decode
 from personas.ingest.values import strip_html, tidy_text
 from personas.models import Record, RowIssue, Source, TextField
 
@@ -55,7 +55,7 @@ def is_social(data: Any) -> bool:
     if not isinstance(items, list):
         return False
     objects = [i for i in items[:50] if isinstance(i, dict)]
-    keys = {"comments", "from", "message", "replies"}
+    keys = {"comments", "from", "message", "replies", "username"}
     return bool(objects) and sum(bool(keys & set(o)) for o in objects) * 2 >= len(objects)
 
 

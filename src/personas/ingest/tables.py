@@ -1,30 +1,34 @@
-"""Reading tables: CSV/TSV (any common encoding and delimiter), JSON and JSONL.
+"""Tables: the one shape every tabular export is read into.
 
-A :class:`Table` is the same shape whatever the format: named columns and rows
-of string cells, each row with the locator a person would use to find it
-(``row 5`` in a spreadsheet, ``line 3`` of a JSONL file, ``item 2`` of a JSON
-list). Survey tools that write more than one header row (Qualtrics,
-SurveyMonkey) are recognised, so the first data row keeps its spreadsheet row
-number.
+A :class:`Table` has named columns and rows of string cells, each row with the
+locator a person would use to find it (``row 5`` in a spreadsheet, ``line 3``
+of a JSONL file, ``item 2`` of a JSON list, ``Responses!row 5`` in the second
+sheet of a workbook). Rows may be a list or a re-iterable stream (big CSV and
+Parquet files are never held whole); a row's cells may be ragged, and the
+reader of the rows pads or trims them (:func:`aligned`).
+
+:func:`read_tables` dispatches on the format: delimited text
+(:mod:`.delimited`), JSON / JSONL (:mod:`.jsontables`), XLSX and Parquet
+(:mod:`.sheets`). Header layouts of survey tools that write more than one
+header row (Qualtrics, SurveyMonkey) are recognised by :func:`header_layout`,
+so the first data row keeps its spreadsheet row number.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from personas.errors import InputError
+from personas.ingest.encoding import decode
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+__all__ = ["Column", "Table", "decode", "read_table", "read_tables"]
 
-_DELIMITERS = (",", ";", "\t", "|")
+ROW_SAMPLE = 20_000  # rows read to infer column roles in a big file
 _MONKEY_SUBS = {"response", "open-ended response"}
+Cells = list[str]
 
 
 @dataclass(frozen=True)
@@ -34,118 +38,71 @@ class Column:
     name: str
     question: str
     sub: str = ""  # SurveyMonkey's second header row ("Response", an option label, ...)
+    multi: bool = False  # the format says each value is a list (Parquet list columns)
 
 
 @dataclass
 class Table:
     columns: list[Column]
-    rows: list[tuple[str, list[str]]]  # (locator, cells aligned with columns)
+    rows: Iterable[tuple[str, Cells]]  # (locator, cells), a list or a re-iterable stream
     bad_rows: list[tuple[str, str]] = field(default_factory=list)  # (locator, reason)
     notes: list[str] = field(default_factory=list)  # file-level remarks (encoding, layout)
-    cell_notes: list[tuple[str, str]] = field(default_factory=list)  # (locator, remark)
+    sheet: str = ""  # the workbook sheet this table came from, if any
+
+    def sample(self, limit: int = ROW_SAMPLE) -> list[tuple[str, Cells]]:
+        """The rows (all of them for an in-memory table, the first ``limit`` of a stream)."""
+        if isinstance(self.rows, list):
+            return self.rows
+        out: list[tuple[str, Cells]] = []
+        for row in self.rows:
+            out.append(row)
+            if len(out) >= limit:
+                break
+        return out
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Rows that could not be read, including those met while streaming."""
+        return self.bad_rows + list(getattr(self.rows, "problems", []))
 
 
-def decode(data: bytes, name: str) -> tuple[str, str | None]:
-    """Decode bytes as UTF-8 (BOM allowed), else cp1252, else latin-1; return (text, note)."""
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not text; export it as CSV")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, f"not UTF-8; read as {encoding} (check accented characters)"
-    raise InputError(f"{name}: cannot decode the file as text")  # pragma: no cover
+def aligned(cells: Cells, width: int) -> Cells:
+    """Cells padded with blanks or cut to ``width``."""
+    if len(cells) == width:
+        return cells
+    return (cells + [""] * width)[:width]
+
+
+def read_tables(path: Path, fmt: str, name: str, limit: int | None = None) -> list[Table]:
+    """Every table in a file (one, or one per sheet of a workbook); ``InputError`` if unreadable.
+
+    ``limit`` reads only the first rows (for sniffing kinds in discover).
+    """
+    from personas.ingest.delimited import read_delimited
+    from personas.ingest.jsontables import read_json, read_jsonl
+    from personas.ingest.sheets import read_parquet, read_xlsx
+
+    readers: dict[str, Callable[[Path, str, int | None], list[Table]]] = {
+        "csv": read_delimited,
+        "tsv": read_delimited,
+        "txt": read_delimited,
+        "json": read_json,
+        "jsonl": read_jsonl,
+        "xlsx": read_xlsx,
+        "parquet": read_parquet,
+    }
+    reader = readers.get(fmt)
+    if reader is None:
+        raise InputError(f"{name}: {fmt} is not a table format")
+    return reader(path, name, limit)
 
 
 def read_table(path: Path, fmt: str, name: str, max_bytes: int | None = None) -> Table:
-    """Read a csv/tsv/json/jsonl file into a :class:`Table`; ``InputError`` if unreadable.
-
-    ``max_bytes`` reads only the start of a CSV (for sniffing headers).
-    """
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes) if max_bytes and fmt in ("csv", "tsv") else handle.read()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the file: {exc.strerror}") from None
-    text, note = decode(data, name)
-    if fmt in ("csv", "tsv"):
-        table = _read_delimited(text, fmt, name, truncated=bool(max_bytes))
-    elif fmt == "json":
-        table = _read_json(text, name)
-    elif fmt == "jsonl":
-        table = _read_jsonl(text, name)
-    else:
-        raise InputError(f"{name}: {fmt} is not a table format")
-    if note:
-        table.notes.insert(0, note)
-    return table
+    """The first table of a file (``max_bytes`` set = only the first rows, for sniffing)."""
+    return read_tables(path, fmt, name, limit=200 if max_bytes else None)[0]
 
 
-def sniff_delimiter(text: str, fmt: str) -> str:
-    """Pick the delimiter that splits the first records into the most consistent columns."""
-    if fmt == "tsv":
-        return "\t"
-    sample = text[:65536]
-    best, best_score = ",", (0.0, 0)
-    for delim in _DELIMITERS:
-        records = _first_records(sample, delim)
-        if not records or len(records[0]) < 2:
-            continue
-        width = len(records[0])
-        same = sum(len(r) == width for r in records[1:]) / max(1, len(records) - 1)
-        if (same, width) > best_score:
-            best, best_score = delim, (same, width)
-    return best
-
-
-def _first_records(sample: str, delim: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delim)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            if record:
-                records.append(record)
-            if len(records) >= 30:
-                break
-    except csv.Error:
-        pass
-    return records[:-1] if len(records) > 2 and len(sample) == 65536 else records
-
-
-def _read_delimited(text: str, fmt: str, name: str, truncated: bool) -> Table:
-    text = text.replace("\x00", "")
-    delim = sniff_delimiter(text, fmt)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    except csv.Error as exc:
-        if not truncated:
-            raise InputError(f"{name}: not a readable {fmt.upper()} file: {exc}") from None
-        records = _first_records(text, delim)
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise InputError(f"{name}: no header row; the first line must name the columns")
-    header_rows, columns, layout = _header(records)
-    table = Table(columns=columns, rows=[])
-    if header_rows > 1:
-        table.notes.append(f"{header_rows} header rows ({layout} export layout)")
-    width = len(columns)
-    for index, record in enumerate(records[header_rows:], start=header_rows + 1):
-        locator = f"row {index}"
-        extra = [cell for cell in record[width:] if cell.strip()]
-        if extra:
-            table.cell_notes.append(
-                (locator, f"{len(record)} cells but {width} columns; extra cells ignored")
-            )
-        table.rows.append((locator, (record + [""] * width)[:width]))
-    return table
-
-
-def _header(records: list[list[str]]) -> tuple[int, list[Column], str]:
-    """Recognise multi-row headers: Qualtrics (3 rows, or legacy V1..Vn + 2 rows), SurveyMonkey."""
+def header_layout(records: list[Cells]) -> tuple[int, list[Column], str]:
+    """(header rows, columns, layout name) for Qualtrics (3 rows or legacy), SurveyMonkey, plain."""
     first = records[0]
     second = records[1] if len(records) > 1 else []
     third = records[2] if len(records) > 2 else []
@@ -162,7 +119,22 @@ def _header(records: list[list[str]]) -> tuple[int, list[Column], str]:
     return 1, _columns(first, [], lambda top, sub: top), ""
 
 
-def _columns(first: list[str], second: list[str], pick: Any) -> list[Column]:
+def header_notes(columns: list[Column], raw: Cells) -> list[str]:
+    """Remarks on blank and repeated header names (trailing blank headers are not worth one)."""
+    notes: list[str] = []
+    last = max((i for i, c in enumerate(raw) if c.strip()), default=-1)
+    blank = [columns[i].name for i, c in enumerate(raw[: last + 1]) if not c.strip()]
+    if blank and len(raw) == len(columns):
+        shown = ", ".join(f'"{b}"' for b in blank[:5])
+        notes.append(f"{len(blank)} column(s) have no header; read as {shown}")
+    repeated = [c.name for c in columns if re.search(r" \(\d+\)$", c.name)]
+    if repeated:
+        shown = ", ".join(f'"{r}"' for r in repeated[:5])
+        notes.append(f"repeated column names; the repeats are read as {shown}")
+    return notes
+
+
+def _columns(first: Cells, second: Cells, pick: Callable[[str, str], str]) -> list[Column]:
     columns: list[Column] = []
     for i, top in enumerate(first):
         sub = second[i].strip() if i < len(second) else ""
@@ -172,7 +144,7 @@ def _columns(first: list[str], second: list[str], pick: Any) -> list[Column]:
     return _unique(columns)
 
 
-def _monkey_columns(first: list[str], second: list[str]) -> list[Column]:
+def _monkey_columns(first: Cells, second: Cells) -> list[Column]:
     columns: list[Column] = []
     question = ""
     for i, top in enumerate(first):
@@ -191,76 +163,29 @@ def _unique(columns: list[Column]) -> list[Column]:
         count = seen.get(col.name, 0) + 1
         seen[col.name] = count
         name = col.name if count == 1 else f"{col.name} ({count})"
-        out.append(Column(name=name, question=col.question, sub=col.sub))
+        out.append(Column(name=name, question=col.question, sub=col.sub, multi=col.multi))
     return out
 
 
-def _read_json(text: str, name: str) -> Table:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    items = data.get("data") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputError(f'{name}: expected a list of objects or {{"data": [...]}}')
-    return _objects_table([(f"item {i}", item) for i, item in enumerate(items, start=1)], name)
-
-
-def _read_jsonl(text: str, name: str) -> Table:
-    pairs: list[tuple[str, Any]] = []
-    bad: list[tuple[str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            pairs.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as exc:
-            bad.append((f"line {number}", f"not valid JSON: {exc.msg}"))
-    if not pairs and bad:
-        raise InputError(f"{name}: no line is valid JSON ({bad[0][0]}: {bad[0][1]})")
-    table = _objects_table(pairs, name)
-    table.bad_rows.extend(bad)
-    return table
-
-
-def _objects_table(pairs: list[tuple[str, Any]], name: str) -> Table:
-    flat: list[tuple[str, dict[str, str]]] = []
-    bad: list[tuple[str, str]] = []
-    keys: dict[str, None] = {}
-    for locator, item in pairs:
-        if not isinstance(item, dict):
-            bad.append((locator, f"not a JSON object (found {type(item).__name__})"))
-            continue
-        row = flatten(item)
-        keys.update(dict.fromkeys(row))
-        flat.append((locator, row))
-    if not keys:
-        raise InputError(f"{name}: no JSON objects with fields found")
-    columns = [Column(name=key, question=key) for key in keys]
-    rows = [(loc, [row.get(key, "") for key in keys]) for loc, row in flat]
-    return Table(columns=columns, rows=rows, bad_rows=bad)
-
-
-def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """Flatten nested objects to ``a.b`` keys; lists of scalars become ``"x, y"``."""
-    out: dict[str, str] = {}
-    for key, value in item.items():
-        full = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{full}."))
-        elif isinstance(value, list):
-            scalars = all(not isinstance(v, dict | list) for v in value)
-            out[full] = ", ".join(_cell(v) for v in value) if scalars else json.dumps(value)
-        else:
-            out[full] = _cell(value)
-    return out
-
-
-def _cell(value: Any) -> str:
+def cell_text(value: object) -> str:
+    """A cell value from JSON, a workbook or Parquet as the text a CSV would hold."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if value != value:  # NaN: a missing value
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text.removesuffix("T00:00:00").removesuffix(" 00:00:00")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
     return str(value)
+
+
+def with_locators(rows: Iterable[Cells], start: int) -> Iterator[tuple[str, Cells]]:
+    """``row N`` locators, counting from the spreadsheet row ``start``."""
+    for index, cells in enumerate(rows, start=start):
+        yield f"row {index}", cells

@@ -75,6 +75,24 @@ def normalise_email(value: str) -> str | None:
     return text if EMAIL.match(text) else None
 
 
+def normalise_id(value: str) -> str | None:
+    """``" #C-1001 "`` → ``"c-1001"``; ``"1001.0"`` (a spreadsheet's number) → ``"1001"``."""
+    text = " ".join(value.strip().split()).lstrip("#").strip().casefold()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".", 1)[0]
+    return text or None
+
+
+def id_namespace(column: str) -> str:
+    """The kind of id a column holds: ``Customer ID`` / ``customer_id`` → ``customer``."""
+    name = column.rsplit("!", 1)[-1]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+    words = re.sub(r"[^a-z0-9]+", " ", words).split()
+    while len(words) > 1 and words[-1] in ("id", "ids", "number", "no", "num", "ref", "reference"):
+        words.pop()
+    return "-".join(words) or "id"
+
+
 def is_email(value: str) -> bool:
     """True for a bare address such as ``ann@example.com``."""
     return bool(EMAIL.match(value.strip()))

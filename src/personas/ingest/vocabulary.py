@@ -27,11 +27,23 @@ TECH_H = re.compile(
 NAME_H = re.compile(
     r"^(name|full name|first name|last name|given name|family name|surname|forename|author"
     r"|reviewer|reviewer name|author name|customer name|billing name|shipping name|contact name"
-    r"|display name|recipient (first|last) ?name)$|\byour (full |first |last )?name\b"
+    r"|display name|recipient (first|last) ?name|consumer name|requester|requester name|commenter"
+    r"|customer first name|customer last name)$|\byour (full |first |last )?name\b"
+)
+HANDLE_H = re.compile(
+    r"\b(user ?name|screen ?name|handle|user|author|from|commenter|account|profile|name"
+    r"|posted by|owner)\b"
 )
 REPLY_H = re.compile(
     r"\b(reply|replied|replied at|merchant response|shop response|store response)\b"
+    r"|^comment (content|public|created at)$"
 )
+STATUS_COLUMN_H = re.compile(
+    r"^(public|is public|private|is private|internal|is internal|incoming|is incoming|author role"
+    r"|author type|sender type|role|from agent|is agent|financial status|payment status"
+    r"|fulfillment status|fulfilment status|cancelled at|canceled at)$"
+)
+AGENT_H = re.compile(r"^(assignee|assigned to|agent|agent name|responder|group|assignee email)$")
 REVIEW_STATES = {"published", "unpublished", "spam", "pending", "approved", "rejected", "hidden"}
 DATE_H = re.compile(
     r"\b(date|time|timestamp|created|submitted|recorded|updated|completed|posted|sent|placed)\b"
@@ -85,7 +97,7 @@ TEXT_H = re.compile(
 MULTI_H = re.compile(r"\b(check|select|tick|choose) all\b|\ball that apply\b")
 FILE = re.compile(r"^\S+\.(jpe?g|png|gif|pdf|docx?|xlsx?|heic|webp)$", re.IGNORECASE)
 CHOICE_H = re.compile(r"^(which|do you|did you|are you|have you|how often|how many|how much)\b")
-TITLE_H = re.compile(r"^(title|review title|summary|headline|subject)$")
+TITLE_H = re.compile(r"^(title|review title|summary|headline|subject|review headline)$")
 
 # discover: which kind of table is this?
 REVIEW_TEXT_H = re.compile(r"\b(review|review text|body|comments?|content|text|review body)\b")
@@ -93,3 +105,16 @@ ORDER_MONEY_H = re.compile(r"\b(total|order total|amount|subtotal|price|revenue|
 CUSTOMER_H = re.compile(r"\be ?mail\b|\bcustomer\b|\bbuyer\b|\bbilling name\b")
 FREE_TEXT_H = re.compile(r"\b(review|comments?|feedback|message|body|text|notes?|why)\b")
 ORDER_H = re.compile(r"\b(order|lineitem|line item|sku|quantity|shipping)\b")
+SOCIAL_TEXT_H = re.compile(
+    r"^(text|tweet|tweet text|full text|message|comment|comment text|post text)$"
+)
+SOCIAL_WHO_H = re.compile(r"\b(user ?name|screen ?name|handle|author|author id|commenter)\b")
+TICKET_H = re.compile(r"\b(ticket|ticket id|requester|conversation id)\b")
+METRIC_H = re.compile(
+    r"\b(sessions|users|new users|page ?views|views|visits|visitors|bounce rate|share|percentage"
+    r"|percent|conversion rate|impressions|clicks|ctr|transactions)\b|%"
+)
+DIMENSION_H = re.compile(
+    r"\b(device|device category|region|country|city|source|medium|source medium|channel"
+    r"|default channel grouping|browser|operating system|landing page|age|gender|platform)\b"
+)
