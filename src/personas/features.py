@@ -1,22 +1,31 @@
 """Respondent features for segmentation: numbers, categories and voice.
 
-One row per respondent. Numbers are standardised over the respondents who
-have them; a respondent without a value sits at the mean (0) of that column,
-so missing values do not pull anyone anywhere. Categories are one-hot with
-rare levels pooled. Voice is the share of a person's statements in each
-theme. Each block is scaled so that it weighs about as much as the others,
-whatever its number of columns (measured over the respondents who have it).
-``known`` keeps which values were observed, so segmentation can tell a
-respondent at the mean from one we know nothing about.
+One row per respondent, from a ``Profile`` (what we know of that person).
+The ``FeatureEncoder`` is fitted once on the build's respondents and then
+turns any profile — a build respondent, or a new customer in ``personas
+assign`` — into the same columns, so a build and an assignment can never
+disagree about what a feature means.
+
+- Numbers are standardised over the respondents who have them (money and
+  counts on a log scale).
+- Categories are one-hot with rare levels left out; multi-select answers
+  ("Hiking, Camping") set several levels.
+- Voice is the share of a person's statements in each theme.
+- Each block is scaled so that it weighs about as much as the others,
+  whatever its number of columns (measured over the respondents who have it).
+
+``known`` keeps which values were observed: missing stays missing, and
+segmentation measures distances over known values only (see ``masked``).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from pydantic import BaseModel
 
 from personas.models import Respondent, Statement
 
@@ -34,6 +43,17 @@ LOG_SCALED = ("total_spend", "avg_order_value", "orders")
 MIN_KNOWN_SHARE = 0.2  # a feature known for fewer respondents than this is left out
 MAX_LEVELS = 12
 SKIP_ATTRIBUTES = frozenset({"age"})
+BLOCKS = ("numbers", "categories", "voice")
+
+
+@dataclass
+class Profile:
+    """What is known of one person, before encoding."""
+
+    key: str
+    numbers: dict[str, float] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+    themes: Counter[str] = field(default_factory=Counter)  # theme id -> statements
 
 
 @dataclass(frozen=True)
@@ -60,23 +80,99 @@ class FeatureMatrix:
         return np.column_stack(out) if out else np.zeros((len(self.keys), 0), dtype=bool)
 
 
-def _numeric_value(r: Respondent, name: str) -> float | None:
-    if name == "age":
-        value = r.attributes.get("age")
-        return float(value) if isinstance(value, int | float) else None
-    if name == "orders":
-        return float(r.orders) if r.orders else None
-    value = getattr(r, name)
-    return None if value is None else float(value)
+class NumericColumn(BaseModel):
+    name: str
+    log: bool
+    mean: float
+    std: float
 
 
-def _standardise(columns: list[list[float | None]]) -> np.ndarray:
-    out = np.zeros((len(columns[0]) if columns else 0, len(columns)))
-    for j, col in enumerate(columns):
-        known = np.array([v for v in col if v is not None], dtype=float)
-        mean, std = float(known.mean()), float(known.std()) or 1.0
-        out[:, j] = [0.0 if v is None else (v - mean) / std for v in col]
-    return out
+class CategoryColumn(BaseModel):
+    attribute: str
+    multi: bool
+    levels: list[str]
+    means: list[float]  # mean of each one-hot column over respondents who have the attribute
+
+
+class FeatureEncoder(BaseModel):
+    """Everything needed to encode a profile exactly as the build did."""
+
+    numeric: list[NumericColumn]
+    categories: list[CategoryColumn]
+    themes: list[str]
+    voice_means: list[float]
+    scales: dict[str, float]  # block -> divisor
+
+    @property
+    def names(self) -> list[str]:
+        out = [c.name for c in self.numeric]
+        out += [f"{c.attribute}={lv}" for c in self.categories for lv in c.levels]
+        out += [f"theme:{t}" for t in self.themes]
+        return out
+
+    def widths(self) -> dict[str, int]:
+        widths = {
+            "numbers": len(self.numeric),
+            "categories": sum(len(c.levels) for c in self.categories),
+            "voice": len(self.themes),
+        }
+        return {b: w for b, w in widths.items() if w}
+
+    def raw(self, profiles: list[Profile]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Unscaled, centred blocks and their known masks."""
+        n = len(profiles)
+        num = np.zeros((n, len(self.numeric)))
+        num_known = np.zeros_like(num, dtype=bool)
+        for j, col in enumerate(self.numeric):
+            for i, p in enumerate(profiles):
+                value = p.numbers.get(col.name)
+                if value is not None and math.isfinite(value):
+                    v = math.log1p(max(value, 0.0)) if col.log else value
+                    num[i, j], num_known[i, j] = (v - col.mean) / col.std, True
+        cats, cat_known = [], []
+        for col in self.categories:
+            for i_level, level in enumerate(col.levels):
+                values, has = [], []
+                for p in profiles:
+                    given = p.attributes.get(col.attribute)
+                    chosen = set(split_multi(given) if col.multi else [given]) if given else set()
+                    has.append(bool(given))
+                    values.append(
+                        (1.0 if level in chosen else 0.0) - col.means[i_level] if given else 0.0
+                    )
+                cats.append(values)
+                cat_known.append(has)
+        cat = np.array(cats).T if cats else np.zeros((n, 0))
+        cat_k = np.array(cat_known, dtype=bool).T if cats else np.zeros((n, 0), dtype=bool)
+        voice = np.zeros((n, len(self.themes)))
+        voice_k = np.zeros_like(voice, dtype=bool)
+        index = {t: j for j, t in enumerate(self.themes)}
+        for i, p in enumerate(profiles):
+            counts = {t: c for t, c in p.themes.items() if t in index}
+            total = sum(counts.values())
+            if total:
+                for t, c in counts.items():
+                    voice[i, index[t]] = c / total
+                voice[i] -= np.array(self.voice_means)
+                voice_k[i] = True
+        return {"numbers": (num, num_known), "categories": (cat, cat_k), "voice": (voice, voice_k)}
+
+    def transform(self, profiles: list[Profile]) -> FeatureMatrix:
+        blocks = self.raw(profiles)
+        parts, knowns = [], []
+        for name in BLOCKS:
+            block, known = blocks[name]
+            if block.shape[1]:
+                parts.append(block / self.scales[name])
+                knowns.append(known)
+        n = len(profiles)
+        return FeatureMatrix(
+            keys=tuple(p.key for p in profiles),
+            names=tuple(self.names),
+            matrix=np.hstack(parts) if parts else np.zeros((n, 0)),
+            blocks=self.widths(),
+            known=np.hstack(knowns) if knowns else np.zeros((n, 0), dtype=bool),
+        )
 
 
 def split_multi(value: str) -> list[str]:
@@ -97,107 +193,109 @@ def is_multi_select(values: list[str]) -> bool:
     return recurring >= 0.5 * len(seen_in)
 
 
-def _categorical(
-    respondents: list[Respondent], n_min: int
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    names: list[str] = []
-    cols: list[np.ndarray] = []
-    known_cols: list[np.ndarray] = []
-    attributes = sorted({a for r in respondents for a in r.attributes} - SKIP_ATTRIBUTES)
-    for attr in attributes:
-        values = [r.attributes.get(attr) for r in respondents]
-        known = [str(v) for v in values if v is not None and not isinstance(v, int | float)]
+def profile_of(respondent: Respondent, themes: Counter[str] | None = None) -> Profile:
+    """The profile of a build respondent."""
+    numbers: dict[str, float] = {}
+    age = respondent.attributes.get("age")
+    if isinstance(age, int | float):
+        numbers["age"] = float(age)
+    if respondent.orders:
+        numbers["orders"] = float(respondent.orders)
+    for name in (
+        "nps",
+        "rating",
+        "total_spend",
+        "avg_order_value",
+        "orders_per_year",
+        "recency_days",
+    ):
+        value = getattr(respondent, name)
+        if value is not None:
+            numbers[name] = float(value)
+    attributes = {
+        k: str(v)
+        for k, v in respondent.attributes.items()
+        if k not in SKIP_ATTRIBUTES and not isinstance(v, int | float)
+    }
+    return Profile(
+        key=respondent.key, numbers=numbers, attributes=attributes, themes=themes or Counter()
+    )
+
+
+def profiles_of(respondents: list[Respondent], statements: list[Statement]) -> list[Profile]:
+    """Profiles of the build's respondents with their theme counts."""
+    counts: dict[str, Counter[str]] = {}
+    for s in statements:
+        if s.theme_id and s.respondent_key is not None:
+            counts.setdefault(s.respondent_key, Counter())[s.theme_id] += 1
+    return [profile_of(r, counts.get(r.key)) for r in respondents]
+
+
+def _fit_numeric(profiles: list[Profile], n_min: int) -> list[NumericColumn]:
+    out = []
+    for name in NUMERIC:
+        log = name in LOG_SCALED
+        values = [p.numbers[name] for p in profiles if name in p.numbers]
+        values = [math.log1p(max(v, 0.0)) if log else v for v in values]
+        if len(values) >= n_min and len(set(values)) > 1:
+            arr = np.array(values)
+            out.append(
+                NumericColumn(
+                    name=name, log=log, mean=float(arr.mean()), std=float(arr.std()) or 1.0
+                )
+            )
+    return out
+
+
+def _fit_categories(profiles: list[Profile], n_min: int) -> list[CategoryColumn]:
+    out = []
+    n = len(profiles)
+    for attr in sorted({a for p in profiles for a in p.attributes}):
+        known = [p.attributes[attr] for p in profiles if p.attributes.get(attr)]
         if len(known) < n_min:
             continue
         multi = is_multi_select(known)
-        per_person = [
-            split_multi(str(v)) if multi else [str(v)] if v is not None else [] for v in values
-        ]
-        counts = Counter(level for levels in per_person for level in set(levels))
+        chosen = [set(split_multi(v)) if multi else {v} for v in known]
+        counts = Counter(level for levels in chosen for level in levels)
         common = [
             lv
             for lv, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-            if c >= max(3, 0.02 * len(respondents))
-        ]
-        common = common[:MAX_LEVELS]
+            if c >= max(3, 0.02 * n)
+        ][:MAX_LEVELS]
         if len(common) < 2 and not multi:
             continue
-        has = np.array([bool(levels) for levels in per_person])
-        for level in common:
-            names.append(f"{attr}={level}")
-            cols.append(np.array([1.0 if level in levels else 0.0 for levels in per_person]))
-            known_cols.append(has)
-    if not cols:
-        return [], np.zeros((len(respondents), 0)), np.zeros((len(respondents), 0), dtype=bool)
-    block, known = np.column_stack(cols), np.column_stack(known_cols)
-    means = np.array(
-        [block[known[:, j], j].mean() if known[:, j].any() else 0.0 for j in range(block.shape[1])]
+        means = [sum(1 for levels in chosen if lv in levels) / len(chosen) for lv in common]
+        out.append(CategoryColumn(attribute=attr, multi=multi, levels=common, means=means))
+    return out
+
+
+def fit_encoder(profiles: list[Profile]) -> FeatureEncoder:
+    """Learn columns, centres and block scales from the build's profiles."""
+    n_min = max(2, math.ceil(MIN_KNOWN_SHARE * len(profiles)))
+    themes = sorted({t for p in profiles for t in p.themes})
+    speaking = [p for p in profiles if sum(p.themes.values())]
+    voice_means = [
+        float(np.mean([p.themes.get(t, 0) / sum(p.themes.values()) for p in speaking]))
+        if speaking
+        else 0.0
+        for t in themes
+    ]
+    encoder = FeatureEncoder(
+        numeric=_fit_numeric(profiles, n_min),
+        categories=_fit_categories(profiles, n_min),
+        themes=themes,
+        voice_means=voice_means,
+        scales={b: 1.0 for b in BLOCKS},
     )
-    return names, np.where(known, block - means, 0.0), known
-
-
-def _voice(
-    respondents: list[Respondent], statements: list[Statement]
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    themes = sorted({s.theme_id for s in statements if s.theme_id})
-    index = {k: i for i, k in enumerate(r.key for r in respondents)}
-    counts = np.zeros((len(respondents), len(themes)))
-    col = {t: j for j, t in enumerate(themes)}
-    for s in statements:
-        if s.theme_id and s.respondent_key in index:
-            counts[index[s.respondent_key], col[s.theme_id]] += 1
-    totals = counts.sum(axis=1, keepdims=True)
-    speaking = totals[:, 0] > 0
-    shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    if speaking.any():
-        shares[speaking] -= shares[speaking].mean(axis=0)
-    known = np.repeat(speaking[:, None], len(themes), axis=1)
-    return [f"theme:{t}" for t in themes], shares, known
+    scales: dict[str, float] = {}
+    for name, (block, known) in encoder.raw(profiles).items():
+        rows = known.any(axis=1) if block.shape[1] else np.zeros(0, dtype=bool)
+        scales[name] = float(np.sqrt((block[rows] ** 2).sum(axis=1).mean())) if rows.any() else 1.0
+        scales[name] = scales[name] or 1.0
+    return encoder.model_copy(update={"scales": scales})
 
 
 def build_features(respondents: list[Respondent], statements: list[Statement]) -> FeatureMatrix:
     """The respondent x feature matrix that segmentation clusters."""
-    n = len(respondents)
-    n_min = max(2, math.ceil(MIN_KNOWN_SHARE * n))
-    num_names: list[str] = []
-    num_cols: list[list[float | None]] = []
-    for name in NUMERIC:
-        col = [_numeric_value(r, name) for r in respondents]
-        if name in LOG_SCALED:
-            col = [None if v is None else math.log1p(max(v, 0.0)) for v in col]
-        known = [v for v in col if v is not None]
-        if len(known) >= n_min and len(set(known)) > 1:
-            num_names.append(name)
-            num_cols.append(col)
-    num_known = (
-        np.column_stack([[v is not None for v in col] for col in num_cols])
-        if num_cols
-        else np.zeros((n, 0), dtype=bool)
-    )
-    blocks: list[tuple[str, list[str], np.ndarray, np.ndarray]] = [
-        ("numbers", num_names, _standardise(num_cols) if num_cols else np.zeros((n, 0)), num_known),
-        ("categories", *_categorical(respondents, n_min)),
-        ("voice", *_voice(respondents, statements)),
-    ]
-    names: list[str] = []
-    parts: list[np.ndarray] = []
-    knowns: list[np.ndarray] = []
-    sizes: dict[str, int] = {}
-    for block_name, block_names, block, known in blocks:
-        if block.shape[1] == 0:
-            continue
-        rows = known.any(axis=1)
-        scale = float(np.sqrt((block[rows] ** 2).sum(axis=1).mean())) if rows.any() else 1.0
-        parts.append(block / (scale or 1.0))
-        knowns.append(known)
-        names.extend(block_names)
-        sizes[block_name] = block.shape[1]
-    matrix = np.hstack(parts) if parts else np.zeros((n, 0))
-    known_all = np.hstack(knowns) if knowns else np.zeros((n, 0), dtype=bool)
-    return FeatureMatrix(
-        keys=tuple(r.key for r in respondents),
-        names=tuple(names),
-        matrix=matrix,
-        blocks=sizes,
-        known=known_all,
-    )
+    profiles = profiles_of(respondents, statements)
+    return fit_encoder(profiles).transform(profiles)

@@ -19,7 +19,7 @@ from personas import __version__
 from personas.config import Config
 from personas.discover import discover
 from personas.document import CorpusSummary, PersonasDocument, Segmentation, ThemeSummary
-from personas.errors import NoUsableInput, OutputError
+from personas.errors import InputError, NoUsableInput, OutputError
 from personas.identity import build_respondents
 from personas.ingest import ingest
 from personas.models import Respondent, RowIssue, SegmentStats, Source, Statement
@@ -93,6 +93,8 @@ def build(
         sources, file_issues = discover(input_dir, config)
     with timer.stage("ingest", len(sources)):
         ingested = ingest(input_dir, sources, config)
+    if config.strict:
+        _refuse_skips(file_issues, ingested)
     records = ingested.records
     if not any(r.texts for r in records):
         raise NoUsableInput(
@@ -103,8 +105,13 @@ def build(
         respondents = build_respondents(records)
     store = Store(out_dir / DB_NAME)
     try:
-        statements, themes, embeddings, model, stats, counts = _understand_and_segment(
-            records, respondents, sources, config, timer, store
+        u = _understand_and_segment(records, respondents, sources, config, timer, store)
+        statements, themes, embeddings, model, stats = (
+            u.statements,
+            u.themes,
+            u.embeddings,
+            u.model,
+            u.stats,
         )
         with timer.stage("synthesize"):
             document, warnings = _document(
@@ -127,22 +134,38 @@ def build(
                 store=store,
                 templates_dir=templates_dir,
                 embeddings=embeddings,
-                counts=counts,
+                counts=u.counts,
                 timings=timer.timings,
                 warnings=warnings,
             )
+        with timer.stage("bundle"):
+            written += _save_bundle(out_dir, document, u, records)
     finally:
         store.close()
+    run["timings_seconds"] = timer.timings
     write_run(out_dir, run)
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
     )
 
 
+@dataclass
+class Understanding:
+    """What the middle stages hand to synthesis, rendering and the bundle."""
+
+    statements: list[Statement]
+    themes: list[Any]
+    embeddings: Any
+    model: Any
+    stats: list[SegmentStats]
+    counts: dict[str, Any]
+    encoder: Any
+
+
 def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
     from personas.classify import classify_statements
     from personas.embed import embed_texts
-    from personas.features import build_features
+    from personas.features import fit_encoder, profiles_of
     from personas.prepare import load_nlp, prepare_statements
     from personas.segment import attribute_anonymous, segment_respondents
     from personas.stats import segment_stats
@@ -158,24 +181,34 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
         raise NoUsableInput(
             "no statements left after cleaning: every text was empty or boilerplate"
         )
-    with timer.stage("classify", len(prepared.statements)):
-        by_id = {r.record_id: r for r in records}
-        statements = classify_statements(prepared.statements, by_id)
-    with timer.stage("embed", len(statements)) as advance:
+    with timer.stage("embed", len(prepared.statements)) as advance:
         embeddings = embed_texts(
-            [s.statement_id for s in statements], [s.text for s in statements], store, advance
+            [s.statement_id for s in prepared.statements],
+            [s.text for s in prepared.statements],
+            store,
+            advance,
         )
     counts["embeddings_cached"] = embeddings.cached
+    with timer.stage("classify", len(prepared.statements)):
+        by_id = {r.record_id: r for r in records}
+        statements = classify_statements(
+            prepared.statements, by_id, embeddings.vectors, seed=config.seed
+        )
     with timer.stage("themes", len(THEMED_KINDS)) as advance:
-        themes, statements = fit_themes(statements, embeddings, config.seed, advance)
+        themes, statements, theme_counts = fit_themes(
+            statements, embeddings, config.seed, advance, taxonomy=config.themes
+        )
+    counts.update(theme_counts)
     with timer.stage("segment"):
-        features = build_features(respondents, statements)
+        profiles = profiles_of(respondents, statements)
+        encoder = fit_encoder(profiles)
+        features = encoder.transform(profiles)
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)
     with timer.stage("stats"):
         kinds = {s.path: s.kind for s in sources}
         stats = segment_stats(respondents, statements, themes, model, kinds)
-    return statements, themes, embeddings, model, stats, counts
+    return Understanding(statements, themes, embeddings, model, stats, counts, encoder)
 
 
 def _document(
@@ -216,6 +249,7 @@ def _document(
         taken,
         config.quotes_per_claim,
         config.claims_per_kind,
+        config.min_group_size,
     )
     themed = [s for s in statements if s.kind != "other"]
     by_kind: dict[str, int] = {}
@@ -274,6 +308,38 @@ def _document(
             f"{round(100 * document.corpus.outlier_share)}% of statements have no theme"
         )
     return document, warnings
+
+
+def _save_bundle(
+    out_dir: Path, document: PersonasDocument, u: Understanding, records: list[Any]
+) -> list[Path]:
+    from personas.bundle import save_bundle, theme_centroids
+    from personas.identity import newest_order_date
+
+    newest = newest_order_date(records)
+    return save_bundle(
+        out_dir,
+        document=document,
+        encoder=u.encoder,
+        model=u.model,
+        themes=u.themes,
+        centroids=theme_centroids(u.themes, u.statements, u.embeddings),
+        embedding_model=u.embeddings.model,
+        reference_date=newest.isoformat() if newest else None,
+    )
+
+
+def _refuse_skips(file_issues: list[RowIssue], ingested: Any) -> None:
+    """``--strict``: any skipped row or unreadable file stops the build, listing the first ones."""
+    from personas.ingest.accounting import strict_problems
+
+    problems = strict_problems(file_issues, ingested)
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = (
+            f" (and {len(problems) - 5} more; see `personas inspect`)" if len(problems) > 5 else ""
+        )
+        raise InputError(f"--strict: {len(problems)} skipped row(s) or file(s): {shown}{more}")
 
 
 def compact_paths(paths: set[str], limit: int = 3) -> list[str]:

@@ -47,21 +47,11 @@ def _merge_small(
     return labels, centres
 
 
-def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
+def _size_order(labels: np.ndarray) -> dict[int, int]:
+    """Old label -> segment id 1..k, largest segment first (ties by old label)."""
     ids, counts = np.unique(labels, return_counts=True)
     order = sorted(zip(ids.tolist(), counts.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
-    mapping = {old: new for new, (old, _) in enumerate(order, start=1)}
-    return np.array([mapping[int(x)] for x in labels])
-
-
-def _confidence(d2: np.ndarray, labels: np.ndarray, ids: list[int]) -> np.ndarray:
-    """Soft membership of each respondent in their own segment (0..1), from distances
-    to the centres (columns in ``ids`` order, before relabelling by size)."""
-    temperature = float(np.median(d2)) or 1.0
-    weights = np.exp(-(d2 - d2.min(axis=1, keepdims=True)) / temperature)
-    probs = weights / weights.sum(axis=1, keepdims=True)
-    own = np.array([ids.index(int(x)) for x in labels])
-    return probs[np.arange(len(labels)), own]
+    return {old: new for new, (old, _) in enumerate(order, start=1)}
 
 
 def distinctive_features(
@@ -84,13 +74,10 @@ def distinctive_features(
     return [f"{name} {'+' if e > 0 else '-'}{abs(e):.2f}" for e, name in out[:top]]
 
 
-def _confidence(d2: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Soft membership of each respondent in their own segment (0..1), from the
-    distances to every centre (columns indexed by label)."""
-    temperature = float(np.median(d2)) or 1.0
-    weights = np.exp(-(d2 - d2.min(axis=1, keepdims=True)) / temperature)
-    probs = weights / weights.sum(axis=1, keepdims=True)
-    return probs[np.arange(len(labels)), labels]
+def membership(d2: np.ndarray, temperature: float) -> np.ndarray:
+    """(n, k) soft membership from squared distances to each centre; rows sum to 1."""
+    weights = np.exp(-(d2 - d2.min(axis=1, keepdims=True)) / (temperature or 1.0))
+    return weights / weights.sum(axis=1, keepdims=True)
 
 
 def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel:
@@ -115,9 +102,13 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
         labels, centres = candidates[best]
         method, criterion = f"k-means over known values, k={best}", CRITERION
     labels, centres = _merge_small(features, labels, centres, minimum)
-    d2 = distances_to_centres(x, known, centres) if x.shape[1] else np.zeros((n, 1))
-    confidence = _confidence(d2, labels)
-    labels = _relabel_by_size(labels)
+    mapping = _size_order(labels)
+    order = sorted(mapping, key=mapping.__getitem__)
+    centres = centres[order]  # row i is segment i + 1
+    labels = np.array([mapping[int(x)] for x in labels])
+    d2 = distances_to_centres(x, known, centres) if x.shape[1] else np.zeros((n, len(order)))
+    temperature = float(np.median(d2)) or 1.0
+    confidence = membership(d2, temperature)[np.arange(n), labels - 1]
     segments = [
         Segment(
             segment_id=int(sid),
@@ -134,6 +125,8 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
         scores=scores,
         feature_names=list(features.names),
         confidence={k: round(float(c), 4) for k, c in zip(features.keys, confidence, strict=True)},
+        centres=centres.tolist(),
+        temperature=temperature,
     )
 
 

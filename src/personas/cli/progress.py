@@ -27,6 +27,7 @@ STAGE_TEXT = {
     "stats": "Computing statistics",
     "synthesize": "Writing personas",
     "render": "Rendering documents",
+    "bundle": "Saving the assignment model",
 }
 
 
