@@ -14,7 +14,12 @@ from personas.cli import app
 from tests.conftest import ROOT, run_cli
 
 runner = CliRunner()
-COMMANDS = ("build", "inspect")
+COMMANDS = tuple(sorted(c.name or c.callback.__name__ for c in app.registered_commands))
+
+
+def test_all_commands_registered() -> None:
+    """Every command of the product is on the CLI."""
+    assert set(COMMANDS) >= {"build", "inspect", "init", "assign", "serve", "audit"}
 
 
 def test_version() -> None:
