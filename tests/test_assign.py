@@ -138,3 +138,11 @@ def test_assign_cli_bad_request_names_the_item(demo_build: Path, tmp_path: Path)
     result = run_cli("assign", str(demo_build), str(bad))
     assert result.returncode == 1
     assert "item 2" in result.stderr and "nps" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_fast_small_batch_encoding_matches_the_model() -> None:
+    """The few-texts path gives the same unit vectors as sentence-transformers' encode."""
+    from personas.embed import encode, encode_few
+
+    texts = ["Delivery charges on small orders", "Love the colours!", "a much longer sentence " * 20]
+    assert np.allclose(encode_few(texts), encode(texts), atol=1e-5)

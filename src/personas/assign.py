@@ -153,7 +153,7 @@ class Assigner:
         if not texts or not len(self.bundle.meta.themes):
             return out
         from personas.classify import classify_statements
-        from personas.embed import encode
+        from personas.embed import encode, encode_few
         from personas.prepare import prepare_statements
 
         records = [
@@ -167,7 +167,8 @@ class Assigner:
                 return out
             by_id = {r.record_id: r for r in records}
             statements: list[Statement] = classify_statements(prepared, by_id)
-            vectors = encode([s.text for s in statements])
+            texts_now = [s.text for s in statements]
+            vectors = encode_few(texts_now) if len(texts_now) <= 16 else encode(texts_now)
         for statement, vector in zip(statements, vectors, strict=True):
             rows = self._kind_rows.get(statement.kind)
             if rows is None or not len(rows):
