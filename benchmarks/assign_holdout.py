@@ -33,7 +33,9 @@ BIN = Path(sys.executable).parent
 
 
 def build(corpus: Path, out: Path) -> None:
-    subprocess.run([str(BIN / "personas"), "build", str(corpus), "-o", str(out), "--quiet"], check=True)
+    subprocess.run(
+        [str(BIN / "personas"), "build", str(corpus), "-o", str(out), "--quiet"], check=True
+    )
 
 
 def assignments(out: Path) -> dict[str, str]:
@@ -49,14 +51,18 @@ def without(emails: set[str], target: Path) -> None:
             rows = list(csv.reader(f))
         header = [h.lower() for h in rows[0]]
         cols = [i for i, h in enumerate(header) if "email" in h]
-        kept = [rows[0]] + [r for r in rows[1:] if not any(r[i].strip().lower() in emails for i in cols if i < len(r))]
+        kept = [rows[0]] + [
+            r
+            for r in rows[1:]
+            if not any(r[i].strip().lower() in emails for i in cols if i < len(r))
+        ]
         with path.open("w", encoding="utf-8", newline="") as f:
             csv.writer(f, lineterminator="\n").writerows(kept)
     for path in target.rglob("*.eml"):
         try:
             sender = BytesParser(policy=policy.default).parsebytes(path.read_bytes())["from"]
             address = sender.addresses[0].addr_spec.lower() if sender else ""
-        except Exception:  # noqa: BLE001 - the corpus plants one file that is not an email
+        except Exception:
             continue
         if address in emails:
             path.unlink()
@@ -103,15 +109,22 @@ def main() -> None:
         records = [r for r in ingest(DEMO, sources, config).records if r.respondent_key]
         customers = customers_from_records(records)
         self_results = Assigner(load_bundle(full_out)).assign(customers)
-        self_agree = sum(full.get(r.id or "") == r.persona_id for r in self_results) / len(self_results)
+        self_agree = sum(full.get(r.id or "") == r.persona_id for r in self_results) / len(
+            self_results
+        )
         held_customers = [c for c in customers if c.id in held]
         results = Assigner(load_bundle(out80)).assign(held_customers)
         mapping = best_matching(full, part)
         agree = sum(mapping.get(r.persona_id) == full[r.id or ""] for r in results)
-    print(f"full build: {len(full)} respondents; held out {len(held)} identified (seed {args.seed}); "
-          f"{len(leaked)} of them still in the 80% build")  # fmt: skip
+    print(
+        f"full build: {len(full)} respondents; held out {len(held)} identified (seed {args.seed}); "
+        f"{len(leaked)} of them still in the 80% build"
+    )
     print(f"self-agreement (assign vs assignments.csv):       {self_agree:.3f}")
-    print(f"held-out agreement (80% build vs full build):     {agree / len(results):.3f}  ({agree}/{len(results)})")
+    print(
+        f"held-out agreement (80% build vs full build):     {agree / len(results):.3f}"
+        f"  ({agree}/{len(results)})"
+    )
     print(f"persona matching (80% -> full): {mapping}")
 
 

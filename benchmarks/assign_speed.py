@@ -53,7 +53,10 @@ def in_process(out: Path) -> None:
     torch.set_num_threads(1)
     assigner = Assigner(load_bundle(out))
     assigner.warm_up()
-    for name, make, n in (("attributes only", lambda i: ATTRS, 300), ("with one text", text_request, 150)):
+    for name, make, n in (
+        ("attributes only", lambda i: ATTRS, 300),
+        ("with one text", text_request, 150),
+    ):
         samples = []
         for i in range(n):
             request = CustomerIn.model_validate(make(i))
@@ -70,7 +73,9 @@ def free_port() -> int:
 
 
 def post(conn: http.client.HTTPConnection, body: dict) -> int:
-    conn.request("POST", "/assign", body=json.dumps(body), headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST", "/assign", body=json.dumps(body), headers={"Content-Type": "application/json"}
+    )
     response = conn.getresponse()
     response.read()
     return response.status
@@ -94,9 +99,16 @@ def over_http(out: Path) -> None:
             except OSError:
                 time.sleep(0.5)
         else:
-            sys.exit("server did not start: " + server.stderr.read().decode()[-1000:] if server.stderr else "")
+            sys.exit(
+                "server did not start: " + server.stderr.read().decode()[-1000:]
+                if server.stderr
+                else ""
+            )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for name, make, n in (("attributes only", lambda i: ATTRS, 300), ("with one text", text_request, 150)):
+        for name, make, n in (
+            ("attributes only", lambda i: ATTRS, 300),
+            ("with one text", text_request, 150),
+        ):
             samples = []
             for i in range(n):
                 t0 = time.perf_counter()
@@ -111,7 +123,9 @@ def over_http(out: Path) -> None:
         server.wait(timeout=30)
 
 
-def throughput(port: int, name: str, make, clients: int = 8, seconds: float = 10.0, cap: int = 4000) -> None:  # type: ignore[no-untyped-def]
+def throughput(
+    port: int, name: str, make, clients: int = 8, seconds: float = 10.0, cap: int = 4000
+) -> None:  # type: ignore[no-untyped-def]
     done, errors = [0], [0]
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
@@ -140,7 +154,10 @@ def throughput(port: int, name: str, make, clients: int = 8, seconds: float = 10
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t0
-    print(f"HTTP, {clients} clients, {name:<16} {done[0] / elapsed:7.1f} requests/s   errors {errors[0]}   ({done[0]} in {elapsed:.1f} s)")
+    print(
+        f"HTTP, {clients} clients, {name:<16} {done[0] / elapsed:7.1f} requests/s"
+        f"   errors {errors[0]}   ({done[0]} in {elapsed:.1f} s)"
+    )
 
 
 def main() -> None:
@@ -149,7 +166,17 @@ def main() -> None:
     else:
         tmp = tempfile.mkdtemp()
         out = Path(tmp) / "out"
-        subprocess.run([str(BIN / "personas"), "build", str(ROOT / "corpora/demo-shop"), "-o", str(out), "--quiet"], check=True)
+        subprocess.run(
+            [
+                str(BIN / "personas"),
+                "build",
+                str(ROOT / "corpora/demo-shop"),
+                "-o",
+                str(out),
+                "--quiet",
+            ],
+            check=True,
+        )
     in_process(out)
     over_http(out)
 

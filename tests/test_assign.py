@@ -21,16 +21,28 @@ def tiny_bundle() -> Bundle:
     """Two personas: young mobile shoppers and older desktop shoppers; no themes."""
     encoder = FeatureEncoder(
         numeric=[NumericColumn(name="age", log=False, mean=45.0, std=15.0)],
-        categories=[CategoryColumn(attribute="device", multi=False, levels=["Mobile", "Desktop"], means=[0.5, 0.5])],
+        categories=[
+            CategoryColumn(
+                attribute="device", multi=False, levels=["Mobile", "Desktop"], means=[0.5, 0.5]
+            )
+        ],
         themes=[],
         voice_means=[],
         scales={"numbers": 1.0, "categories": 1.0, "voice": 1.0},
     )
     meta = BundleMeta(
-        generator="test", embedding_model="none", encoder=encoder,
-        personas=[PersonaRef(persona_id="p1", name="Maya", label="young"), PersonaRef(persona_id="p2", name="Graham", label="older")],
-        themes=[], reference_date="2026-04-30", temperature=1.0, seed=1,
-    )  # fmt: skip
+        generator="test",
+        embedding_model="none",
+        encoder=encoder,
+        personas=[
+            PersonaRef(persona_id="p1", name="Maya", label="young"),
+            PersonaRef(persona_id="p2", name="Graham", label="older"),
+        ],
+        themes=[],
+        reference_date="2026-04-30",
+        temperature=1.0,
+        seed=1,
+    )
     centres = np.array([[-1.0, 0.5, -0.5], [1.0, -0.5, 0.5]])
     return Bundle(meta=meta, centres=centres, theme_centroids=np.zeros((0, 384), dtype=np.float32))
 
@@ -38,10 +50,12 @@ def tiny_bundle() -> Bundle:
 def test_attributes_only_assignment_with_reasons() -> None:
     """Age and device alone place a customer, with the runner-up and reasons in words."""
     a = Assigner(tiny_bundle())
-    young, old = a.assign([
-        CustomerIn(id="y", attributes={"age": 22, "device": "Mobile"}),
-        CustomerIn(id="o", attributes={"age": 70, "device": "Desktop"}),
-    ])  # fmt: skip
+    young, old = a.assign(
+        [
+            CustomerIn(id="y", attributes={"age": 22, "device": "Mobile"}),
+            CustomerIn(id="o", attributes={"age": 70, "device": "Desktop"}),
+        ]
+    )
     assert (young.persona_id, old.persona_id) == ("p1", "p2")
     assert young.runner_up is not None and young.runner_up.persona_id == "p2"
     assert young.confidence > young.runner_up.confidence
@@ -52,7 +66,9 @@ def test_attributes_only_assignment_with_reasons() -> None:
 def test_session_outweighs_history() -> None:
     """The device of the current session replaces the stored one, and the answer says so."""
     a = Assigner(tiny_bundle())
-    [out] = a.assign([CustomerIn(attributes={"device": "Desktop"}, session=SessionIn(device="Mobile"))])
+    [out] = a.assign(
+        [CustomerIn(attributes={"device": "Desktop"}, session=SessionIn(device="Mobile"))]
+    )
     assert out.persona_id == "p1"
     assert out.used == ["history: attributes", "session: device"]
 
@@ -84,14 +100,16 @@ def test_bundle_written_and_loadable(demo_build: Path) -> None:
     """The build saves model/bundle.json and arrays.safetensors that load offline."""
     bundle = load_bundle(demo_build)
     doc = json.loads((demo_build / "personas.json").read_text(encoding="utf-8"))
-    assert [p.persona_id for p in bundle.meta.personas] == [p["persona_id"] for p in doc["personas"]]
+    assert [p.persona_id for p in bundle.meta.personas] == [
+        p["persona_id"] for p in doc["personas"]
+    ]
     assert bundle.theme_centroids.shape[0] == len(doc["themes"])
     assert np.allclose(np.linalg.norm(bundle.theme_centroids, axis=1), 1.0, atol=1e-4)
 
 
 @pytest.mark.e2e
 def test_own_respondents_agree_with_the_build(demo_build: Path) -> None:
-    """Assigning the build's own respondents from their raw records matches assignments.csv (>= 95%)."""
+    """The build's own respondents, assigned from raw records, match assignments.csv (>= 95%)."""
     from personas.config import Config
     from personas.discover import discover
     from personas.ingest import ingest
@@ -113,16 +131,23 @@ def test_assign_cli_json_and_table(demo_build: Path, tmp_path: Path) -> None:
     """`personas assign` reads JSONL requests and raw CSV tables and writes CSV."""
     requests = tmp_path / "new.jsonl"
     requests.write_text(
-        '{"id": "a", "attributes": {"age": 68, "device": "Desktop"}, "texts": ["The website text is far too small to read"]}\n'
+        '{"id": "a", "attributes": {"age": 68, "device": "Desktop"},'
+        ' "texts": ["The website text is far too small to read"]}\n'
         '{"id": "b", "attributes": {"age": 23, "gender": "Woman", "device": "Mobile"}}\n',
         encoding="utf-8",
     )
     result = run_cli("assign", str(demo_build), str(requests))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["id"] for r in rows] == ["a", "b"] and all(r["persona_id"].startswith("p") for r in rows)
+    assert [r["id"] for r in rows] == ["a", "b"] and all(
+        r["persona_id"].startswith("p") for r in rows
+    )
     table = tmp_path / "people.csv"
-    table.write_text("Email,How old are you?,What frustrates you most?\nx@example.com,70,Tiny labels I cannot read\n", encoding="utf-8")
+    table.write_text(
+        "Email,How old are you?,What frustrates you most?\n"
+        "x@example.com,70,Tiny labels I cannot read\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.json"
     result = run_cli("assign", str(demo_build), str(table), "-o", str(out))
     assert result.returncode == 0, result.stderr
@@ -144,5 +169,9 @@ def test_fast_small_batch_encoding_matches_the_model() -> None:
     """The few-texts path gives the same unit vectors as sentence-transformers' encode."""
     from personas.embed import encode, encode_few
 
-    texts = ["Delivery charges on small orders", "Love the colours!", "a much longer sentence " * 20]
+    texts = [
+        "Delivery charges on small orders",
+        "Love the colours!",
+        "a much longer sentence " * 20,
+    ]
     assert np.allclose(encode_few(texts), encode(texts), atol=1e-5)

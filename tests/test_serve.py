@@ -20,7 +20,7 @@ def client(demo_build: Path) -> TestClient:
 
 
 def test_health_and_personas(client: TestClient) -> None:
-    """/health says what is loaded; /personas lists them; /personas/{id} gives one; 404 otherwise."""
+    """/health says what is loaded; /personas lists them; /personas/{id} gives one, else 404."""
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["personas"] >= 3
     listed = client.get("/personas").json()
@@ -32,7 +32,10 @@ def test_health_and_personas(client: TestClient) -> None:
 
 def test_assign_one_and_a_batch(client: TestClient) -> None:
     """POST /assign takes one customer or {"customers": [...]}."""
-    one = client.post("/assign", json={"attributes": {"age": 70, "device": "Desktop"}, "texts": ["Labels too small"]})
+    one = client.post(
+        "/assign",
+        json={"attributes": {"age": 70, "device": "Desktop"}, "texts": ["Labels too small"]},
+    )
     assert one.status_code == 200 and one.json()["persona_id"].startswith("p")
     batch = client.post("/assign", json={"customers": [{"attributes": {"age": 25}}, {"nps": 9}]})
     assert batch.status_code == 200 and len(batch.json()["assignments"]) == 2
@@ -47,7 +50,9 @@ def test_invalid_request_is_422_with_a_message(client: TestClient) -> None:
 
 def test_body_size_limit(client: TestClient) -> None:
     """A body over the limit is refused with 413 before it is parsed."""
-    response = client.post("/assign", content=b"x" * (MAX_BODY_BYTES + 1), headers={"content-type": "application/json"})
+    response = client.post(
+        "/assign", content=b"x" * (MAX_BODY_BYTES + 1), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
 
 
@@ -64,10 +69,17 @@ def test_openapi_fuzz_finds_no_server_error(demo_build: Path) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(demo_build))
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} >= {"/assign", "/personas", "/personas/{persona_id}", "/health"}
+    assert {op.path for op in operations} >= {
+        "/assign",
+        "/personas",
+        "/personas/{persona_id}",
+        "/health",
+    }
     for op in operations:
 
-        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         @given(case=op.as_strategy())
         def check(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call()

@@ -15,9 +15,9 @@ stored ones. Each answer says what it used.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import Counter
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -157,10 +157,16 @@ class Assigner:
         from personas.prepare import prepare_statements
 
         records = [
-            Record(record_id=f"request#{i}", source="request", source_kind=kind, locator=str(i),
-                   texts=(t,), rating=rating)
+            Record(
+                record_id=f"request#{i}",
+                source="request",
+                source_kind=kind,
+                locator=str(i),
+                texts=(t,),
+                rating=rating,
+            )
             for i, (t, kind, rating) in enumerate(zip(texts, kinds, ratings, strict=True))
-        ]  # fmt: skip
+        ]
         with self._lock:  # spaCy and torch share state across threads
             prepared = prepare_statements(records, self._text_models()).statements
             if not prepared:
@@ -214,15 +220,29 @@ class Assigner:
     ) -> tuple[Profile, list[str]]:
         key = f"request:{index}"
         records = [
-            Record(record_id=f"{key}#order{i}", source="request", source_kind="orders", locator=str(i),
-                   respondent_key=key, amount=o.amount, date=o.date.isoformat() if o.date else None)
+            Record(
+                record_id=f"{key}#order{i}",
+                source="request",
+                source_kind="orders",
+                locator=str(i),
+                respondent_key=key,
+                amount=o.amount,
+                date=o.date.isoformat() if o.date else None,
+            )
             for i, o in enumerate(customer.orders)
-        ]  # fmt: skip
+        ]
         records.append(
-            Record(record_id=f"{key}#about", source="request", source_kind="survey", locator="about",
-                   respondent_key=key, attributes=dict(customer.attributes), nps=customer.nps,
-                   rating=customer.rating)
-        )  # fmt: skip
+            Record(
+                record_id=f"{key}#about",
+                source="request",
+                source_kind="survey",
+                locator="about",
+                respondent_key=key,
+                attributes=dict(customer.attributes),
+                nps=customer.nps,
+                rating=customer.rating,
+            )
+        )
         profile = profile_of(build_respondents(records, self.reference)[0], themes)
         parts = []
         if customer.attributes or customer.nps is not None or customer.rating is not None:
@@ -288,7 +308,7 @@ class Assigner:
                         features.matrix[i], features.known[i], best, second, built[i][0]
                     ),
                     used=built[i][1] or ["nothing known: the largest persona"],
-                )  # fmt: skip
+                )
             )
         return out
 
@@ -369,6 +389,6 @@ def customers_from_records(records: list[Record]) -> list[CustomerIn]:
                 orders=orders[:1000],
                 nps=nps,
                 rating=sum(ratings) / len(ratings) if ratings else None,
-            )  # fmt: skip
+            )
         )
     return out

@@ -140,7 +140,8 @@ def load_bundle(out_dir: Path) -> Bundle:
         )
     if not meta_path.is_file() or not arrays_path.is_file():
         raise OutputError(
-            f"{out_dir}: no model bundle (model/bundle.json); rebuild with `personas build` to create one"
+            f"{out_dir}: no model bundle (model/bundle.json);"
+            " rebuild with `personas build` to create one"
         )
     try:
         meta = BundleMeta.model_validate(json.loads(meta_path.read_text(encoding="utf-8")))

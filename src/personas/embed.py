@@ -101,7 +101,11 @@ def encode_few(texts: Sequence[str]) -> np.ndarray:
     import torch
 
     features = model.tokenizer(
-        list(texts), padding=True, truncation=True, max_length=model.max_seq_length, return_tensors="pt"
+        list(texts),
+        padding=True,
+        truncation=True,
+        max_length=model.max_seq_length,
+        return_tensors="pt",
     )
     with torch.inference_mode():
         hidden = model[0].auto_model(**features).last_hidden_state

@@ -79,9 +79,9 @@ def create_app(out_dir: Path, token: str | None = None) -> FastAPI:
     personas = {p["persona_id"]: p for p in document["personas"]}
     assigner = Assigner(bundle)
     assigner.warm_up()
-    bearer = HTTPBearer(auto_error=False)
+    bearer = Depends(HTTPBearer(auto_error=False))
 
-    def authorised(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    def authorised(credentials: HTTPAuthorizationCredentials | None = bearer) -> None:
         if token is None:
             return
         given = credentials.credentials if credentials else ""
@@ -113,9 +113,12 @@ def create_app(out_dir: Path, token: str | None = None) -> FastAPI:
     @app.get("/health", response_model=Health)
     def health() -> Health:
         return Health(
-            status="ok", version=__version__, personas=len(bundle.meta.personas),
-            themes=len(bundle.meta.themes), embedding_model=bundle.meta.embedding_model,
-        )  # fmt: skip
+            status="ok",
+            version=__version__,
+            personas=len(bundle.meta.personas),
+            themes=len(bundle.meta.themes),
+            embedding_model=bundle.meta.embedding_model,
+        )
 
     @app.post(
         "/assign",
@@ -142,7 +145,7 @@ def create_app(out_dir: Path, token: str | None = None) -> FastAPI:
                 summary=p["summary"],
                 respondents=p["coverage"]["respondents"],
                 share=p["coverage"]["share"],
-            )  # fmt: skip
+            )
             for p in personas.values()
         ]
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from personas.features import is_multi_select, split_multi
 from personas.models import (
+    ATTRIBUTE_ROLES,
     NumberSummary,
     Respondent,
     SegmentModel,
@@ -23,16 +24,7 @@ from personas.models import (
     ThemeStat,
 )
 
-CATEGORY_ATTRIBUTES = (
-    "gender",
-    "region",
-    "income",
-    "device",
-    "education",
-    "occupation",
-    "household",
-    "channel",
-)
+CATEGORY_ATTRIBUTES = tuple(a for a in ATTRIBUTE_ROLES if a != "age")
 
 
 def summarise(values: list[float]) -> NumberSummary:

@@ -32,7 +32,7 @@ def assign(
         typer.Option("--output", "-o", help="Write here (.csv or .json) instead of CSV on stdout."),
     ] = None,
 ) -> None:
-    """Assign each new customer to the persona that fits them, with confidence, runner-up and reasons.
+    """Assign each new customer to a persona, with confidence, runner-up and reasons.
 
     JSON / JSONL input holds requests like {"id": "c1", "attributes": {"age": 34},
     "texts": ["..."], "orders": [{"amount": 54.9, "date": "2026-03-01"}]}; any
@@ -64,11 +64,18 @@ def assign(
             ]
         )
         for r in results:
-            writer.writerow([
-                r.id or "", r.persona_id, r.name, f"{r.confidence:.4f}",
-                r.runner_up.persona_id if r.runner_up else "", f"{r.runner_up.confidence:.4f}" if r.runner_up else "",
-                "; ".join(x.description for x in r.reasons), "; ".join(r.used),
-            ])  # fmt: skip
+            writer.writerow(
+                [
+                    r.id or "",
+                    r.persona_id,
+                    r.name,
+                    f"{r.confidence:.4f}",
+                    r.runner_up.persona_id if r.runner_up else "",
+                    f"{r.runner_up.confidence:.4f}" if r.runner_up else "",
+                    "; ".join(x.description for x in r.reasons),
+                    "; ".join(r.used),
+                ]
+            )
         text = buffer.getvalue()
     if output is None:
         sys.stdout.write(text)
@@ -147,7 +154,7 @@ def serve(
         ),
     ] = 1,
 ) -> None:
-    """Serve real-time persona assignment over HTTP: POST /assign, GET /personas, GET /health, /docs."""
+    """Serve real-time persona assignment over HTTP: POST /assign, GET /personas, /health, /docs."""
     import uvicorn
 
     from personas.offline import force_offline

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from personas.cli import app
+from personas.cli.options import ConfigOption
 from personas.hashing import SALT_ENV, SALT_FILE
 
 
@@ -36,12 +37,7 @@ def build(
         int | None,
         typer.Option("--seed", help="Random seed; the same input and seed give the same output."),
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", "-c", help="Settings file (default: DIR/personas.toml if present)."
-        ),
-    ] = None,
+    config: ConfigOption = None,
     templates: Annotated[
         Path | None,
         typer.Option("--templates", help="Folder of templates that override the packaged ones."),

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from personas.cli import app
+from personas.cli.options import ConfigOption
 from personas.identity import link_rates
 from personas.models import Respondent, Source
 
@@ -41,12 +42,7 @@ def _group_sources(sources: list[Source], limit: int = 5) -> list[tuple[str, lis
 @app.command()
 def inspect(
     input_dir: Annotated[Path, typer.Argument(help="Folder of exports to look at.")],
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", "-c", help="Settings file (default: DIR/personas.toml if present)."
-        ),
-    ] = None,
+    config: ConfigOption = None,
     show_rows: Annotated[
         int, typer.Option("--problems", help="How many row problems to list per file.")
     ] = 10,
