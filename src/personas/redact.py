@@ -1,82 +1,50 @@
 """Replace personal data in text with typed placeholders.
 
-Patterns and libraries catch what NER does not (emails, phone numbers, cards,
-URLs, handles, order numbers); spaCy's PERSON entities and the names ingest
-collected for the same record (identity columns, email display names,
-signatures, greetings) catch people's names. The placeholders are
-``[EMAIL]``, ``[PHONE]``, ``[CARD]``, ``[URL]``, ``[HANDLE]``, ``[ID]`` and ``[NAME]``.
+Patterns and libraries (``pii``) catch what NER does not: emails, phone
+numbers, cards, IBANs, addresses, URLs, handles, order and account numbers.
+People's names are found by ``namefinder`` (known names, cues, NER) and
+replaced here (``NameRedactor``); ``prepare`` runs patterns, then known and
+cued names, then spaCy's NER on what is left.
+
+Placeholders: ``[EMAIL]``, ``[PHONE]``, ``[CARD]``, ``[ADDRESS]``, ``[URL]``,
+``[HANDLE]``, ``[ID]`` (order and account numbers, IBANs) and ``[NAME]``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-import phonenumbers
+from personas.namefinder import NOT_NAMES, NameFinder, name_parts
+from personas.pii import find_pii, luhn_ok
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-HANDLE_RE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
-CARD_RE = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
-# Order / account / ticket numbers: "#RL-10423", "order 10423", "account no. 55231"
-ID_RE = re.compile(
-    r"(?:#\s?[A-Z]{0,4}-?\d{3,}|\b[A-Z]{2,4}-\d{4,}\b"
-    r"|\b(?:order|account|acct|ticket|ref|reference|invoice)\s*(?:no\.?|number|#)?\s*:?\s*\d{4,}\b)",
-    re.IGNORECASE,
-)
-PHONE_REGIONS = ("GB", "US", "DE", "FR")
-MIN_PHONE_DIGITS = 9  # shorter digit runs are prices, years, sizes and order numbers
-PLACEHOLDER_RE = re.compile(r"\[(?:EMAIL|PHONE|CARD|URL|HANDLE|ID|NAME)\]")
-# Words that look like names to NER in customer text but are not people.
-NOT_NAMES = frozenset(
-    {"hi", "hello", "dear", "thanks", "thank", "cheers", "regards", "team", "sir", "madam"}
-)
+__all__ = ["PLACEHOLDERS", "NameRedactor", "luhn_ok", "name_parts", "redact_names"]
+
+PLACEHOLDERS = {
+    "email": "[EMAIL]",
+    "url": "[URL]",
+    "iban": "[ID]",
+    "card": "[CARD]",
+    "id": "[ID]",
+    "address": "[ADDRESS]",
+    "phone": "[PHONE]",
+    "handle": "[HANDLE]",
+    "name": "[NAME]",
+}
+PLACEHOLDER_RE = re.compile(r"\[(?:EMAIL|PHONE|CARD|ADDRESS|URL|HANDLE|ID|NAME)\]")
 
 
-def luhn_ok(digits: str) -> bool:
-    """True when a digit string passes the Luhn check used by payment cards."""
-    total, parity = 0, len(digits) % 2
-    for i, ch in enumerate(digits):
-        d = int(ch)
-        if i % 2 == parity:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def _sub_cards(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
-        return "[CARD]" if 13 <= len(digits) <= 19 and luhn_ok(digits) else m.group(0)
-
-    return CARD_RE.sub(repl, text)
-
-
-def _sub_phones(text: str) -> str:
-    spans: list[tuple[int, int]] = []
-    for region in PHONE_REGIONS:
-        # POSSIBLE, not VALID: fictional and unassigned ranges (07700 900xxx,
-        # 555-01xx) are still somebody's way of writing a phone number.
-        matcher = phonenumbers.PhoneNumberMatcher(
-            text, region, leniency=phonenumbers.Leniency.POSSIBLE
-        )
-        for match in matcher:
-            if sum(ch.isdigit() for ch in match.raw_string) >= MIN_PHONE_DIGITS:
-                spans.append((match.start, match.end))
-    if not spans:
-        return text
-    merged: list[tuple[int, int]] = []
+def replace_spans(text: str, spans: Iterable[tuple[int, int]], placeholder: str) -> str:
+    """Replace character spans with a placeholder; overlapping spans become one."""
+    merged: list[list[int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
+            merged[-1][1] = max(merged[-1][1], end)
+        elif end > start:
+            merged.append([start, end])
     out, last = [], 0
     for start, end in merged:
-        out.append(text[last:start])
-        out.append("[PHONE]")
+        out += [text[last:start], placeholder]
         last = end
     out.append(text[last:])
     return "".join(out)
@@ -84,35 +52,58 @@ def _sub_phones(text: str) -> str:
 
 def redact_patterns(text: str) -> str:
     """Redact everything that patterns and phonenumbers can find (no names)."""
-    text = EMAIL_RE.sub("[EMAIL]", text)
-    text = URL_RE.sub("[URL]", text)
-    text = _sub_cards(text)
-    text = _sub_phones(text)
-    text = ID_RE.sub("[ID]", text)
-    text = HANDLE_RE.sub("[HANDLE]", text)
-    return text
+    out, last = [], 0
+    for f in find_pii(text):
+        out += [text[last : f.start], PLACEHOLDERS[f.kind]]
+        last = f.end
+    out.append(text[last:])
+    return "".join(out)
 
 
-def name_parts(names: Iterable[str]) -> set[str]:
-    """Split known full names into the parts worth redacting ("Sarah J." -> {"Sarah"})."""
-    parts: set[str] = set()
-    for name in names:
-        for part in re.split(r"[\s,]+", name):
-            part = part.strip(".'\"()")
-            if len(part) >= 3 and part[0].isalpha() and part.lower() not in NOT_NAMES:
-                parts.add(part)
-    return parts
+def collapse(text: str) -> str:
+    """Merge neighbouring name placeholders: "[NAME] [NAME]" becomes "[NAME]"."""
+    return re.sub(r"\[NAME\](?:[\s-]+\[NAME\])+", "[NAME]", text)
+
+
+def pad(text: str) -> str:
+    """Space a placeholder off a glued neighbour ("email:[EMAIL]" -> "email: [EMAIL]") so
+    the tokenizer keeps it whole; brackets and punctuation after it stay as they are."""
+    text = re.sub(rf"(?<=[^\s(\[\"'“‘])({PLACEHOLDER_RE.pattern})", r" \1", text)
+    return re.sub(rf"({PLACEHOLDER_RE.pattern})(?=[^\s.,;:!?)\]\"'”’])", r"\1 ", text)
 
 
 def redact_names(text: str, spans: Iterable[tuple[int, int]], known: set[str]) -> str:
     """Replace character spans (from NER) and known name parts with [NAME]."""
-    chars = list(text)
-    for start, end in sorted(spans, reverse=True):
-        if text[start:end].strip().lower() in NOT_NAMES:
-            continue
-        chars[start:end] = list("[NAME]")
-    out = "".join(chars)
+    kept = [(a, b) for a, b in spans if text[a:b].strip().lower() not in NOT_NAMES]
+    out = replace_spans(text, kept, "[NAME]")
     for part in sorted(known, key=len, reverse=True):
         # Case-sensitive: "Will" the customer is a name, "will" the verb is not.
         out = re.sub(rf"(?<![\w\[]){re.escape(part)}(?![\w\]])", "[NAME]", out)
-    return re.sub(r"\[NAME\](?:\s+\[NAME\])+", "[NAME]", out)
+    return collapse(out)
+
+
+class NameRedactor(NameFinder):
+    """Finds names (``namefinder``) and replaces them with [NAME]."""
+
+    def redact(self, text: str, own: Iterable[str] = ()) -> str:
+        """Redact known and cued names (before NER sees the text); pad placeholders."""
+        spans = self.spans(text, own)
+        return collapse(pad(replace_spans(text, spans, "[NAME]") if spans else text))
+
+
+def protect_placeholders(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Make every placeholder one token, so that sentence splitting never cuts
+    "[EMAIL]" into "[" and "EMAIL]" (which would drop the rest of the sentence)."""
+    for placeholder in sorted(set(PLACEHOLDERS.values())):
+        nlp.tokenizer.add_special_case(placeholder, [{"ORTH": placeholder}])
+
+
+def scrubber(names: Iterable[str]) -> Callable[[str], str]:
+    """Redaction for the tool's own messages (run.json reasons and warnings), which can
+    quote an input value: patterns, and every name known from the inputs."""
+    redactor = NameRedactor(names=names)
+
+    def scrub(text: str) -> str:
+        return redactor.redact(redact_patterns(text))
+
+    return scrub

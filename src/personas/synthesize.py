@@ -3,6 +3,13 @@
 Nothing is invented: every sentence is assembled from a statistic or a theme,
 every claim carries the statement ids it rests on, and a field the data
 cannot support says "unknown" with the reason.
+
+Small groups: no persona, figure or quote rests on fewer than ``min_group``
+respondents (``min_group_size``, default 5). A fact known for fewer people,
+a category value held by fewer, a claim voiced by fewer (respondents plus
+anonymous records) or shared over fewer voiced respondents is left out or
+"unknown". Quotes never name a person, carry any other placeholder or
+swear (``toxicity``).
 """
 
 from __future__ import annotations
@@ -13,10 +20,13 @@ from dataclasses import dataclass
 
 from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote
 from personas.embed import Embeddings
+from personas.errors import NoUsableInput
 from personas.models import SegmentModel, SegmentStats, Statement, StatementKind, Theme, ThemeStat
 from personas.names import pick_name
+from personas.redact import PLACEHOLDER_RE, name_parts
+from personas.toxicity import is_toxic
 
-MIN_KNOWN = 5  # fewer respondents than this with a value: the field is unknown
+MIN_KNOWN = 5  # default small-group threshold k: fewer respondents than this, nothing shown
 DEMOGRAPHICS = ("gender", "region", "income", "occupation", "education", "household")
 LABELS = {
     "gender": "Gender",
@@ -58,15 +68,17 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "persona"
 
 
-def category_fact(stats: SegmentStats, attr: str, source_note: str) -> Fact:
+def category_fact(stats: SegmentStats, attr: str, source_note: str, k: int = MIN_KNOWN) -> Fact:
     name = LABELS.get(attr, attr)
     known = stats.category_known.get(attr, 0)
-    values = stats.categories.get(attr, [])
-    if known < MIN_KNOWN or not values:
+    values = [v for v in stats.categories.get(attr, []) if v.count >= k]  # small cells hidden
+    if known < k or not values:
         reason = (
             "not in the data"
             if attr not in stats.categories
             else f"only {known} respondents gave it"
+            if known < k
+            else f"no answer is shared by {k} or more of the {known} respondents"
         )
         return Fact(name=name, value=UNKNOWN, basis=reason)
     top = values[0]
@@ -77,8 +89,10 @@ def category_fact(stats: SegmentStats, attr: str, source_note: str) -> Fact:
     return Fact(name=name, value=value, basis=f"{known} of {stats.size} respondents{source_note}")
 
 
-def number_fact(name: str, summary, unit: str = "", basis: str = "", fmt: str = "{:,.0f}") -> Fact:  # type: ignore[no-untyped-def]
-    if summary.n < MIN_KNOWN or summary.median is None:
+def number_fact(
+    name: str, summary, unit: str = "", basis: str = "", fmt: str = "{:,.0f}", k: int = MIN_KNOWN
+) -> Fact:  # type: ignore[no-untyped-def]
+    if summary.n < k or summary.median is None:
         why = "not in the data" if summary.n == 0 else f"only {summary.n} respondents have it"
         return Fact(name=name, value=UNKNOWN, basis=why)
     low, mid, high = (fmt.format(v) for v in (summary.q1, summary.median, summary.q3))
@@ -86,14 +100,16 @@ def number_fact(name: str, summary, unit: str = "", basis: str = "", fmt: str = 
     return Fact(name=name, value=value, basis=f"{summary.n} respondents{basis}")
 
 
-def rank_claims(theme_stats: list[ThemeStat], kind: StatementKind) -> list[ThemeStat]:
+def rank_claims(
+    theme_stats: list[ThemeStat], kind: StatementKind, k: int = MIN_KNOWN
+) -> list[ThemeStat]:
     """Themes of a kind this segment voices more than others (or very widely),
-    by prevalence x lift (lift capped at 5)."""
+    by prevalence x lift (lift capped at 5), voiced by k people or in k statements."""
     chosen = [
         t
         for t in theme_stats
         if t.kind == kind
-        and (t.respondents >= 3 or t.statements >= 5)
+        and (t.respondents >= k or t.statements >= k)
         and ((t.lift or 5.0) >= 1.0 or t.prevalence >= 0.25)
     ]
     return sorted(
@@ -101,7 +117,10 @@ def rank_claims(theme_stats: list[ThemeStat], kind: StatementKind) -> list[Theme
     )
 
 
-def build_claim(ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_quotes: int) -> Claim:
+def claim_evidence(
+    theme: Theme, segment_id: int, ev: Evidence
+) -> tuple[list[Statement], list[Statement]]:
+    """The segment's own statements in the theme, and the anonymous ones attributed to it."""
     own = [
         s
         for s in ev.statements.values()
@@ -115,8 +134,23 @@ def build_claim(ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_qu
         if s.theme_id == theme.theme_id
         and ev.anonymous.get(s.statement_id, (None,))[0] == segment_id
     ]
+    return own, anon
+
+
+def voices(own: list[Statement], anon: list[Statement]) -> int:
+    """People behind a claim: respondents, plus anonymous records (one person each)."""
+    return len({s.respondent_key for s in own} | {s.record_id for s in anon})
+
+
+def build_claim(
+    ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_quotes: int, k: int = MIN_KNOWN
+) -> Claim:
+    own, anon = claim_evidence(theme, segment_id, ev)
+    members = sum(1 for seg in ev.segment_of.values() if seg == segment_id)
+    if members < k:
+        n_quotes = 0  # never quote from a segment below the small-group threshold
     quotes = pick_quotes(own, ev, n_quotes)
-    if len(quotes) < 2:
+    if len(quotes) < 2 and n_quotes:
         quotes += [
             q.model_copy(update={"anonymous": True})
             for q in pick_quotes(anon, ev, n_quotes - len(quotes))
@@ -141,7 +175,8 @@ def _words(text: str) -> set[str]:
 
 def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote]:
     """Statements near their own centre, of readable length (5–45 words where there
-    are enough), no near-duplicates, none naming a person."""
+    are enough), no near-duplicates, none with a placeholder ([NAME], [EMAIL], ...)
+    and none toxic or abusive."""
     if not candidates or n <= 0:
         return []
     readable = [s for s in candidates if 5 <= len(s.text.split()) <= 45]
@@ -159,8 +194,10 @@ def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote
     for i in order:
         s = candidates[i]
         words = _words(s.text)
-        if "[NAME]" in s.text or any(
-            len(words & w) >= 0.7 * max(len(words | w), 1) for w in chosen
+        if (
+            PLACEHOLDER_RE.search(s.text)
+            or is_toxic(s.text)
+            or any(len(words & w) >= 0.7 * max(len(words | w), 1) for w in chosen)
         ):
             continue
         chosen.append(words)
@@ -188,17 +225,19 @@ def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
     return f"{'higher' if more else 'lower'} {name.replace('_', ' ')} than others"
 
 
-def summary_text(stats: SegmentStats, demo: list[Fact], claims: dict[str, list[Claim]]) -> str:
+def summary_text(
+    stats: SegmentStats, demo: list[Fact], claims: dict[str, list[Claim]], k: int = MIN_KNOWN
+) -> str:
     parts = [f"{stats.size} respondents ({pct(stats.share)} of all people in the data)."]
     known = [f"{f.name.lower()} {f.value}" for f in demo if f.value != UNKNOWN][:3]
     if known:
         parts.append("Where they said: " + "; ".join(known) + ".")
-    if stats.avg_order_value.n >= MIN_KNOWN:
+    if stats.avg_order_value.n >= k:
         parts.append(
             f"Typical order {money(stats.avg_order_value.median)}, "
             f"about {stats.orders_per_year.median or 0:.1f} orders a year."
         )
-    if stats.nps_score is not None and stats.nps.n >= MIN_KNOWN:
+    if stats.nps_score is not None and stats.nps.n >= k:
         parts.append(f"NPS {stats.nps_score:+.0f} from {stats.nps.n} answers.")
     for kind, verb in (
         ("motivation", "They value"),
@@ -234,25 +273,41 @@ def synthesize(
     taken_names: set[str],
     quotes_per_claim: int = 3,
     claims_per_kind: int = 4,
+    min_group: int = MIN_KNOWN,
 ) -> list[Persona]:
-    """One Persona per segment."""
+    """One Persona per segment; ``NoUsableInput`` if a segment is below ``min_group``."""
+    k = min_group
+    small = [st for st in stats if st.size < k]
+    if small:
+        raise NoUsableInput(
+            f"only {small[0].size} respondents in a group, fewer than min_group_size = {k}: "
+            "a persona that small could expose a person; add data, or lower min_group_size "
+            "(--min-group) if you accept the risk"
+        )
     by_id = {t.theme_id: t for t in themes}
-    used_names: set[str] = set(taken_names)
+    # A customer's first name alone must not become a persona's name either.
+    used_names: set[str] = set(taken_names) | name_parts(taken_names)
     personas: list[Persona] = []
     for st, seg in zip(stats, model.segments, strict=True):
         claims: dict[str, list[Claim]] = defaultdict(list)
+        voiced = {s.respondent_key for s in ev.statements.values()} & set(seg.respondent_keys)
         for kind in ("goal", "motivation", "pain"):
-            for ts in rank_claims(st.themes, kind)[:claims_per_kind]:  # type: ignore[arg-type]
-                claims[kind].append(
-                    build_claim(ts, by_id[ts.theme_id], seg.segment_id, ev, quotes_per_claim)
-                )
-        age = number_fact("Age", st.age, basis=" gave an age")
+            if len(voiced) < k:
+                break  # shares over fewer than k voiced respondents are not shown
+            for ts in rank_claims(st.themes, kind, k):  # type: ignore[arg-type]
+                theme = by_id[ts.theme_id]
+                if voices(*claim_evidence(theme, seg.segment_id, ev)) < k:
+                    continue
+                claims[kind].append(build_claim(ts, theme, seg.segment_id, ev, quotes_per_claim, k))
+                if len(claims[kind]) == claims_per_kind:
+                    break
+        age = number_fact("Age", st.age, basis=" gave an age", k=k)
         demo = [age] + [
-            category_fact(st, a, "")
+            category_fact(st, a, "", k)
             for a in DEMOGRAPHICS
             if a in st.categories or a in ("gender", "region", "income")
         ]
-        behaviour = behaviour_facts(st)
+        behaviour = behaviour_facts(st, k)
         name = pick_name(seg.segment_id, st, used_names)
         used_names.add(name)
         label = archetype(age, claims)
@@ -263,7 +318,7 @@ def synthesize(
                 slug=slugify(label),
                 name=name,
                 label=label,
-                summary=summary_text(st, demo, claims),
+                summary=summary_text(st, demo, claims, k),
                 demographics=demo,
                 behaviour=behaviour,
                 goals=claims["goal"],
@@ -271,13 +326,13 @@ def synthesize(
                 pains=claims["pain"],
                 distinctive=[describe_feature(f, by_id) for f in seg.distinctive],
                 messages=messages(claims),
-                channels=channel_facts(st),
+                channels=channel_facts(st, k),
                 objections=objections(claims),
                 coverage=Coverage(
                     respondents=st.size,
                     share=st.share,
                     identified_respondents=sum(
-                        1 for k in seg.respondent_keys if not k.startswith("row:")
+                        1 for key in seg.respondent_keys if not key.startswith("row:")
                     ),
                     statements=st.statements,
                     anonymous_statements=n_anon,
@@ -288,15 +343,15 @@ def synthesize(
     return personas
 
 
-def behaviour_facts(st: SegmentStats) -> list[Fact]:
+def behaviour_facts(st: SegmentStats, k: int = MIN_KNOWN) -> list[Fact]:
     orders = " with orders"
     facts = [
-        number_fact("Orders per year", st.orders_per_year, basis=orders, fmt="{:,.1f}"),
-        number_fact("Average order value", st.avg_order_value, basis=orders, fmt="{:,.2f}"),
-        number_fact("Total spend", st.spend_total, basis=orders, fmt="{:,.2f}"),
-        number_fact("Days since last order", st.recency_days, basis=orders),
+        number_fact("Orders per year", st.orders_per_year, basis=orders, fmt="{:,.1f}", k=k),
+        number_fact("Average order value", st.avg_order_value, basis=orders, fmt="{:,.2f}", k=k),
+        number_fact("Total spend", st.spend_total, basis=orders, fmt="{:,.2f}", k=k),
+        number_fact("Days since last order", st.recency_days, basis=orders, k=k),
     ]
-    if st.nps.n >= MIN_KNOWN and st.nps_score is not None:
+    if st.nps.n >= k and st.nps_score is not None:
         facts.append(
             Fact(
                 name="Net Promoter Score",
@@ -307,7 +362,7 @@ def behaviour_facts(st: SegmentStats) -> list[Fact]:
         )
     else:
         facts.append(Fact(name="Net Promoter Score", value=UNKNOWN, basis=f"{st.nps.n} answers"))
-    if st.rating.n >= MIN_KNOWN and st.rating.mean is not None:
+    if st.rating.n >= k and st.rating.mean is not None:
         facts.append(
             Fact(
                 name="Average rating",
@@ -316,22 +371,23 @@ def behaviour_facts(st: SegmentStats) -> list[Fact]:
             )
         )
     if "device" in st.categories:
-        facts.append(category_fact(st, "device", ""))
+        facts.append(category_fact(st, "device", "", k))
     return facts
 
 
-def channel_facts(st: SegmentStats) -> list[Fact]:
+def channel_facts(st: SegmentStats, k: int = MIN_KNOWN) -> list[Fact]:
+    basis = "respondents with a record in this kind of source"
     facts = [
         Fact(
             name=f"Reached via {kind}",
-            value=f"{count} of {st.size} ({pct(count / st.size)})",
-            basis="respondents with a record in this kind of source",
+            value=f"{count} of {st.size} ({pct(count / st.size)})" if count >= k else UNKNOWN,
+            basis=basis if count >= k else f"fewer than {k} respondents",
         )
         for kind, count in st.sources.items()
     ]
     for attr in ("channel", "device"):
         if attr in st.categories:
-            facts.append(category_fact(st, attr, ""))
+            facts.append(category_fact(st, attr, "", k))
     return facts
 
 
