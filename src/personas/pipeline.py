@@ -8,6 +8,7 @@ along, times them, keeps the row accounting and reports progress through a
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,11 +68,20 @@ class _Timer:
             self.progress.finish(name)
 
 
+PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
+
+
 def _prepare_out(out_dir: Path) -> None:
+    """Create OUT/personas/, and remove persona documents an earlier build left there
+    (a rebuild with fewer personas must not leave stale ones behind)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: exists and is not a folder")
     try:
-        (out_dir / "personas").mkdir(parents=True, exist_ok=True)
+        folder = out_dir / "personas"
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if old.is_file() and PERSONA_FILE.match(old.name):
+                old.unlink()
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from None
 
