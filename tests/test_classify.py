@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pytest
 
 from personas.classify import classify_statements, question_kind
+from personas.kinds import KINDS, KindExamples, sentiment
 from personas.models import Record, Statement
 
 
 def stmt(text: str, question: str | None = None, record_id: str = "r#1") -> Statement:
     return Statement(
-        statement_id=f"s-{abs(hash(text)) % 10**8}",
+        statement_id="s-" + hashlib.sha1(text.encode()).hexdigest()[:12],
         record_id=record_id,
         source="x.csv",
         source_kind="survey",
@@ -74,3 +78,51 @@ def test_low_rating_leans_pain() -> None:
     assert out.kind == "pain"
     assert "rating 1" in out.kind_signals
     assert 0 < out.kind_confidence <= 1
+
+
+def test_customer_voice_lexicon_and_negation() -> None:
+    """Judging words VADER lacks count, and negation flips them."""
+    assert sentiment("The interface is clunky") < -0.2
+    assert sentiment("Fast and intuitive") > 0.2
+    assert sentiment("It is not intuitive") < 0
+
+
+def test_wish_for_something_better_is_a_pain() -> None:
+    """'Would be nice to have ...' asks for a change: a pain point, even with positive words."""
+    [out] = classify_statements([stmt("Would be nice to have better and faster exports")], {})
+    assert out.kind == "pain"
+    assert "wish for something better" in out.kind_signals
+
+
+def test_rest_of_the_answer_decides_a_neutral_statement() -> None:
+    """'Debugging.' takes the lean of the rest of its answer."""
+    a = stmt("Debugging.", record_id="r#9")
+    b = stmt("It is slow, painful and frustrating.", record_id="r#9")
+    first, _ = classify_statements([a, b], {}, use="text")
+    assert first.kind == "pain"
+    assert "rest of the answer" in first.kind_signals
+
+
+def test_text_only_ignores_the_question() -> None:
+    """With use='text' the question wording does not count."""
+    s = stmt("I have used it since 2015", "What do you like least about it?")
+    assert classify_statements([s], {})[0].kind == "pain"
+    assert classify_statements([s], {}, use="text")[0].kind != "pain"
+
+
+def test_classifier_trained_on_labelled_statements_labels_the_rest() -> None:
+    """Statements without a question get the kind of the labelled statements they resemble."""
+    rng = np.random.default_rng(0)
+    axes = np.eye(6)
+    labelled = [stmt(f"topic a {i}", "What do you like least?") for i in range(12)]
+    labelled += [stmt(f"topic b {i}", "What do you like best?") for i in range(12)]
+    unknown = [stmt("topic a again"), stmt("topic b again")]
+    rows = [axes[0]] * 12 + [axes[1]] * 12 + [axes[0], axes[1]]
+    vectors = np.vstack(rows) + 0.05 * rng.standard_normal((26, 6))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    examples = KindExamples(kinds=KINDS, vectors=tuple(np.eye(6)[[2 + j]] for j in range(4)))
+    out = classify_statements(labelled + unknown, {}, vectors, examples=examples, seed=1)
+    assert [s.kind for s in out[-2:]] == ["pain", "motivation"]
+    assert any(sig.startswith("classifier trained on this data") for sig in out[-2].kind_signals)
+    again = classify_statements(labelled + unknown, {}, vectors, examples=examples, seed=1)
+    assert out == again

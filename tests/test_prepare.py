@@ -38,7 +38,20 @@ def test_short_contrast_is_kept_whole() -> None:
     assert split_contrast("Nice but pricey") == ["Nice but pricey"]
 
 
-@pytest.mark.parametrize("text", ["n/a", "N/A.", "Nothing", "no comment", " - ", "Don't know"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "n/a",
+        "N/A.",
+        "Nothing",
+        "no comment",
+        " - ",
+        "Don't know",
+        "Nothing immediately comes to mind.",
+        "Can’t think of anything else",
+        "none at the moment",
+    ],
+)
 def test_boilerplate(text: str) -> None:
     """Empty answers are recognised as boilerplate."""
     assert is_boilerplate(text.strip())
@@ -70,3 +83,9 @@ def test_html_is_stripped(nlp) -> None:  # type: ignore[no-untyped-def]
     """Markup in a review body does not survive into the statement text."""
     result = prepare_statements([record("<b>Great</b> boots, <script>x</script> very warm")], nlp)
     assert all("<" not in s.text for s in result.statements)
+
+
+@pytest.mark.parametrize("text", ["Nothing beats the fit", "No way to export", "No complaints"])
+def test_answers_that_start_like_boilerplate_are_kept(text: str) -> None:
+    """A real answer that starts with 'nothing' or 'no' is not boilerplate."""
+    assert not is_boilerplate(text)

@@ -3,11 +3,53 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from personas import clusters
+from personas.clusters import choose_k, cluster_statements
+from personas.config import SeedTheme
 from personas.embed import Embeddings
-from personas.labels import phrases, theme_labels, tidy
+from personas.labels import phrases, tagged_phrases, theme_labels, tidy
 from personas.models import Statement
-from personas.themes import choose_k, fit_themes
+from personas.themes import fit_themes, load_tagger, representatives
+
+DIM = 8
+
+
+def fake_encode(texts):  # type: ignore[no-untyped-def]
+    """Unit vectors from the first letter: 's...' on axis 0, 'z...' on axis 1, else axis 7."""
+    axis = {"s": 0, "z": 1}
+    return np.vstack([np.eye(DIM)[axis.get(t[:1], 7)] for t in texts]).astype(np.float32)
+
+
+def planted(groups: list[tuple[str, int, int]], seed: int = 0):  # type: ignore[no-untyped-def]
+    """Pain statements around given axes: (text stem, axis, how many)."""
+    rng = np.random.default_rng(seed)
+    texts, rows = [], []
+    for stem, axis, n in groups:
+        for i in range(n):
+            texts.append(f"{stem} {i}")
+            v = np.eye(DIM)[axis] + 0.05 * rng.standard_normal(DIM)
+            rows.append(v / np.linalg.norm(v))
+    statements = [
+        Statement(
+            statement_id=f"s-{i:03d}",
+            record_id=f"r#{i}",
+            source="a.csv",
+            source_kind="survey",
+            locator=f"row {i + 2}",
+            respondent_key=None,
+            field="q",
+            text=t,
+            kind="pain",
+        )
+        for i, t in enumerate(texts)
+    ]
+    vectors = np.vstack(rows).astype(np.float32)
+    emb = Embeddings(
+        ids=tuple(s.statement_id for s in statements), vectors=vectors, model="x", cached=0
+    )
+    return statements, emb
 
 
 def test_phrases_start_and_end_on_content_words() -> None:
@@ -50,33 +92,12 @@ def test_choose_k_scales_with_size() -> None:
 
 def test_fit_themes_recovers_planted_groups_deterministically() -> None:
     """Two planted clusters of pain statements become two themes, the same twice."""
-    rng = np.random.default_rng(0)
-    texts = [f"shipping cost too high {i}" for i in range(12)] + [
-        f"zip broke after a week {i}" for i in range(12)
-    ]
-    centres = np.eye(8)[:2]
-    vectors = np.vstack(
-        [centres[i // 12] + 0.01 * rng.standard_normal(8) for i in range(24)]
-    ).astype(np.float32)
-    statements = [
-        Statement(
-            statement_id=f"s-{i:03d}",
-            record_id=f"r#{i}",
-            source="a.csv",
-            source_kind="survey",
-            locator=f"row {i + 2}",
-            respondent_key=None,
-            field="q",
-            text=t,
-            kind="pain",
-        )
-        for i, t in enumerate(texts)
-    ]
-    emb = Embeddings(
-        ids=tuple(s.statement_id for s in statements), vectors=vectors, model="fake", cached=0
+    statements, emb = planted(
+        [("shipping cost too high", 0, 12), ("zip broke after a week", 1, 12)]
     )
-    themes, themed = fit_themes(statements, emb, seed=1)
-    again, _ = fit_themes(statements, emb, seed=1)
+    themes, themed, counts = fit_themes(statements, emb, seed=1, encode=fake_encode)
+    again, _, _ = fit_themes(statements, emb, seed=1, encode=fake_encode)
+    assert counts == {"statements_themed": 24, "statements_unthemed": 0}
     assert themes == again
     assert sum(t.size for t in themes) == 24
     first = {s.theme_id for s in themed[:12]}
@@ -85,3 +106,118 @@ def test_fit_themes_recovers_planted_groups_deterministically() -> None:
     labels = {t.theme_id: t.label.lower() for t in themes}
     assert any(w in labels[themed[0].theme_id] for w in ("shipping", "cost"))
     assert any(w in labels[themed[12].theme_id] for w in ("zip", "broke", "week"))
+
+
+def test_statement_far_from_every_theme_stays_unthemed() -> None:
+    """A statement unlike every theme is left without one and counted, not forced in."""
+    statements, emb = planted(
+        [("shipping cost too high", 0, 12), ("zip broke after a week", 1, 12), ("odd one", 5, 1)]
+    )
+    _, themed, counts = fit_themes(statements, emb, seed=1, encode=fake_encode)
+    assert themed[-1].theme_id is None
+    assert counts == {"statements_themed": 24, "statements_unthemed": 1}
+
+
+def test_near_duplicate_themes_merge_and_small_ones_fold() -> None:
+    """Groups that are nearly the same merge; a group below the minimum size folds in."""
+    rng = np.random.default_rng(3)
+    a = np.eye(DIM)[0] + 0.02 * rng.standard_normal((40, DIM))
+    b = np.eye(DIM)[1] + 0.02 * rng.standard_normal((40, DIM))
+    tiny = (np.eye(DIM)[0] + np.eye(DIM)[2]) + 0.02 * rng.standard_normal((2, DIM))
+    vectors = np.vstack([a, b, tiny])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    found = cluster_statements(vectors, seed=0)  # k = 5 for 82 statements
+    assert len(found.centres) == 2
+    assert len(set(found.labels[:40].tolist())) == 1 and len(set(found.labels[40:80].tolist())) == 1
+    assert (found.labels >= 0).all()
+
+
+def test_large_inputs_fit_on_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the sample size, themes are fitted on a seeded sample and every statement joins one."""
+    monkeypatch.setattr(clusters, "FIT_SAMPLE", 30)
+    _, emb = planted([("shipping cost", 0, 60), ("zip broke", 1, 60)])
+    first = cluster_statements(emb.vectors, seed=4)
+    second = cluster_statements(emb.vectors, seed=4)
+    assert (first.labels == second.labels).all()
+    assert len(set(first.labels[:60].tolist())) == 1 and first.labels[0] != first.labels[60]
+
+
+def test_seed_taxonomy_names_its_theme_and_new_ones_emerge() -> None:
+    """A seed theme from personas.toml gathers its statements under its name; others still form."""
+    statements, emb = planted(
+        [("shipping cost too high", 0, 12), ("zip broke after a week", 1, 12)]
+    )
+    seed_theme = SeedTheme(name="shipping costs on small orders", kind="pain", examples=["ship"])
+    themes, themed, _ = fit_themes(
+        statements, emb, seed=1, taxonomy=[seed_theme], encode=fake_encode
+    )
+    by_id = {t.theme_id: t for t in themes}
+    assert by_id[themed[0].theme_id].label == "Shipping costs on small orders"
+    assert by_id[themed[12].theme_id].label != "Shipping costs on small orders"
+    assert len(themes) == 2
+
+
+def test_representatives_are_central_diverse_and_safe() -> None:
+    """Representatives skip redacted and abusive statements and near-duplicates."""
+    texts = [
+        "the delivery charge is steep for one item",
+        "the delivery charge is steep for one item",
+        "call [NAME] about the delivery charge please",
+        "delivery charge is a scam you idiots",
+        "postage on a single pair of socks costs too much",
+    ]
+    vectors = np.tile(np.eye(DIM)[0], (5, 1)).astype(np.float32)
+    vectors[4] = (np.eye(DIM)[0] + 0.3 * np.eye(DIM)[1]) / np.linalg.norm([1, 0.3])
+    ids = [f"s-{i}" for i in range(5)]
+    chosen = representatives(np.arange(5), vectors, ids, texts, n=3)
+    assert chosen == ["s-0", "s-4"]
+
+
+@pytest.fixture(scope="module")
+def tagger():  # type: ignore[no-untyped-def]
+    found = load_tagger()
+    if found is None:
+        pytest.skip("the packaged spaCy pipeline is not installed")
+    return found
+
+
+def test_tagged_phrases_read_like_a_marketer_wrote_them(tagger) -> None:  # type: ignore[no-untyped-def]
+    """Noun phrases with their complement, 'easy to use'; nothing after 'no'."""
+    got = tagged_phrases(
+        tagger("The shipping costs on small orders are silly, no complaints though")
+    )
+    assert "shipping costs on small orders" in got
+    assert not any("complaints" in p for p in got)
+    assert "easy to use" in tagged_phrases(tagger("It is easy to use"))
+
+
+def test_labels_prefer_a_phrase_to_a_lone_word(tagger) -> None:  # type: ignore[no-untyped-def]
+    """A theme about refunds is labelled with the phrase people use, not just "refund"."""
+    docs = {
+        "pain-01": [
+            "slow refunds again",
+            "still waiting on my refund",
+            "the refund took three weeks",
+            "slow refunds are a pain",
+            "refund never came",
+        ],
+        "pain-02": ["the app crashed", "app crashed at checkout", "app keeps crashing"],
+    }
+    labels = theme_labels(docs, tagger=tagger)
+    assert labels["pain-01"] == "Slow refunds"
+
+
+def test_seed_taxonomy_is_read_from_personas_toml(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """[[themes]] in personas.toml becomes seed themes; a theme without examples is an error."""
+    from personas.config import load_config
+    from personas.errors import ConfigError
+
+    (tmp_path / "personas.toml").write_text(
+        '[[themes]]\nname = "Slow refunds"\nkind = "pain"\nexamples = ["refund took weeks"]\n',
+        encoding="utf-8",
+    )
+    [seed_theme] = load_config(tmp_path).themes
+    assert (seed_theme.name, seed_theme.kind) == ("Slow refunds", "pain")
+    (tmp_path / "personas.toml").write_text('[[themes]]\nname = "X y"\nexamples = []\n')
+    with pytest.raises(ConfigError, match="themes"):
+        load_config(tmp_path)

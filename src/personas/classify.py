@@ -1,30 +1,45 @@
-"""Tell pain points from motivations and goals.
+"""Tell pain points from motivations and goals, weighing every signal there is.
 
-A first method that weighs every signal available and records which decided:
+Each statement gets a score per kind (pain, motivation, goal, other) that adds
+up evidence, and keeps which signals gave it:
 
-- the question the statement answered ("what frustrates you" vs "what do you like");
-- contrast: "... but it shrinks" inside a *like* answer is a pain, and vice versa;
-- wording cues for goals ("I want to", "hoping to") and pains ("too expensive");
-- sentiment from VADER (a lexicon shipped inside its PyPI package), which
-  handles negation ("not great") and intensifiers;
-- the record's rating / NPS and the kind of source (support mail leans pain).
+- the question it answered ("what frustrates you" vs "what do you like" vs
+  "what are you hoping to achieve"); a clause after "but" answers the opposite;
+- the source and the record's numbers: rating (asymmetric: a plain sentence in
+  a 1-star review is part of the complaint, one in a 5-star review is often
+  description), NPS, and support mail leaning pain;
+- the text itself (``kinds``): sentiment with negation and contrast, wishes and
+  complaints, goal wording, and the embedding's similarity to example statements;
+- the rest of the same answer ("Debugging. It is so painful." is one pain);
+- a small classifier trained at build time on the statements the signals above
+  already label with a clear margin, predicting every statement from its embedding.
 
-Each kind gets a score; the best wins when it clears a floor, otherwise the
-statement is "other". Confidence is the winner's share of the total score.
+The best kind wins; confidence is its softmax share of the four scores. With
+``use="text"`` only the text-based signals count (the benchmark's text-only run).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
+import numpy as np
+
+from personas.kinds import (
+    COMPLAINT_RE,
+    GOAL_RE,
+    KINDS,
+    WISH_RE,
+    KindExamples,
+    corpus_classifier,
+    sentiment,
+)
 from personas.models import Record, Statement, StatementKind
 
 PAIN_Q = re.compile(
     r"frustrat|least|dislike|don.t like|problem|difficult|obstacle|improve|annoy|worst|"
-    r"complain|challenge|pain|wrong|issue|hate|bother|change about|better",
+    r"complain|challenge|pain|wrong|issue|hate|bother|change about|better|disappoint",
     re.I,
 )
 MOTIVATION_Q = re.compile(
@@ -33,32 +48,18 @@ MOTIVATION_Q = re.compile(
     re.I,
 )
 GOAL_Q = re.compile(r"achiev|goal|hoping|hope to|trying to|plan|aim|want to|looking to", re.I)
-GOAL_CUE = re.compile(
-    r"\b(?:i|we)(?:'m| am| are|'re)? (?:want|wanted|hope|hoping|trying|plan|planning|aim|"
-    r"aiming|looking|need|would like|wish)\b(?: to)?|\bmy goal\b|\bso (?:that )?(?:i|we) can\b|"
-    r"\bthis year\b.*\b(?:want|hope|plan)|\bgoal is\b|\bhoping to\b|\btrying to\b|\bplan to\b",
-    re.I,
-)
-PAIN_CUE = re.compile(
-    r"\btoo (?:expensive|small|big|long|slow|much)\b|\bfrustrat|\bannoy|\bnever arrived\b|"
-    r"\bstill waiting\b|\bbroke\b|\bleak|\bfell apart\b|\bwaste\b|\bdisappoint|\bhard to\b|"
-    r"\bdifficult\b|\bconfusing\b|\bslow\b|\blate\b|\brefund\b|\bmissing\b|\bcrash|\bwish\b",
-    re.I,
-)
 CONTRAST_START = re.compile(r"^(?:but|however|although|though|whereas|except)\b", re.I)
-OTHER_FLOOR = 0.9  # a kind must score at least this to beat "other"
 
-
-@lru_cache(maxsize=1)
-def _vader():  # type: ignore[no-untyped-def]
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def sentiment(text: str) -> float:
-    """VADER compound score in -1..1."""
-    return float(_vader().polarity_scores(text)["compound"])
+P, M, G, X = range(4)  # score columns, in ``KINDS`` order: pain, motivation, goal, other
+QUESTION = 3.0  # the question asked outweighs every other single signal
+SENTIMENT = 1.5  # per unit of compound sentiment
+WISH, COMPLAINT, GOAL_WORDING = 2.0, 0.9, 1.6
+MEANING = 6.0  # per unit of cosine above the kinds' mean similarity
+OTHER_FLOOR = 0.35  # evidence a kind needs to beat "other"
+CONTEXT = 0.5  # weight of the rest of the answer
+SEED_MARGIN = 1.2  # labels the classifier learns from: winner ahead by this much
+CLASSIFIER = 2.0  # per unit of centred log-probability
+Use = Literal["all", "text"]
 
 
 def question_kind(question: str | None) -> StatementKind | None:
@@ -74,76 +75,167 @@ def question_kind(question: str | None) -> StatementKind | None:
     return None
 
 
-def score_statement(
-    statement: Statement, record: Record | None
-) -> tuple[dict[str, float], list[str], float]:
-    """Scores per kind, the signals that contributed, and the sentiment."""
-    scores: dict[str, float] = defaultdict(float)
-    signals: list[str] = []
-    text = statement.text
-    senti = sentiment(text)
+class _Scores:
+    """A score matrix and, per statement, the signals that added to each kind."""
 
-    asked = question_kind(statement.question)
-    contrast = bool(CONTRAST_START.search(text))
-    if asked is not None:
-        if contrast and asked in ("pain", "motivation"):
-            flipped = "motivation" if asked == "pain" else "pain"
-            scores[flipped] += 2.0
-            signals.append(f"contrast in a {asked} answer")
-        else:
-            scores[asked] += 2.0
-            signals.append(f"question asks for {asked}")
-    if GOAL_CUE.search(text):
-        scores["goal"] += 1.6
-        signals.append("goal wording")
-    if PAIN_CUE.search(text):
-        scores["pain"] += 0.8
-        signals.append("pain wording")
-    if senti <= -0.05:
-        scores["pain"] += 0.6 + abs(senti)
-        signals.append(f"sentiment {senti:+.2f}")
-    elif senti >= 0.05:
-        scores["motivation"] += 0.6 + senti
-        signals.append(f"sentiment {senti:+.2f}")
+    def __init__(self, n: int) -> None:
+        self.values = np.zeros((n, len(KINDS)))
+        self.notes: list[list[tuple[int, float, str]]] = [[] for _ in range(n)]
 
-    if record is not None:
+    def add(self, i: int, kind: int, weight: float, note: str) -> None:
+        self.values[i, kind] += weight
+        self.notes[i].append((kind, weight, note))
+
+
+def _text_signals(scores: _Scores, statements: Sequence[Statement]) -> list[float]:
+    senti: list[float] = []
+    for i, s in enumerate(statements):
+        value = sentiment(s.text)
+        senti.append(value)
+        if abs(value) >= 0.05:
+            scores.add(i, M if value > 0 else P, SENTIMENT * abs(value), f"sentiment {value:+.2f}")
+        if WISH_RE.search(s.text):
+            scores.add(i, P, WISH, "wish for something better")
+        complaints = len(COMPLAINT_RE.findall(s.text))
+        if complaints:
+            scores.add(i, P, COMPLAINT * min(complaints, 2), "complaint wording")
+        if GOAL_RE.search(s.text):
+            scores.add(i, G, GOAL_WORDING, "goal wording")
+    return senti
+
+
+def _meaning(scores: _Scores, vectors: np.ndarray, examples: KindExamples) -> None:
+    sims = examples.similarity(vectors)
+    lean = MEANING * (sims - sims.mean(axis=1, keepdims=True))
+    for i in range(len(vectors)):
+        j = int(np.argmax(lean[i]))
+        for k, name in enumerate(examples.kinds):
+            if lean[i, k] > 0:
+                note = f"meaning close to {name} examples" if k == j else f"meaning ({name})"
+                scores.add(i, KINDS.index(name), float(lean[i, k]), note)
+
+
+def _context(scores: _Scores, statements: Sequence[Statement]) -> None:
+    """Each statement leans as the rest of its answer does (flipped across "but")."""
+    answers: dict[tuple[str, str], list[int]] = {}
+    for i, s in enumerate(statements):
+        answers.setdefault((s.record_id, s.field), []).append(i)
+    lean = scores.values[:, M] - scores.values[:, P]
+    for idx in answers.values():
+        if len(idx) < 2:
+            continue
+        side = np.cumprod([-1 if CONTRAST_START.search(statements[i].text) else 1 for i in idx])
+        oriented = lean[idx] * side
+        for j, i in enumerate(idx):
+            rest = float((oriented.sum() - oriented[j]) / (len(idx) - 1)) * side[j]
+            if abs(rest) >= 0.1:
+                scores.add(i, M if rest > 0 else P, CONTEXT * abs(rest), "rest of the answer")
+
+
+def _strong_signals(
+    scores: _Scores, statements: Sequence[Statement], records: Mapping[str, Record]
+) -> None:
+    for i, s in enumerate(statements):
+        contrast = bool(CONTRAST_START.search(s.text))
+        asked = question_kind(s.question)
+        if asked is not None:
+            if contrast and asked in ("pain", "motivation"):
+                flipped = "motivation" if asked == "pain" else "pain"
+                scores.add(i, KINDS.index(flipped), QUESTION, f"contrast in a {asked} answer")
+            else:
+                scores.add(i, KINDS.index(asked), QUESTION, f"question asks for {asked}")
+        record = records.get(s.record_id)
+        if record is None:
+            continue
         if record.rating is not None and not contrast:
-            # Asymmetric on purpose: a plain sentence in a 1-star review is part of the
-            # complaint; one in a 5-star review is often just description.
             if record.rating >= 4:
-                scores["motivation"] += 0.5
-                signals.append(f"rating {record.rating:g}")
+                scores.add(i, M, 0.8, f"rating {record.rating:g}")
             elif record.rating <= 2:
-                scores["pain"] += 1.0
-                signals.append(f"rating {record.rating:g}")
+                scores.add(i, P, 1.5, f"rating {record.rating:g}")
+        if record.nps is not None and asked is None and not contrast:
+            if record.nps >= 9:
+                scores.add(i, M, 0.5, f"NPS {record.nps:g}")
+            elif record.nps <= 6:
+                scores.add(i, P, 0.5, f"NPS {record.nps:g}")
         if record.source_kind == "support":
-            scores["pain"] += 0.4
-            signals.append("support message")
-    return dict(scores), signals, senti
+            scores.add(i, P, 0.6, "support message")
+
+
+def _learn(scores: _Scores, vectors: np.ndarray, seed: int, rounds: int = 2) -> None:
+    """Self-training: learn from the clear cases, predict all; a second round
+    learns again from what the first made clear."""
+    learned = np.zeros_like(scores.values)
+    classes: tuple[str, ...] = ()
+    logp = np.zeros((len(vectors), 0))
+    for _ in range(rounds):
+        total = scores.values + learned
+        ranked = np.sort(total, axis=1)
+        winner = np.argmax(total, axis=1)
+        labels = [
+            KINDS[w] if top - second >= SEED_MARGIN and w != X else None
+            for w, top, second in zip(winner, ranked[:, -1], ranked[:, -2], strict=True)
+        ]
+        fitted = corpus_classifier(vectors, labels, seed)
+        if fitted is None:
+            break
+        classes, logp = fitted
+        centred = logp - logp.mean(axis=1, keepdims=True)
+        learned = np.zeros_like(scores.values)
+        for j, kind in enumerate(classes):
+            learned[:, KINDS.index(kind)] = CLASSIFIER * np.maximum(centred[:, j], 0.0)
+    for i in range(len(vectors)) if classes else ():
+        k = int(np.argmax(learned[i]))
+        if learned[i, k] > 0:
+            j = classes.index(KINDS[k])
+            note = f"classifier trained on this data: {KINDS[k]} ({np.exp(logp[i, j]):.2f})"
+            scores.add(i, k, float(learned[i, k]), note)
 
 
 def classify_statements(
-    statements: list[Statement], records: Mapping[str, Record]
+    statements: list[Statement],
+    records: Mapping[str, Record],
+    vectors: np.ndarray | None = None,
+    *,
+    examples: KindExamples | None = None,
+    seed: int = 42,
+    use: Use = "all",
 ) -> list[Statement]:
-    """Each statement with its kind, confidence, signals and sentiment set."""
-    out: list[Statement] = []
-    for statement in statements:
-        scores, signals, senti = score_statement(statement, records.get(statement.record_id))
-        kind: StatementKind = "other"
-        confidence = 0.5
-        if scores:
-            best = max(sorted(scores), key=lambda k: scores[k])
-            if scores[best] >= OTHER_FLOOR:
-                kind = best  # type: ignore[assignment]
-                confidence = scores[best] / (sum(scores.values()) + 0.5)
-        out.append(
-            statement.model_copy(
-                update={
-                    "kind": kind,
-                    "kind_confidence": round(confidence, 3),
-                    "kind_signals": signals,
-                    "sentiment": round(senti, 4),
-                }
-            )
-        )
-    return out
+    """Each statement with its kind, confidence, signals and sentiment set.
+
+    ``vectors`` (unit embeddings aligned with ``statements``) switch on the
+    meaning signals; ``examples`` defaults to ``KIND_EXAMPLES`` embedded with
+    the packaged model.
+    """
+    scores = _Scores(len(statements))
+    for i in range(len(statements)):
+        scores.add(i, X, OTHER_FLOOR, "no clear evidence")
+    senti = _text_signals(scores, statements)
+    if vectors is not None and len(statements):
+        if examples is None:
+            from personas.embed import encode
+            from personas.kinds import embed_examples
+
+            examples = embed_examples(encode)
+        _meaning(scores, vectors, examples)
+    _context(scores, statements)
+    if use == "all":
+        _strong_signals(scores, statements, records)
+    if vectors is not None and len(statements):
+        _learn(scores, vectors, seed)
+    return [_decide(s, scores, i, senti[i]) for i, s in enumerate(statements)]
+
+
+def _decide(statement: Statement, scores: _Scores, i: int, senti: float) -> Statement:
+    row = scores.values[i]
+    best = int(np.argmax(row))
+    probs = np.exp(row - row.max())
+    probs /= probs.sum()
+    notes = sorted((n for n in scores.notes[i] if n[0] == best), key=lambda n: -n[1])
+    return statement.model_copy(
+        update={
+            "kind": KINDS[best],
+            "kind_confidence": round(float(probs[best]), 3),
+            "kind_signals": [note for _, _, note in notes],
+            "sentiment": round(senti, 4),
+        }
+    )

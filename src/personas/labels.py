@@ -1,87 +1,66 @@
 """Readable theme labels: the phrase people in a theme actually use.
 
-Candidates are the 1–4 word phrases of the theme's own statements that do not
-start or end with a stop word ("worth every penny", "delivery charges").
-Each is scored by how many of the theme's statements contain it (coverage),
-how specific it is to the theme against the other themes of the same kind,
-and a small bonus for longer phrases. A lone word is paired with the next best
-word ("sizing & returns"). Labels are unique within a kind.
+Candidates come from the theme's own statements. With spaCy's tagger they are
+phrases a marketer would write: noun phrases ("delivery charges"), a noun
+phrase with its complement ("shipping costs on small orders", "lack of
+documentation"), "easy to use" and "runs small" shapes; without it, every
+1–4 word span that starts and ends on a content word.
+
+Each candidate is scored by how many of the theme's statements say it
+(coverage: all its content words appear), how specific it is to the theme
+against the kind's other themes, a bonus for longer phrases that are still
+widely used, and — when the embedding model is at hand — how close the phrase
+is to the theme's centre. Labels are unique within a kind; a lone word is
+paired with the next best word ("sizing & returns") when nothing longer fits.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from typing import Any
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TOKEN_RE = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 PLACEHOLDER_RE = re.compile(r"\[[A-Z]+\]")
 MAX_WORDS = 4
-GENERIC = frozenset(
-    {
-        "really",
-        "just",
-        "also",
-        "thing",
-        "things",
-        "lot",
-        "bit",
-        "got",
-        "get",
-        "im",
-        "i'm",
-        "it's",
-        "don't",
-        "didn't",
-        "ve",
-        "ll",
-        "like",
-        "love",
-        "good",
-        "great",
-        "use",
-        "using",
-        "way",
-        "time",
-        "make",
-        "makes",
-        "sure",
-        "well",
-        "much",
-        "one",
-        "ones",
-        "would",
-        "could",
-        "still",
-        "even",
-        "ago",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "glad",
-        "did",
-        "pleased",
-        "happy",
-        "fine",
-        "okay",
-        "ok",
-        "bought",
-        "buy",
-        "ordered",
-        "order",
-    }
+# Filler words: never the first or last word of a label ("people", "many" included).
+GENERIC: frozenset[str] = frozenset(
+    " ".join(
+        (
+            "absolutely ago also anything bit bought buy could day days definitely did didn't",
+            "different don't even everything extremely fine get glad good got great happy",
+            "highly i'm im it's just kind like ll lot lots love make makes many month months",
+            "much new nothing ok okay one ones order ordered other others overall part people",
+            "person pleased pretty quite really so something sort still stuff super sure",
+            "thing things time times totally use using usually ve very way ways week weeks",
+            "well would year years",
+        )
+    ).split()
 )
-STOP = frozenset(ENGLISH_STOP_WORDS) | GENERIC
+STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(GENERIC)
+NOUNS = frozenset({"NOUN", "PROPN"})
+COPULAS = frozenset({"is", "was", "are", "were", "feels", "felt", "seems", "seemed", "looks"})
+ARTICLES = frozenset({"the", "a", "an"})
+NEGATIONS = frozenset({"no", "not", "never", "without"})  # "no complaints" is no label
+LINKS = frozenset({"of", "on", "for", "with", "in", "at", "from", "about", "between"})
+MIN_PHRASE_COVERAGE = 0.1  # a longer phrase earns its bonus only if this share of the theme uses it
+AROUND = 0.1  # a phrase around the best word wins if it scores this share of the word
 
 
 def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(PLACEHOLDER_RE.sub(" ", text.lower()).replace("’", "'"))
+
+
+def stem(word: str) -> str:
+    """Singular enough to match "size" with "sizes" and "battery" with "batteries"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def phrases(text: str) -> set[str]:
@@ -100,7 +79,61 @@ def phrases(text: str) -> set[str]:
     return out
 
 
-MIN_PHRASE_COVERAGE = 0.1  # a longer phrase earns its bonus only if this share of the theme uses it
+def _content(word: str) -> bool:
+    return word not in STOP and len(word) >= 3 and word.isalpha()
+
+
+def tagged_phrases(doc: Any) -> set[str]:
+    """Phrase candidates of one tagged spaCy doc, lower case as written."""
+    toks = [t for t in doc if not t.is_space]
+    low = [t.text.lower().replace("’", "'") for t in toks]
+    pos = [t.pos_ for t in toks]
+    out: set[str] = set()
+    spans: list[tuple[int, int]] = []  # noun phrases [start, end)
+    for end in range(1, len(toks) + 1):
+        if pos[end - 1] not in NOUNS or not _content(low[end - 1]):
+            continue
+        start = end - 1
+        while start > 0 and end - start < MAX_WORDS and pos[start - 1] in NOUNS | {"ADJ"}:
+            start -= 1
+        run = start
+        while run > 0 and pos[run - 1] in NOUNS | {"ADJ", "DET"} and low[run - 1] not in NEGATIONS:
+            run -= 1
+        if run > 0 and low[run - 1] in NEGATIONS:
+            continue
+        for s in range(start, end):
+            if _content(low[s]):
+                out.add(" ".join(low[s:end]))
+                spans.append((s, end))
+    for s, e in spans:
+        # noun phrase + "of/on/for ..." + noun phrase: "shipping costs on small orders"
+        j = e + (e < len(low) and low[e] in LINKS)
+        if j == e:
+            continue
+        if j < len(low) and pos[j] == "DET":
+            if low[j] not in ARTICLES:
+                continue  # "fit of this dress" is no label
+            j += 1
+        for s2, e2 in spans:
+            if s2 == j and (e2 - s2) + (e - s) <= MAX_WORDS + 1:
+                out.add(" ".join(low[s:e2]))
+    for i in range(len(toks) - 2):  # "the fabric is (too) thin" -> "thin fabric"
+        if pos[i] not in NOUNS or low[i + 1] not in COPULAS or not _content(low[i]):
+            continue
+        j = i + 2
+        while j < len(toks) - 1 and j < i + 4 and pos[j] == "ADV":
+            j += 1
+        if pos[j] == "ADJ" and _content(low[j]) and (j + 1 == len(toks) or pos[j + 1] not in NOUNS):
+            out.add(f"{low[j]} {low[i]}")
+    for i in range(len(toks) - 2):  # "easy to use", "hard to find"
+        if pos[i] == "ADJ" and low[i + 1] == "to" and pos[i + 2] == "VERB" and _content(low[i]):
+            out.add(" ".join(low[i : i + 3]))
+    for i in range(len(toks) - 1):  # "runs small", "fits perfectly", "fell apart"
+        before_noun = i + 2 < len(toks) and pos[i + 2] in NOUNS
+        verb_and = pos[i] == "VERB" and pos[i + 1] in {"ADV", "ADJ"}
+        if verb_and and _content(low[i + 1]) and not before_noun:
+            out.add(f"{low[i]} {low[i + 1]}")
+    return out
 
 
 def _score(cov: float, outside: float, words: int) -> float:
@@ -108,56 +141,97 @@ def _score(cov: float, outside: float, words: int) -> float:
     return cov * (cov / (cov + outside + 1e-9)) * bonus
 
 
-def theme_labels(docs_by_theme: dict[str, list[str]]) -> dict[str, str]:
-    """A unique readable label for each theme of one kind (theme id -> label)."""
-    df = {t: Counter(p for d in docs for p in phrases(d)) for t, docs in docs_by_theme.items()}
-    total: Counter[str] = Counter()
-    for counts in df.values():
-        total.update(counts)
-    n_all = sum(len(d) for d in docs_by_theme.values())
+def theme_labels(
+    docs_by_theme: dict[str, list[str]],
+    vectors_by_theme: dict[str, np.ndarray] | None = None,
+    tagger: Any = None,
+) -> dict[str, str]:
+    """A unique readable label for each theme of one kind (theme id -> label).
+
+    ``vectors_by_theme`` (unit embeddings aligned with the docs) rank a phrase
+    by how central the statements that say it are to their theme."""
+    ids = list(docs_by_theme)
+    all_docs = [d for t in ids for d in docs_by_theme[t]]
+    if tagger is not None:
+        cands = [tagged_phrases(doc) for doc in tagger.pipe(all_docs, batch_size=128)]
+    else:
+        cands = [phrases(d) for d in all_docs]
+    words = [{stem(w) for w in tokens(d)} for d in all_docs]
+    owner = [t for t in ids for _ in docs_by_theme[t]]
+    # coverage counts: a statement "says" a phrase when it has all of the phrase's content words
+    key = {p: frozenset(stem(w) for w in p.split() if _content(w)) for c in cands for p in c}
+    surface: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
+    for c in cands:
+        for p in c:
+            if key[p]:
+                surface[key[p]][p] += 1
+    postings: dict[str, set[int]] = defaultdict(set)
+    for i, w in enumerate(words):
+        for word in w:
+            postings[word].add(i)
+    saying = {k: set.intersection(*(postings.get(word, set()) for word in k)) for k in surface}
+    counts: dict[str, Counter[frozenset[str]]] = {t: Counter() for t in ids}
+    for k, rows in saying.items():
+        for i in rows:
+            counts[owner[i]][k] += 1
+    total: Counter[frozenset[str]] = Counter()
+    for c in counts.values():
+        total.update(c)
+    vectors = np.vstack([vectors_by_theme[t] for t in ids]) if vectors_by_theme else None
+    start = {t: sum(len(docs_by_theme[u]) for u in ids[: ids.index(t)]) for t in ids}
+    n_all = len(all_docs)
     labels: dict[str, str] = {}
     taken: set[str] = set()
-    for theme_id in sorted(docs_by_theme, key=lambda t: (-len(docs_by_theme[t]), t)):
+    for theme_id in sorted(ids, key=lambda t: (-len(docs_by_theme[t]), t)):
         n = len(docs_by_theme[theme_id])
         rest = max(n_all - n, 1)
         need = 2 if n >= 6 else 1
-        scored = sorted(
-            (
-                (-_score(c / n, (total[p] - c) / rest, len(p.split())), p)
-                for p, c in df[theme_id].items()
-                if c >= need
-            ),
-        )
-        ranked = [p for _, p in scored]
-        label = _pick(ranked, {p: -s for s, p in scored}, taken)
+        keys = [k for k, c in counts[theme_id].items() if c >= need]
+        scored = {
+            k: _score(counts[theme_id][k] / n, (total[k] - counts[theme_id][k]) / rest, len(k))
+            for k in keys
+        }
+        if vectors is not None and keys:
+            lo, hi = start[theme_id], start[theme_id] + n
+            centre = vectors[lo:hi].mean(axis=0)
+            centre /= np.linalg.norm(centre) or 1.0
+            for k in keys:
+                rows = [i for i in saying[k] if lo <= i < hi]
+                said = vectors[rows].mean(axis=0)
+                scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
+        shown = {surface[k].most_common(1)[0][0]: v for k, v in scored.items()}
+        ranked = sorted(shown, key=lambda p: (-shown[p], p))
+        scored = shown  # type: ignore[assignment]
+        label = _pick(ranked, scored, taken) or _said_most(docs_by_theme[theme_id], taken)
         taken.add(label)
         labels[theme_id] = tidy(label)
     return labels
 
 
 def _pick(ranked: list[str], scores: dict[str, float], taken: set[str]) -> str:
+    """The best phrase not taken; a lone word gives way to a phrase around it (or to
+    any good phrase) that people use nearly as much."""
     for i, best in enumerate(ranked[:12]):
         label = best
         if " " not in best:
-            # A phrase around the best word, if people use it nearly as much.
-            longer = next(
-                (p for p in ranked[i + 1 : i + 15] if " " in p and best in p.split()), None
-            )
-            if longer and scores[longer] >= 0.45 * scores[best]:
-                best = label = longer
-        if " " not in best:
-            partner = next(
-                (p for p in ranked[i + 1 : i + 8] if " " not in p and p[:3] != best[:3]), None
-            )
-            if partner:
-                # Two words people write together read better as they write them.
-                together = [f"{partner} {best}", f"{best} {partner}"]
-                label = max(together, key=lambda p: scores.get(p, -1.0))
-                if scores.get(label, -1.0) < 0.3 * scores[best]:
-                    label = f"{best} & {partner}"
+            longer = [p for p in ranked[i + 1 : i + 25] if " " in p]
+            around = next((p for p in longer if stem(best) in map(stem, p.split())), None)
+            if around and scores[around] >= AROUND * scores[best]:
+                label = around
+            elif longer and scores[longer[0]] >= 0.5 * scores[best]:
+                label = longer[0]
         if label not in taken:
             return label
-    return ranked[0] if ranked and ranked[0] not in taken else f"theme {len(taken) + 1}"
+    return ranked[0] if ranked and ranked[0] not in taken else ""
+
+
+def _said_most(docs: list[str], taken: set[str]) -> str:
+    """For a theme with no content words ("Love it!"): its most common short statement."""
+    said = Counter(" ".join(tokens(d)) for d in docs if 0 < len(tokens(d)) <= MAX_WORDS)
+    for text, _ in sorted(said.items(), key=lambda x: (-x[1], x[0])):
+        if text not in taken:
+            return text
+    return f"theme {len(taken) + 1}"
 
 
 def tidy(label: str) -> str:

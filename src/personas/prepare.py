@@ -1,7 +1,8 @@
 """Turn record texts into redacted, sentence-level statements.
 
 Each free-text answer or message is cleaned, redacted (patterns first, then
-people's names from NER and from what ingest knows about the record), split
+people's names known from the inputs or revealed by cue words, then spaCy's
+PERSON entities on what is left; see ``redact`` and ``namefinder``), split
 into sentences with spaCy, and sentences are split again at contrast ("love
 the fabric but it shrinks") so that one statement carries one idea.
 """
@@ -12,13 +13,14 @@ import hashlib
 import html
 import logging
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from personas.models import Record, Statement
-from personas.redact import name_parts, redact_names, redact_patterns
+from personas.redact import NameRedactor, protect_placeholders, redact_names, redact_patterns
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class PrepareResult:
     statements: list[Statement]
     counts: Counter[str] = field(default_factory=Counter)  # texts, boilerplate, too_short, ...
     pipeline: str = ""
+    redact_seconds: float = 0.0  # patterns, known and cued names (NER runs with the pipeline)
 
 
 def load_nlp() -> tuple[Any, str]:
@@ -101,8 +104,21 @@ def clean_text(text: str) -> str:
     return SPACE_RE.sub(" ", text).strip()
 
 
+# Non-answers in more words: "Nothing really comes to mind", "Can't think of anything".
+BOILERPLATE_RE = re.compile(
+    r"^(?:(?:nothing|none|no|nil|not much)(?: really| at all| in particular| specific(?:ally)?|"
+    r" (?:really |immediately )?comes? to mind| at (?:the|this) (?:moment|time)| so far| yet| else|"
+    r" to (?:add|say|report|mention))*|"
+    r"(?:i )?(?:can'?t|cannot|could ?n'?t) think of (?:any|anything|one|a thing)(?: else)?|"
+    r"(?:i )?(?:don'?t|do not) know(?: really)?|no (?:opinion|answer|idea)|"
+    r"not (?:sure|applicable)|(?:i )?have no (?:idea|opinion)|n/?a)$",
+    re.I,
+)
+
+
 def is_boilerplate(text: str) -> bool:
-    return text.lower().strip(" .!?") in BOILERPLATE or text.lower() in BOILERPLATE
+    low = text.lower().replace("’", "'").strip(" .!?…,;:-")
+    return low in BOILERPLATE or text.lower() in BOILERPLATE or bool(BOILERPLATE_RE.match(low))
 
 
 def statement_id(record_id: str, field_name: str, index: int) -> str:
@@ -141,17 +157,28 @@ def prepare_statements(
                 result.counts["boilerplate"] += 1
                 continue
             jobs.append((record, i))
-            texts.append(redact_patterns(text))
+            texts.append(text)
+    t0 = time.perf_counter()
+    names = NameRedactor(texts, (n for r in records for n in r.names))
+    texts = [
+        names.redact(redact_patterns(t), r.names) for t, (r, _) in zip(texts, jobs, strict=True)
+    ]
+    result.redact_seconds = time.perf_counter() - t0
+    protect_placeholders(nlp)
     docs: Iterable[Any] = nlp.pipe(texts, batch_size=64)
     for (record, i), doc in zip(jobs, docs, strict=True):
         text_field = record.texts[i]
-        known = name_parts(record.names)
-        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        persons = [
+            (e.start_char, e.end_char)
+            for e in doc.ents
+            if e.label_ == "PERSON" and names.keep_entity(doc.text, e.start_char, e.end_char)
+        ]
         n = 0
         for sent in doc.sents:
             s0, s1 = sent.start_char, sent.end_char
-            spans = [(a - s0, b - s0) for a, b in persons if a >= s0 and b <= s1]
-            redacted = redact_names(doc.text[s0:s1], spans, known).strip()
+            # clipped: a name that straddles a sentence boundary is redacted on both sides
+            spans = [(max(a, s0) - s0, min(b, s1) - s0) for a, b in persons if a < s1 and b > s0]
+            redacted = redact_names(doc.text[s0:s1], spans, set()).strip()
             for piece in split_contrast(redacted):
                 if len(re.findall(r"[A-Za-z]{2,}", piece)) < 2 or is_boilerplate(piece):
                     result.counts["too_short"] += 1

@@ -5,71 +5,73 @@ docs/ARCHITECTURE.md for the measurements behind this choice):
 
 - embeddings are precomputed by ``embed`` and passed in (no hub, no re-embedding);
 - no dimensionality reduction: UMAP costs ~45 s of numba compilation in every
-  fresh process and is not reproducible without a seed, while clustering the
-  normalised 384-d vectors directly recovers planted themes at least as well;
-- KMeans with a seed instead of HDBSCAN: every statement gets a theme (no
-  outliers) and the same input gives the same themes;
+  fresh process and is not reproducible without a seed;
+- clustering is ``clusters.cluster_statements`` (seeded KMeans guided by the
+  seed taxonomy, near-duplicates merged, small themes folded, statements far
+  from every theme left unthemed), handed to BERTopic as fixed labels;
 - c-TF-IDF keywords from BERTopic kept beside a readable label taken from the
-  theme's own statements (see ``labels``).
+  theme's own statements (``labels``) or the seed theme's name;
+- representative statements: near the theme's centre, diverse, not toxic and
+  without a redacted placeholder.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
+from personas.clusters import cluster_statements
 from personas.embed import Embeddings
-from personas.labels import theme_labels
+from personas.labels import theme_labels, tidy
 from personas.models import Statement, StatementKind, Theme
 
 log = logging.getLogger(__name__)
 
 THEMED_KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal")
 MIN_STATEMENTS = 8  # fewer statements of a kind than this: no themes for that kind
-MAX_THEMES = 15
-EXTRA_STOP_WORDS = (
-    "name",
-    "email",
-    "phone",
-    "card",
-    "url",
-    "handle",
-    "id",
-    "really",
-    "just",
-    "like",
-    "lot",
-    "bit",
-    "thing",
-    "things",
-    "good",
-    "great",
-    "bad",
-    "love",
-    "hate",
-    "ve",
-    "ll",
-    "don",
-    "didn",
-    "doesn",
-    "isn",
-    "wasn",
-    "im",
-    "got",
-    "get",
-    "use",
-    "using",
-    "also",
+LABEL_SAMPLE = 80  # statements per theme (closest to its centre) that labels are drawn from
+EXTRA_STOP_WORDS = frozenset(
+    [
+        "name",
+        "email",
+        "phone",
+        "card",
+        "url",
+        "handle",
+        "id",
+        "really",
+        "just",
+        "like",
+        "lot",
+        "bit",
+        "thing",
+        "things",
+        "good",
+        "great",
+        "bad",
+        "love",
+        "hate",
+        "ve",
+        "ll",
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "wasn",
+        "im",
+        "got",
+        "get",
+        "use",
+        "using",
+        "also",
+    ]
 )
-
-
-def choose_k(n: int) -> int:
-    """Themes for n statements: ~sqrt(n/4), at least 2, at most MAX_THEMES."""
-    return max(2, min(MAX_THEMES, round(math.sqrt(n / 4))))
+Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
 def _vectorizer():  # type: ignore[no-untyped-def]
@@ -77,56 +79,75 @@ def _vectorizer():  # type: ignore[no-untyped-def]
 
     stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
     return CountVectorizer(
-        stop_words=stop,
-        ngram_range=(1, 2),
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b",
+        stop_words=stop, ngram_range=(1, 2), token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b"
     )
 
 
-def _fit_kind(
-    docs: list[str], vectors: np.ndarray, seed: int
-) -> tuple[list[int], dict[int, list[str]]]:
-    """Cluster one kind's statements; topic per doc and keywords per topic."""
+def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dict[int, list[str]]:
+    """c-TF-IDF keywords per theme, from BERTopic fitted on the fixed theme labels."""
     from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.cluster import KMeans
 
-    k = min(choose_k(len(docs)), len(docs))
     model = BERTopic(
         embedding_model=None,
         umap_model=BaseDimensionalityReduction(),
-        hdbscan_model=KMeans(n_clusters=k, random_state=seed, n_init=4),
+        hdbscan_model=BaseCluster(),
         vectorizer_model=_vectorizer(),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         top_n_words=10,
         verbose=False,
     )
-    topics, _ = model.fit_transform(docs, embeddings=vectors)
-    keywords = {
-        int(t): [w for w, _ in (model.get_topic(t) or []) if w]
-        for t in sorted(set(int(x) for x in topics))
-    }
-    return [int(t) for t in topics], keywords
+    model.fit(docs, embeddings=vectors, y=labels)
+    # BERTopic renumbers topics by size: map each of our labels to its topic.
+    assigned = np.asarray(model.topics_)
+    out: dict[int, list[str]] = {}
+    for t in sorted({int(x) for x in labels if x >= 0}):
+        topic = int(np.bincount(assigned[labels == t] + 1).argmax()) - 1
+        out[t] = [w for w, _ in (model.get_topic(topic) or []) if w]
+    return out
 
 
 def representatives(
     idx: np.ndarray, vectors: np.ndarray, ids: list[str], texts: list[str], n: int = 5
 ) -> list[str]:
-    """Statement ids closest to the theme centre, skipping near-identical texts."""
+    """Statement ids near the theme centre and unlike each other (maximal marginal
+    relevance), skipping toxic ones and ones with a redaction placeholder."""
+    from personas.redact import PLACEHOLDER_RE
+    from personas.toxicity import is_toxic
+
     centre = vectors[idx].mean(axis=0)
-    order = idx[np.argsort(-(vectors[idx] @ centre), kind="stable")]
-    chosen: list[str] = []
+    closeness = vectors[idx] @ centre
+    order = np.argsort(-closeness, kind="stable")
+    pool = [
+        j
+        for j in order[: max(10 * n, 50)]
+        if not PLACEHOLDER_RE.search(texts[idx[j]]) and not is_toxic(texts[idx[j]])
+    ]
+    readable = [j for j in pool if 4 <= len(texts[idx[j]].split()) <= 40]
+    pool = readable if len(readable) >= n else pool
+    chosen: list[int] = []
     seen: set[str] = set()
-    for i in order:
-        key = re.sub(r"\W+", " ", texts[i].lower()).strip()
-        if key in seen:
-            continue
-        seen.add(key)
-        chosen.append(ids[i])
-        if len(chosen) == n:
-            break
-    return chosen
+    while pool and len(chosen) < n:
+        if chosen:
+            redundancy = (vectors[idx[pool]] @ vectors[idx[chosen]].T).max(axis=1)
+        else:
+            redundancy = np.zeros(len(pool))
+        gain = 0.7 * closeness[pool] - 0.3 * redundancy
+        j = pool.pop(int(np.argmax(gain)))
+        key = re.sub(r"\W+", " ", texts[idx[j]].lower()).strip()
+        if key not in seen:
+            seen.add(key)
+            chosen.append(j)
+    return [ids[idx[j]] for j in chosen]
+
+
+def _guides(taxonomy: Sequence[Any], kind: str, encode: Encoder | None) -> list[tuple[str, Any]]:
+    seeds = [t for t in taxonomy if t.kind in (None, kind)]
+    if not seeds or encode is None:
+        return []
+    return [(t.name, np.asarray(encode(t.examples)).mean(axis=0)) for t in seeds]
 
 
 def fit_themes(
@@ -134,39 +155,98 @@ def fit_themes(
     embeddings: Embeddings,
     seed: int,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[Theme], list[Statement]]:
-    """Themes per kind, and the statements with their ``theme_id`` set."""
+    taxonomy: Sequence[Any] = (),
+    encode: Encoder | None = None,
+    tagger: Any = None,
+) -> tuple[list[Theme], list[Statement], dict[str, int]]:
+    """Themes per kind, the statements with their ``theme_id`` set, and counts of
+    themed and unthemed statements. ``taxonomy`` holds seed themes (``SeedTheme``)."""
     if list(embeddings.ids) != [s.statement_id for s in statements]:
         raise ValueError("embeddings are not aligned with statements")
+    if encode is None and any(s.kind in THEMED_KINDS for s in statements):
+        from personas.embed import encode as model_encode
+
+        encode = model_encode
+    if tagger is None:
+        tagger = load_tagger()
     texts = [s.text for s in statements]
     ids = [s.statement_id for s in statements]
     theme_of: dict[int, str] = {}
     themes: list[Theme] = []
+    counts = {"statements_themed": 0, "statements_unthemed": 0}
     for kind in THEMED_KINDS:
         idx = np.array([i for i, s in enumerate(statements) if s.kind == kind], dtype=int)
         if len(idx) >= MIN_STATEMENTS:
-            topics, keywords = _fit_kind([texts[i] for i in idx], embeddings.vectors[idx], seed)
-            sizes = {t: topics.count(t) for t in keywords}
-            ranked = sorted(keywords, key=lambda t: (-sizes[t], t))
-            members_of = {
-                f"{kind}-{rank:02d}": idx[[j for j, t in enumerate(topics) if t == topic]]
-                for rank, topic in enumerate(ranked, start=1)
-            }
-            labels = theme_labels({tid: [texts[i] for i in m] for tid, m in members_of.items()})
-            for (theme_id, members), topic in zip(members_of.items(), ranked, strict=True):
-                for i in members:
-                    theme_of[int(i)] = theme_id
-                themes.append(
-                    Theme(
-                        theme_id=theme_id,
-                        kind=kind,
-                        label=labels[theme_id],
-                        keywords=keywords[topic][:8],
-                        size=len(members),
-                        representative_ids=representatives(members, embeddings.vectors, ids, texts),
-                    )
-                )
+            found = _fit_kind(
+                kind, idx, texts, ids, embeddings.vectors, seed, taxonomy, encode, tagger
+            )
+            for theme, members in found:
+                themes.append(theme)
+                theme_of.update({int(i): theme.theme_id for i in members})
+            themed = sum(len(m) for _, m in found)
+            counts["statements_themed"] += themed
+            counts["statements_unthemed"] += len(idx) - themed
+        else:
+            counts["statements_unthemed"] += len(idx)
         if progress is not None:
             progress(1)
-    themed = [s.model_copy(update={"theme_id": theme_of.get(i)}) for i, s in enumerate(statements)]
-    return themes, themed
+    out = [s.model_copy(update={"theme_id": theme_of.get(i)}) for i, s in enumerate(statements)]
+    return themes, out, counts
+
+
+def _fit_kind(kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger):  # type: ignore[no-untyped-def]
+    vecs = vectors[idx]
+    guides = _guides(taxonomy, kind, encode)
+    centres_in = np.vstack([g for _, g in guides]) if guides else None
+    if centres_in is not None:
+        centres_in = centres_in / np.linalg.norm(centres_in, axis=1, keepdims=True)
+    clustering = cluster_statements(vecs, seed, centres_in)
+    labels = clustering.labels
+    keywords = keywords_of([texts[i] for i in idx], labels, vecs)
+    sizes = np.bincount(labels[labels >= 0], minlength=len(clustering.centres))
+    ranked = [int(t) for t in sorted(range(len(sizes)), key=lambda t: (-sizes[t], t)) if sizes[t]]
+    members = {f"{kind}-{r:02d}": idx[labels == t] for r, t in enumerate(ranked, start=1)}
+    topic_of = dict(zip(members, ranked, strict=True))
+    centres = {tid: clustering.centres[t] for tid, t in topic_of.items()}
+    named = {
+        tid: tidy(guides[clustering.seed_of[t]][0])
+        for tid, t in topic_of.items()
+        if t in clustering.seed_of
+    }
+    near = {
+        tid: m[np.argsort(-(vectors[m] @ centres[tid]), kind="stable")[:LABEL_SAMPLE]]
+        for tid, m in members.items()
+    }
+    labels_by_id = theme_labels(
+        {tid: [texts[i] for i in m] for tid, m in near.items()},
+        {tid: vectors[m] for tid, m in near.items()},
+        tagger,
+    )
+    found = []
+    for tid, m in members.items():
+        topic = topic_of[tid]
+        theme = Theme(
+            theme_id=tid,
+            kind=kind,
+            label=named.get(tid, labels_by_id[tid]),
+            keywords=keywords.get(topic, [])[:8],
+            size=len(m),
+            representative_ids=representatives(m, vectors, ids, texts),
+        )
+        found.append((theme, m))
+    return found
+
+
+@lru_cache(maxsize=1)
+def load_tagger() -> Any:
+    """spaCy's packaged tagger (no parser, no NER) for label phrases, or None."""
+    from personas.prepare import SPACY_PACKAGE
+
+    try:
+        module = __import__(SPACY_PACKAGE)
+        return module.load(exclude=["parser", "ner", "senter"])
+    except (ImportError, OSError):
+        log.warning(
+            "spaCy pipeline %s not available: theme labels use plain word spans", SPACY_PACKAGE
+        )
+        return None

@@ -1,0 +1,141 @@
+"""Group one kind's statements into themes: seeded, guided, merged, folded, thresholded.
+
+The clustering step of ``themes`` (BERTopic's "hdbscan_model" slot; see
+docs/ARCHITECTURE.md for why it is KMeans on the normalised vectors):
+
+- k ≈ √(n/4) (2–15) new themes, plus one per seed theme from ``personas.toml``,
+  whose example phrases start their own centre so that they guide without
+  stopping new themes from emerging;
+- fitted on a seeded sample of at most ``FIT_SAMPLE`` statements, every
+  statement then joins its most similar centre (100,000 statements stay fast);
+- centres closer than ``MERGE_SIM`` are near-duplicate themes and merge;
+  themes smaller than the minimum size fold into their nearest neighbour;
+- a statement whose similarity to every centre is below ``OUTLIER_SIM`` stays
+  unthemed (label -1) and is reported, instead of forcing it into a theme.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_THEMES = 15
+FIT_SAMPLE = 4000
+MERGE_SIM = 0.8  # cosine between two theme centres above which they are one theme
+OUTLIER_SIM = 0.3  # a statement less similar than this to every centre has no theme
+MIN_SIZE = 3
+MIN_SHARE = 0.015  # a theme needs max(MIN_SIZE, MIN_SHARE * n) statements
+SEED_KEEP_SIM = 0.5  # a seeded centre that drifted further than this loses the seed's name
+
+
+def choose_k(n: int) -> int:
+    """New themes for n statements: ~sqrt(n/4), at least 2, at most MAX_THEMES."""
+    return max(2, min(MAX_THEMES, round(math.sqrt(n / 4))))
+
+
+def min_size(n: int) -> int:
+    return max(MIN_SIZE, math.ceil(MIN_SHARE * n))
+
+
+@dataclass(frozen=True)
+class Clustering:
+    labels: np.ndarray  # theme index per statement, -1 = unthemed
+    centres: np.ndarray  # (themes, dim), unit length
+    seed_of: dict[int, int]  # theme index -> index of the seed theme it grew from
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(norms == 0, 1.0, norms)
+
+
+def _centres(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros((k, vectors.shape[1]), dtype=np.float64)
+    for c in range(k):
+        members = labels == c
+        if members.any():
+            out[c] = vectors[members].mean(axis=0)
+    return _unit(out)
+
+
+def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> np.ndarray:
+    from sklearn.cluster import KMeans, kmeans_plusplus
+
+    rng = np.random.default_rng(seed)
+    n = len(vectors)
+    sample = np.sort(rng.choice(n, FIT_SAMPLE, replace=False)) if n > FIT_SAMPLE else np.arange(n)
+    fit_on = vectors[sample].astype(np.float64)
+    k = min(k, len(fit_on))
+    if guides is not None and len(guides):
+        extra = k - len(guides)
+        init = guides.astype(np.float64)
+        if extra > 0:
+            more, _ = kmeans_plusplus(fit_on, extra, random_state=seed)
+            init = np.vstack([init, more])
+        model = KMeans(n_clusters=len(init), init=init, n_init=1, random_state=seed)
+    else:
+        model = KMeans(n_clusters=k, n_init=4, random_state=seed)
+    model.fit(fit_on)
+    return _unit(model.cluster_centers_)
+
+
+def cluster_statements(
+    vectors: np.ndarray, seed: int, guides: np.ndarray | None = None
+) -> Clustering:
+    """Themes for one kind's unit vectors; ``guides`` are seed-theme centres (unit)."""
+    n = len(vectors)
+    n_guides = 0 if guides is None else len(guides)
+    centres = _fit(vectors, min(n, choose_k(n) + n_guides), seed, guides)
+    seed_of = {i: i for i in range(n_guides)}
+    labels = np.argmax(vectors @ centres.T, axis=1)
+    centres = _centres(vectors, labels, len(centres))
+    centres, labels, seed_of = _merge(vectors, centres, labels, seed_of)
+    centres, labels, seed_of = _fold(vectors, centres, labels, seed_of, min_size(n))
+    if guides is not None:
+        seed_of = {c: g for c, g in seed_of.items() if centres[c] @ guides[g] >= SEED_KEEP_SIM}
+    best = vectors @ centres.T
+    labels = np.where(best.max(axis=1) >= OUTLIER_SIM, np.argmax(best, axis=1), -1)
+    return Clustering(labels=labels, centres=centres, seed_of=seed_of)
+
+
+def _renumber(
+    vectors: np.ndarray, labels: np.ndarray, k: int, keep: list[int], seed_of: dict[int, int]
+) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
+    """Keep the themes in ``keep``; every statement joins the nearest kept centre."""
+    centres = _centres(vectors, labels, k)[keep]
+    new_labels = np.argmax(vectors @ centres.T, axis=1)
+    new_seed = {j: seed_of[c] for j, c in enumerate(keep) if c in seed_of}
+    return _centres(vectors, new_labels, len(keep)), new_labels, new_seed
+
+
+def _merge(vectors, centres, labels, seed_of):  # type: ignore[no-untyped-def]
+    """Merge near-duplicate themes, the most similar pair first (seeds never merge)."""
+    while len(centres) > 1:
+        sims = centres @ centres.T
+        np.fill_diagonal(sims, -1.0)
+        for a, b in zip(*np.triu_indices(len(centres), 1), strict=True):
+            if a in seed_of and b in seed_of:
+                sims[a, b] = sims[b, a] = -1.0
+        a, b = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        if sims[a, b] < MERGE_SIM:
+            break
+        keep_a = a in seed_of or (b not in seed_of and (labels == a).sum() >= (labels == b).sum())
+        gone = int(b if keep_a else a)
+        labels = np.where(labels == gone, int(a if keep_a else b), labels)
+        keep = [c for c in range(len(centres)) if c != gone]
+        centres, labels, seed_of = _renumber(vectors, labels, len(centres), keep, seed_of)
+    return centres, labels, seed_of
+
+
+def _fold(vectors, centres, labels, seed_of, smallest: int):  # type: ignore[no-untyped-def]
+    """Fold themes under ``smallest`` statements into their neighbours, smallest first."""
+    while len(centres) > 2:
+        sizes = np.bincount(labels, minlength=len(centres))
+        small = [c for c in np.argsort(sizes, kind="stable") if sizes[c] < smallest]
+        if not small:
+            break
+        keep = [c for c in range(len(centres)) if c != small[0]]
+        centres, labels, seed_of = _renumber(vectors, labels, len(centres), keep, seed_of)
+    return centres, labels, seed_of

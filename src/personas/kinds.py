@@ -1,0 +1,225 @@
+"""What a statement's own text says about its kind: wording, sentiment, meaning.
+
+Three text signals, used by ``classify`` beside the question, source and rating:
+
+- sentiment: VADER (its lexicon ships inside its PyPI package; it handles
+  negation, intensifiers and "but") extended with the words customers use to
+  judge products and services that VADER does not know ("slow", "clunky",
+  "flattering", "overpriced");
+- wording: wishes and complaints ("I wish", "could be better", "hard to",
+  "lack of") lean pain; first-person intentions ("I want to", "my goal") are goals;
+- meaning: cosine similarity of the statement's embedding to short example
+  statements of each kind (``KIND_EXAMPLES``), written for customer voice in
+  general (retail, services, apps and software), not for one corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from personas.models import StatementKind
+
+KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal", "other")
+
+# Valence on VADER's -4..4 scale for judging words VADER lacks or scores too mildly.
+LEXICON: dict[str, float] = {
+    **dict.fromkeys(("fast", "speedy", "quick", "snappy"), 1.4),
+    **dict.fromkeys(("slow", "sluggish", "laggy", "slower"), -1.6),
+    **dict.fromkeys(("simple", "simplicity", "straightforward", "consistent"), 1.2),
+    **dict.fromkeys(("intuitive", "seamless", "versatile", "versatility", "durable"), 1.8),
+    **dict.fromkeys(("useful", "handy", "convenient", "reliable", "robust", "sturdy"), 1.5),
+    **dict.fromkeys(("customizable", "customisable", "flexibility", "efficiency"), 1.4),
+    **dict.fromkeys(("stylish", "flattering", "chic", "cozy", "cosy", "affordable"), 1.6),
+    **dict.fromkeys(("soft", "breathable", "productive", "smooth", "knowledgeable"), 1.3),
+    **dict.fromkeys(("favorite", "favourite", "enjoyable", "fun", "recommend"), 1.8),
+    **dict.fromkeys(("unintuitive", "counterintuitive", "non-intuitive", "unreliable"), -1.8),
+    **dict.fromkeys(("complicated", "convoluted", "inconsistent", "inconsistency"), -1.5),
+    **dict.fromkeys(("inconsistencies", "cumbersome", "clunky", "tedious", "hassle"), -1.6),
+    **dict.fromkeys(("buggy", "glitchy", "crashes", "crashed", "crashing", "defective"), -1.9),
+    **dict.fromkeys(("bug", "bugs", "glitch", "glitches", "quirks", "quirk"), -1.2),
+    **dict.fromkeys(("cryptic", "steep", "awkward", "fiddly", "verbose", "obscure"), -1.2),
+    **dict.fromkeys(("lacking", "lacks", "outdated", "obsolete", "limitation"), -1.3),
+    **dict.fromkeys(("limitations", "inefficient", "unclear", "confusion", "inadequate"), -1.4),
+    **dict.fromkeys(("unhelpful", "unresponsive", "overpriced", "unflattering", "flimsy"), -1.8),
+    **dict.fromkeys(("expensive", "pricey", "costly", "scratchy", "itchy", "frumpy"), -1.3),
+    **dict.fromkeys(("shrank", "shrunk", "pilled", "pilling", "ripped", "frayed"), -1.5),
+    **dict.fromkeys(
+        ("slowness", "leaked", "leaking", "leaks", "unwearable", "unusable", "shoddy"), -1.8
+    ),
+    **dict.fromkeys(("boxy", "baggy", "returned", "returning", "hard"), -1.0),
+    **dict.fromkeys(("wasted", "broke", "fails", "failed", "frustrating", "nightmare"), -1.8),
+}
+
+WISH_RE = re.compile(
+    r"\b(?:i|we) wish\b|^wish\b|\bif only\b|\bwould (?:be )?(?:nice|great|good|better|helpful)\b|"
+    r"(?:\b(?:i'd|i|we'd|we)|^) ?would (?:like|love|prefer) "
+    r"(?:to see|to have|more|if|better|a|an)\b|"
+    r"\bcould (?:be|use|do with) (?:better|improved|easier|faster|more|clearer|simpler|much)\b|"
+    r"\bshould (?:be|have|make|offer|include)\b|\bneeds? (?:to be|more|better|some)\b|"
+    r"\bplease (?:add|make|bring|fix|stop|restock)\b",
+    re.I,
+)
+COMPLAINT_RE = re.compile(
+    r"\btoo (?:much|many|few|little|long|slow|hard|complicated|expensive|small|big|large|"
+    r"tight|short|thin|low|high)\b|\bnot (?:enough|very|always|as|really|the best|great|good|"
+    r"easy|intuitive|clear|consistent|well|worth|flattering|true)\b|"
+    r"\b(?:hard|difficult|tricky|impossible|challenging|painful|confusing) to\b|"
+    r"\b(?:lack|lacks|absence|shortage) of\b|^(?:missing|lack|lacks|no|not|never)\b|"
+    r"\bnot (?:knowing|understanding|being able)\b|\bno (?:way|support|easy|proper|clear|longer)\b|"
+    r"\blearning curve\b|\b(?:can'?t|can not|cannot|couldn'?t|unable to|doesn't|don't|won't|"
+    r"didn't) (?:\w+ )?(?:work|find|figure|understand|fit|handle)\b|\b(?:have|had) to\b|"
+    r"\b(?:problems?|issues?) with\b|\bstruggl|\bnever (?:arrived|came|got)\b|\bstill waiting\b",
+    re.I,
+)
+GOAL_RE = re.compile(
+    r"\b(?:i|we)(?:'m| am|'re| are)? (?:want|hope|hoping|trying|plan|planning|aim|aiming|"
+    r"looking|intend|would like) to\b|\bmy (?:goal|aim|plan)\b|\bgoal is\b|"
+    r"\bso (?:that )?(?:i|we) can\b|^(?:to|get|become|learn|finish|start|keep|stay) \w+",
+    re.I,
+)
+
+KIND_EXAMPLES: dict[StatementKind, tuple[str, ...]] = {
+    "pain": (
+        "it is too expensive for what you get",
+        "shipping costs too much on small orders",
+        "it broke after a few weeks",
+        "the material feels cheap",
+        "the sizing is inconsistent and it does not fit",
+        "delivery was late and my order never arrived",
+        "the refund took weeks",
+        "customer service was unhelpful",
+        "long waits on the phone",
+        "the website is confusing and hard to navigate",
+        "the app crashes at checkout",
+        "it is hard to learn for beginners",
+        "the documentation is poor and the instructions are unclear",
+        "the error messages are unhelpful",
+        "it is slow and uses too much memory",
+        "it does not work well with other tools",
+        "updates break things",
+        "there are too many ways to do the same thing",
+        "features I need are missing",
+        "it was out of stock in my size",
+        "the colour looked different from the photo",
+        "it takes too much time and is tedious",
+        "hard to find what I need",
+        "nobody around me uses it",
+        "it is disappointing and frustrating",
+    ),
+    "motivation": (
+        "good value for money",
+        "great prices and discounts",
+        "it is free",
+        "high quality and well made",
+        "it lasts for years",
+        "comfortable and fits well",
+        "stylish design and lovely colours",
+        "fast delivery and free returns",
+        "friendly and helpful customer service",
+        "it is easy to use and intuitive",
+        "quick to get started",
+        "powerful and flexible, I can do almost anything with it",
+        "a huge range to choose from",
+        "lots of add-ons and extensions",
+        "a welcoming community of helpful people",
+        "lots of tutorials and answers online",
+        "it saves me time and makes me productive",
+        "it works reliably",
+        "made from sustainable materials",
+        "expert advice I can trust",
+        "I love it and enjoy using it",
+        "it is fun",
+        "the best thing about it",
+    ),
+    "goal": (
+        "I want to get fitter this year",
+        "I am hoping to save money",
+        "my goal is to finish the project",
+        "I plan to travel more",
+        "I would like to learn new skills",
+        "trying to build a simple wardrobe",
+        "to get a better job",
+        "I want to spend more time outdoors with my family",
+    ),
+    "other": (
+        "I bought it last week",
+        "I am five foot four and ordered a medium",
+        "I use it at work",
+        "I have been a customer for two years",
+        "I heard about it from a friend",
+        "I ordered it online",
+        "it arrived on Tuesday",
+        "I am a student",
+    ),
+}
+
+
+@lru_cache(maxsize=1)
+def _vader():  # type: ignore[no-untyped-def]
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(LEXICON)
+    return analyzer
+
+
+def sentiment(text: str) -> float:
+    """Compound sentiment in -1..1 (VADER with the customer-voice lexicon)."""
+    return float(_vader().polarity_scores(text)["compound"])
+
+
+@dataclass(frozen=True)
+class KindExamples:
+    """Embedded example statements of each kind."""
+
+    kinds: tuple[StatementKind, ...]
+    vectors: tuple[np.ndarray, ...]  # one (m, dim) array per kind
+
+    def similarity(self, vectors: np.ndarray, top: int = 3) -> np.ndarray:
+        """(n, kinds) mean cosine of each statement to its ``top`` closest examples per kind."""
+        out = np.zeros((vectors.shape[0], len(self.kinds)), dtype=np.float64)
+        for j, examples in enumerate(self.vectors):
+            sims = vectors @ examples.T
+            k = min(top, sims.shape[1])
+            out[:, j] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+        return out
+
+
+def embed_examples(encode: Callable[[Sequence[str]], np.ndarray]) -> KindExamples:
+    """Embed ``KIND_EXAMPLES`` with the same model as the statements."""
+    kinds = tuple(KIND_EXAMPLES)
+    flat = [t for k in kinds for t in KIND_EXAMPLES[k]]
+    vectors = np.asarray(encode(flat), dtype=np.float32)
+    parts: list[np.ndarray] = []
+    start = 0
+    for k in kinds:
+        parts.append(vectors[start : start + len(KIND_EXAMPLES[k])])
+        start += len(KIND_EXAMPLES[k])
+    return KindExamples(kinds=kinds, vectors=tuple(parts))
+
+
+def corpus_classifier(
+    vectors: np.ndarray, labels: Sequence[str | None], seed: int, min_per_kind: int = 10
+) -> tuple[tuple[str, ...], np.ndarray] | None:
+    """Train a small classifier on the statements already labelled; predict every statement.
+
+    Returns the classes and (n, classes) log-probabilities, or None when fewer
+    than two kinds have ``min_per_kind`` labelled statements.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    idx = np.array([i for i, lab in enumerate(labels) if lab is not None], dtype=int)
+    counts = {k: sum(1 for i in idx if labels[i] == k) for k in KINDS}
+    classes = tuple(k for k in KINDS if counts[k] >= min_per_kind)
+    if len(classes) < 2:
+        return None
+    keep = np.array([i for i in idx if labels[i] in classes], dtype=int)
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced", random_state=seed)
+    model.fit(vectors[keep], [labels[i] for i in keep])
+    order = [list(model.classes_).index(k) for k in classes]
+    return classes, model.predict_log_proba(vectors)[:, order]
