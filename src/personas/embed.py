@@ -96,7 +96,8 @@ def encode_few(texts: Sequence[str]) -> np.ndarray:
     """
     model = load_model()
     pooling = model[1] if len(model) > 1 else None
-    mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
+    mode = getattr(pooling, "pooling_mode", None)  # "mean" in sentence-transformers 6
+    mean = mode == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
     if len(texts) > FEW or not mean:
         return encode(texts)
     import torch
