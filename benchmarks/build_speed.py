@@ -69,7 +69,9 @@ def main() -> None:
         out = Path(tmp) / "out"
         build = [str(BIN / "personas"), "build", args.corpus, "-o", str(out), "--quiet"]
         cold, cold_mem = run(build)
-        stages = json.loads((out / "run.json").read_text(encoding="utf-8"))["timings_seconds"]
+        cold_run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        stages = cold_run["timings_seconds"]
+        redaction = cold_run.get("redaction_seconds", 0.0)
         warm, _ = run(build)
         warm_stages = json.loads((out / "run.json").read_text(encoding="utf-8"))["timings_seconds"]
         with (out / "statements.csv").open(encoding="utf-8", newline="") as f:
@@ -82,6 +84,9 @@ def main() -> None:
     print(f"{'floor: load model + embed only':<34}{floor:>10.1f}{floor_mem:>14.2f}")
     print(f"cold / floor = {cold / floor:.2f}   warm / cold = {warm / cold:.2f}")
     print("cold stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in stages.items()))
+    print(
+        f"redaction (in prepare, NER aside): {redaction:.1f}s = {redaction / cold:.0%} of the build"
+    )
     print("warm stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in warm_stages.items()))
 
 

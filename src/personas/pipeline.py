@@ -153,6 +153,8 @@ def build(
     finally:
         store.close()
     run["timings_seconds"] = timer.timings
+    # Part of "prepare": patterns, known and cued names (NER runs inside the spaCy pass).
+    run["redaction_seconds"] = u.redaction_seconds
     write_run(out_dir, run)
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
@@ -170,6 +172,7 @@ class Understanding:
     stats: list[SegmentStats]
     counts: dict[str, Any]
     encoder: Any
+    redaction_seconds: float = 0.0
 
 
 def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
@@ -187,6 +190,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
         prepared = prepare_statements(records, nlp, pipeline_name, advance)
     counts: dict[str, Any] = dict(prepared.counts)
     counts["spacy_pipeline"] = pipeline_name
+    redaction_seconds = round(prepared.redact_seconds, 3)
     if not prepared.statements:
         raise NoUsableInput(
             "no statements left after cleaning: every text was empty or boilerplate"
@@ -218,7 +222,9 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     with timer.stage("stats"):
         kinds = {s.path: s.kind for s in sources}
         stats = segment_stats(respondents, statements, themes, model, kinds)
-    return Understanding(statements, themes, embeddings, model, stats, counts, encoder)
+    return Understanding(
+        statements, themes, embeddings, model, stats, counts, encoder, redaction_seconds
+    )
 
 
 def _document(
