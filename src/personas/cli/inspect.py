@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,8 +13,9 @@ from rich.table import Table
 
 from personas.cli import app
 from personas.cli.options import ConfigOption
-from personas.identity import link_rates
-from personas.models import Respondent, Source
+
+if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
+    from personas.models import Respondent, Source
 
 
 def _people_per_file(respondents: list[Respondent]) -> Counter[str]:
@@ -60,6 +61,8 @@ def inspect(
     for col in ("file", "kind", "format", *numbers, "why this kind"):
         files.add_column(col, justify="right" if col in numbers else "left")
     accounts = {a.source: a for a in result.ingested.accounts}
+    from personas.identity import link_rates
+
     links = link_rates(result.ingested.records)
     people = _people_per_file(result.respondents)
     for label, group in _group_sources(result.sources):
