@@ -50,8 +50,8 @@ def in_process(out: Path) -> None:
     from personas.assign import Assigner, CustomerIn
     from personas.bundle import load_bundle
 
-    torch.set_num_threads(1)
-    assigner = Assigner(load_bundle(out))
+    torch.set_num_threads(1)  # as `personas serve` runs by default
+    assigner = Assigner(load_bundle(out), light_text=True)  # as `personas serve` runs it
     assigner.warm_up()
     for name, make, n in (
         ("attributes only", lambda i: ATTRS, 300),

@@ -175,3 +175,43 @@ def test_fast_small_batch_encoding_matches_the_model() -> None:
         "a much longer sentence " * 20,
     ]
     assert np.allclose(encode_few(texts), encode(texts), atol=1e-5)
+
+
+def test_light_statements_split_and_redact() -> None:
+    """The serve path splits sentences and contrast clauses and redacts patterns without spaCy."""
+    from personas.assign import light_statements
+    from personas.models import Record, TextField
+
+    record = Record(
+        record_id="request#0",
+        source="request",
+        source_kind="survey",
+        locator="0",
+        texts=(
+            TextField(
+                field="t",
+                text="Love the fabric but it shrinks in the wash. Mail me at a@example.com!",
+            ),
+        ),
+    )
+    texts = [s.text for s in light_statements([record])]
+    assert texts == ["Love the fabric", "but it shrinks in the wash.", "Mail me at [EMAIL]!"]
+
+
+@pytest.mark.e2e
+def test_light_text_path_agrees_with_the_full_one(demo_build: Path) -> None:
+    """Assignments from the serve path (no spaCy) match the full path for demo-like texts."""
+    customers = [
+        CustomerIn(texts=[text])
+        for text in (
+            "The delivery charge on small orders is a rip off",
+            "Staff were lovely on the phone and sorted my return",
+            "My shell jacket leaked on the first wet hill walk",
+            "Kids wellies always sold out in their size",
+            "I want to walk more this winter and keep warm",
+        )
+    ]
+    bundle = load_bundle(demo_build)
+    full = [a.persona_id for a in Assigner(bundle).assign(customers)]
+    light = [a.persona_id for a in Assigner(bundle, light_text=True).assign(customers)]
+    assert full == light

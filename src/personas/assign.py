@@ -16,8 +16,9 @@ stored ones. Each answer says what it used.
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -115,9 +116,16 @@ class AssignmentOut(BaseModel):
 class Assigner:
     """Loads the text models lazily, once; safe to share between threads."""
 
-    def __init__(self, bundle: Bundle) -> None:
+    def __init__(self, bundle: Bundle, light_text: bool = False) -> None:
+        """``light_text`` splits texts with a regex instead of spaCy (no NER): the
+        statements only pick themes and never leave the process, so names need no
+        redaction; ``personas serve`` uses it to save ~7 ms a text."""
         self.bundle = bundle
-        self._lock = threading.Lock()
+        self.light_text = light_text
+        # All spaCy and torch work runs on this one thread: they share state across
+        # threads, and torch's OpenMP pool is per calling thread, so a web server's
+        # many worker threads would each start their own pool.
+        self._text_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="personas-text")
         self._nlp: Any = None
         kinds = [t.kind for t in bundle.meta.themes]
         self._kind_rows = {
@@ -134,9 +142,12 @@ class Assigner:
         if len(self.bundle.meta.themes):
             from personas.embed import encode
 
-            with self._lock:
-                self._text_models()
+            def warm() -> None:
+                if not self.light_text:
+                    self._text_models()
                 encode(["warm up"])
+
+            self._text_thread.submit(warm).result()
 
     def _text_models(self) -> Any:
         if self._nlp is None:
@@ -167,14 +178,21 @@ class Assigner:
             )
             for i, (t, kind, rating) in enumerate(zip(texts, kinds, ratings, strict=True))
         ]
-        with self._lock:  # spaCy and torch share state across threads
-            prepared = prepare_statements(records, self._text_models()).statements
+
+        def understand() -> tuple[list[Statement], np.ndarray]:
+            if self.light_text:
+                prepared = light_statements(records)
+            else:
+                prepared = prepare_statements(records, self._text_models()).statements
             if not prepared:
-                return out
+                return [], np.zeros((0, 0), dtype=np.float32)
             by_id = {r.record_id: r for r in records}
-            statements: list[Statement] = classify_statements(prepared, by_id)
+            statements = classify_statements(prepared, by_id)
             texts_now = [s.text for s in statements]
             vectors = encode_few(texts_now) if len(texts_now) <= 16 else encode(texts_now)
+            return statements, vectors
+
+        statements, vectors = self._text_thread.submit(understand).result()
         for statement, vector in zip(statements, vectors, strict=True):
             rows = self._kind_rows.get(statement.kind)
             if rows is None or not len(rows):
@@ -349,6 +367,44 @@ def _describe(name: str, theme_labels: dict[str, str], profile: Profile) -> str:
     if name in profile.attributes:
         return f"{name.replace('_', ' ')}: {profile.attributes[name]}"
     return name.replace("_", " ")
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def light_statements(records: list[Record]) -> list[Statement]:
+    """Statements without spaCy: regex sentences, contrast clauses, pattern redaction."""
+    from personas.prepare import clean_text, is_boilerplate, split_contrast, statement_id
+    from personas.redact import redact_patterns
+
+    out: list[Statement] = []
+    for record in records:
+        for field_ in record.texts:
+            text = clean_text(field_.text)
+            if is_boilerplate(text):
+                continue
+            pieces = [
+                p
+                for sent in SENTENCE_END.split(redact_patterns(text))
+                for p in split_contrast(sent)
+            ]
+            for n, piece in enumerate(
+                p for p in pieces if len(re.findall(r"[A-Za-z]{2,}", p)) >= 2
+            ):
+                out.append(
+                    Statement(
+                        statement_id=statement_id(record.record_id, field_.field, n),
+                        record_id=record.record_id,
+                        source=record.source,
+                        source_kind=record.source_kind,
+                        locator=record.locator,
+                        respondent_key=record.respondent_key,
+                        field=field_.field,
+                        question=field_.question,
+                        text=piece,
+                    )
+                )
+    return out
 
 
 def customers_from_records(records: list[Record]) -> list[CustomerIn]:

@@ -69,7 +69,7 @@ def _problems(exc: RequestValidationError) -> list[str]:
     return out
 
 
-def create_app(out_dir: Path, token: str | None = None) -> FastAPI:
+def create_app(out_dir: Path, token: str | None = None, light_text: bool = True) -> FastAPI:
     """The API over one build's output folder (bundle and personas.json loaded once)."""
     bundle = load_bundle(out_dir)
     try:
@@ -77,7 +77,7 @@ def create_app(out_dir: Path, token: str | None = None) -> FastAPI:
     except (OSError, json.JSONDecodeError):
         raise OutputError(f"{out_dir}: personas.json is missing or unreadable; rebuild") from None
     personas = {p["persona_id"]: p for p in document["personas"]}
-    assigner = Assigner(bundle)
+    assigner = Assigner(bundle, light_text=light_text)
     assigner.warm_up()
     bearer = Depends(HTTPBearer(auto_error=False))
 

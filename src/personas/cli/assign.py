@@ -150,7 +150,8 @@ def serve(
     threads: Annotated[
         int,
         typer.Option(
-            help="Torch threads for embedding (1 suits many small concurrent requests).", min=1
+            help="Torch threads for embedding (1 leaves a core to the web server; best p99 here).",
+            min=1,
         ),
     ] = 1,
 ) -> None:
