@@ -374,7 +374,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 def light_statements(records: list[Record]) -> list[Statement]:
     """Statements without spaCy: regex sentences, contrast clauses, pattern redaction."""
-    from personas.prepare import clean_text, is_boilerplate, split_contrast, statement_id
+    from personas.prepare import clean_text, is_boilerplate, new_statement, split_contrast
     from personas.redact import redact_patterns
 
     out: list[Statement] = []
@@ -391,19 +391,7 @@ def light_statements(records: list[Record]) -> list[Statement]:
             for n, piece in enumerate(
                 p for p in pieces if len(re.findall(r"[A-Za-z]{2,}", p)) >= 2
             ):
-                out.append(
-                    Statement(
-                        statement_id=statement_id(record.record_id, field_.field, n),
-                        record_id=record.record_id,
-                        source=record.source,
-                        source_kind=record.source_kind,
-                        locator=record.locator,
-                        respondent_key=record.respondent_key,
-                        field=field_.field,
-                        question=field_.question,
-                        text=piece,
-                    )
-                )
+                out.append(new_statement(record, field_, n, piece))
     return out
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from personas.models import Record, Statement
+from personas.models import Record, Statement, TextField
 from personas.redact import NameRedactor, protect_placeholders, redact_names, redact_patterns
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,21 @@ def statement_id(record_id: str, field_name: str, index: int) -> str:
     return f"s-{digest[:12]}"
 
 
+def new_statement(record: Record, text_field: TextField, n: int, text: str) -> Statement:
+    """The n-th statement of one text of a record."""
+    return Statement(
+        statement_id=statement_id(record.record_id, text_field.field, n),
+        record_id=record.record_id,
+        source=record.source,
+        source_kind=record.source_kind,
+        locator=record.locator,
+        respondent_key=record.respondent_key,
+        field=text_field.field,
+        question=text_field.question,
+        text=text,
+    )
+
+
 def split_contrast(sentence: str) -> list[str]:
     """Split "A but B" into ["A", "but B"] when both sides have three words or more."""
     parts = CONTRAST_RE.split(sentence)
@@ -183,19 +198,7 @@ def prepare_statements(
                 if len(re.findall(r"[A-Za-z]{2,}", piece)) < 2 or is_boilerplate(piece):
                     result.counts["too_short"] += 1
                     continue
-                result.statements.append(
-                    Statement(
-                        statement_id=statement_id(record.record_id, text_field.field, n),
-                        record_id=record.record_id,
-                        source=record.source,
-                        source_kind=record.source_kind,
-                        locator=record.locator,
-                        respondent_key=record.respondent_key,
-                        field=text_field.field,
-                        question=text_field.question,
-                        text=piece,
-                    )
-                )
+                result.statements.append(new_statement(record, text_field, n, piece))
                 n += 1
         if progress is not None:
             progress(1)
