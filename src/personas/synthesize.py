@@ -15,7 +15,7 @@ swear (``toxicity``).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote
@@ -54,6 +54,26 @@ class Evidence:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_rows", {s: i for i, s in enumerate(self.embeddings.ids)})
+        # One pass over the statements: (theme, segment) -> (own, anonymous), in order.
+        index: dict[tuple[str, int], tuple[list[Statement], list[Statement]]] = defaultdict(
+            lambda: ([], [])
+        )
+        for s in self.statements.values():
+            if s.theme_id is None:
+                continue
+            if s.respondent_key is not None and s.respondent_key in self.segment_of:
+                index[(s.theme_id, self.segment_of[s.respondent_key])][0].append(s)
+            if s.statement_id in self.anonymous:
+                index[(s.theme_id, self.anonymous[s.statement_id][0])][1].append(s)
+        object.__setattr__(self, "_by_theme", dict(index))
+        object.__setattr__(self, "_sizes", Counter(self.segment_of.values()))
+
+    def in_theme(self, theme_id: str, segment_id: int) -> tuple[list[Statement], list[Statement]]:
+        own, anon = self._by_theme.get((theme_id, segment_id), ([], []))
+        return list(own), list(anon)
+
+    def size(self, segment_id: int) -> int:
+        return self._sizes[segment_id]
 
 
 def pct(x: float) -> str:
@@ -121,20 +141,7 @@ def claim_evidence(
     theme: Theme, segment_id: int, ev: Evidence
 ) -> tuple[list[Statement], list[Statement]]:
     """The segment's own statements in the theme, and the anonymous ones attributed to it."""
-    own = [
-        s
-        for s in ev.statements.values()
-        if s.theme_id == theme.theme_id
-        and s.respondent_key is not None
-        and ev.segment_of.get(s.respondent_key) == segment_id
-    ]
-    anon = [
-        s
-        for s in ev.statements.values()
-        if s.theme_id == theme.theme_id
-        and ev.anonymous.get(s.statement_id, (None,))[0] == segment_id
-    ]
-    return own, anon
+    return ev.in_theme(theme.theme_id, segment_id)
 
 
 def voices(own: list[Statement], anon: list[Statement]) -> int:
@@ -146,7 +153,7 @@ def build_claim(
     ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_quotes: int, k: int = MIN_KNOWN
 ) -> Claim:
     own, anon = claim_evidence(theme, segment_id, ev)
-    members = sum(1 for seg in ev.segment_of.values() if seg == segment_id)
+    members = ev.size(segment_id)
     if members < k:
         n_quotes = 0  # never quote from a segment below the small-group threshold
     quotes = pick_quotes(own, ev, n_quotes)
