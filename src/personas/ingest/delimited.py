@@ -83,11 +83,6 @@ def read_delimited(path: Path, name: str, limit: int | None = None) -> list[Tabl
     return [table]
 
 
-def sniff_delimiter(text: str, fmt: str) -> str:
-    """Pick the delimiter that splits the first records into the most consistent columns."""
-    return _delimiter(text, fmt)[0]
-
-
 def _delimiter(text: str, fmt: str) -> tuple[str, int]:
     """(delimiter, 1 if an Excel ``sep=X`` line names it else 0)."""
     first = text.split("\n", 1)[0].strip()

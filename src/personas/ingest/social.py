@@ -16,15 +16,11 @@ are skipped with a reason.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from personas.errors import InputError
 from personas.ingest.dates import iso_date, parse_datetime
-from personas.ingest.encoding import decode
 from personas.ingest.values import strip_html, tidy_text
 from personas.models import Record, RowIssue, Source, TextField
 
@@ -34,19 +30,6 @@ class _Item:
     locator: str
     node: dict[str, Any]
     depth: int  # 0 = post, 1 = comment, 2+ = reply
-
-
-def load_posts(path: Path, name: str) -> list[Any]:
-    """The list of posts in a social export; ``InputError`` if the file is not one."""
-    text, _ = decode(path.read_bytes(), name)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    posts = data.get("data") if isinstance(data, dict) else data
-    if not isinstance(posts, list):
-        raise InputError(f'{name}: expected {{"data": [posts...]}} or a list of posts')
-    return posts
 
 
 def is_social(data: Any) -> bool:

@@ -17,7 +17,7 @@ so the first data row keeps its spreadsheet row number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,9 +183,3 @@ def cell_text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     return str(value)
-
-
-def with_locators(rows: Iterable[Cells], start: int) -> Iterator[tuple[str, Cells]]:
-    """``row N`` locators, counting from the spreadsheet row ``start``."""
-    for index, cells in enumerate(rows, start=start):
-        yield f"row {index}", cells

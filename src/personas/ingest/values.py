@@ -104,11 +104,6 @@ def is_person_name(value: str) -> bool:
     return bool(PERSON_NAME.match(text)) and len(text.split()) <= 4 and len(text) <= 60
 
 
-def word_count(text: str) -> int:
-    """Number of whitespace-separated words."""
-    return len(text.split())
-
-
 def words(text: str) -> set[str]:
     """Lower-case word set, for "does this add words?" comparisons."""
     return set(re.findall(r"[^\W_]+", text.lower()))
