@@ -10,6 +10,7 @@ Respondent keys (emails, customer ids) appear only in ``assignments.csv``;
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -62,6 +63,7 @@ def pseudonymiser(sources: list[Source], respondent_keys: Iterable[str] = ()) ->
     material = "".join(sorted(s.sha256 for s in sources)) + "\x1f".join(sorted(respondent_keys))
     secret = hashlib.sha256(material.encode()).digest()
 
+    @functools.cache  # the same key recurs in every table written
     def pseudonym(key: str | None) -> str:
         if key is None:
             return ""
