@@ -136,16 +136,14 @@ def attribute_anonymous(
     """Attribute statements without a respondent to the most similar segment's voice."""
     row = {sid: i for i, sid in enumerate(embeddings.ids)}
     member = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
+    rows_of: dict[int, list[int]] = {}
+    for s in statements:
+        if s.respondent_key in member:
+            rows_of.setdefault(member[s.respondent_key], []).append(row[s.statement_id])
     centres: dict[int, np.ndarray] = {}
-    for seg in model.segments:
-        idx = [
-            row[s.statement_id]
-            for s in statements
-            if member.get(s.respondent_key or "") == seg.segment_id
-        ]
-        if idx:
-            c = embeddings.vectors[idx].mean(axis=0)
-            centres[seg.segment_id] = c / (np.linalg.norm(c) or 1.0)
+    for segment_id, idx in rows_of.items():
+        c = embeddings.vectors[idx].mean(axis=0)
+        centres[segment_id] = c / (np.linalg.norm(c) or 1.0)
     if not centres:
         return model
     seg_ids = sorted(centres)
