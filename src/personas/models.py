@@ -202,6 +202,9 @@ class Segment(BaseModel):
     segment_id: int
     respondent_keys: list[str]
     distinctive: list[str] = Field(default_factory=list)  # feature names that set it apart
+    # mean Jaccard agreement over bootstrap resamples (None until measured)
+    stability: float | None = None
+    stable: bool | None = None  # False when the segment does not hold up under resampling
 
 
 class SegmentModel(BaseModel):
@@ -218,6 +221,10 @@ class SegmentModel(BaseModel):
     temperature: float = 1.0  # scale of the soft membership (median squared distance)
     # anonymous statements attributed by similarity: statement_id -> (segment, similarity)
     anonymous: dict[str, tuple[int, float]] = Field(default_factory=dict)
+    # bootstrap stability: mean Jaccard over all segments and how it was measured
+    stability: float | None = None
+    stability_method: str | None = None
+    silhouette: float | None = None  # mean silhouette of the chosen segmentation
 
 
 class Share(BaseModel):
@@ -235,6 +242,12 @@ class ThemeStat(BaseModel):
     prevalence_rest: float
     lift: float | None  # prevalence / prevalence_rest (None when rest is 0)
     statements: int  # statements in the theme from this segment (incl. anonymous attributed)
+    # 95% interval of prevalence - prevalence_rest and the multiple-comparison-corrected
+    # p-value; distinctive only when the corrected test is significant
+    diff_low: float | None = None
+    diff_high: float | None = None
+    p_adjusted: float | None = None
+    distinctive: bool = False
 
 
 class NumberSummary(BaseModel):
