@@ -104,6 +104,29 @@ class Segmentation(Doc):
     k: int
     criterion: str
     scores: dict[str, float]
+    silhouette: float | None = None
+    stability: float | None = Field(
+        default=None, description="mean bootstrap Jaccard agreement over all segments"
+    )
+    stability_method: str | None = None
+
+
+class Quality(Doc):
+    """How well this build's personas hold up (also in run.json under "quality")."""
+
+    statements_themed_share: float = Field(description="share of statements with a theme")
+    outlier_share: float = Field(description="share of statements left without a theme")
+    coherence_npmi: float | None = Field(description="mean NPMI of theme keywords on the corpus")
+    kind_confidence: dict[str, float] = Field(
+        description="distribution of statement-kind confidence: median, q1, q3, low_share"
+    )
+    link_rate: float | None = Field(description="share of records tied to a known person")
+    silhouette: float | None
+    stability: float | None = Field(description="mean bootstrap Jaccard over segments")
+    stability_by_persona: dict[str, float | None]
+    evidence_min: int | None = Field(description="fewest quotes behind any claim")
+    evidence_median: float | None = Field(description="median quotes behind a claim")
+    warnings: list[str] = Field(description="plain-language warnings about weak spots")
 
 
 class PersonasDocument(Doc):
@@ -114,6 +137,7 @@ class PersonasDocument(Doc):
     segmentation: Segmentation
     personas: list[Persona]
     themes: list[ThemeSummary]
+    quality: Quality | None = None
 
 
 def json_schema() -> dict[str, object]:
