@@ -56,6 +56,30 @@ def test_body_size_limit(client: TestClient) -> None:
     assert response.status_code == 413
 
 
+def test_chunked_body_size_limit(client: TestClient) -> None:
+    """A body without Content-Length (chunked) is measured as it arrives: over the limit
+    gets 413, under it is served as usual."""
+
+    def chunks(total: int):  # type: ignore[no-untyped-def]
+        sent = 0
+        while sent < total:
+            part = min(65_536, total - sent)
+            sent += part
+            yield b" " * part
+
+    big = client.post(
+        "/assign", content=chunks(MAX_BODY_BYTES + 1), headers={"content-type": "application/json"}
+    )
+    assert big.status_code == 413
+    small = client.post(
+        "/assign",
+        content=iter([b'{"nps": ', b"9}"]),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 200, small.text
+    assert small.json()["persona_id"]
+
+
 def test_bearer_token(demo_build: Path) -> None:
     """With a token, requests without it get 401; /health stays open."""
     secured = TestClient(create_app(demo_build, token="s3cret"))

@@ -127,6 +127,7 @@ class Assigner:
         # many worker threads would each start their own pool.
         self._text_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="personas-text")
         self._nlp: Any = None
+        self._examples: Any = None
         kinds = [t.kind for t in bundle.meta.themes]
         self._kind_rows = {
             k: np.array([i for i, x in enumerate(kinds) if x == k]) for k in set(kinds)
@@ -146,8 +147,18 @@ class Assigner:
                 if not self.light_text:
                     self._text_models()
                 encode(["warm up"])
+                self._kind_examples()
 
             self._text_thread.submit(warm).result()
+
+    def _kind_examples(self) -> Any:
+        """The embedded kind examples, computed once (on the text thread)."""
+        if self._examples is None:
+            from personas.embed import encode
+            from personas.kinds import embed_examples
+
+            self._examples = embed_examples(encode)
+        return self._examples
 
     def _text_models(self) -> Any:
         if self._nlp is None:
@@ -186,10 +197,14 @@ class Assigner:
                 prepared = prepare_statements(records, self._text_models()).statements
             if not prepared:
                 return [], np.zeros((0, 0), dtype=np.float32)
-            by_id = {r.record_id: r for r in records}
-            statements = classify_statements(prepared, by_id)
-            texts_now = [s.text for s in statements]
+            texts_now = [s.text for s in prepared]
             vectors = encode_few(texts_now) if len(texts_now) <= 16 else encode(texts_now)
+            # The vectors switch on the meaning signals, as in a build; a request is too
+            # small for the build-time classifier, which needs tens of examples per kind.
+            by_id = {r.record_id: r for r in records}
+            statements = classify_statements(
+                prepared, by_id, vectors, examples=self._kind_examples()
+            )
             return statements, vectors
 
         statements, vectors = self._text_thread.submit(understand).result()
