@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from personas import segment
 from personas.config import Config
 from personas.embed import Embeddings
 from personas.features import build_features, is_multi_select
 from personas.models import Respondent, Statement, Theme
-from personas.segment import attribute_anonymous, segment_respondents
-from personas.stats import segment_stats
+from personas.segment import HOLDS_UP, attribute_anonymous, scores_by_k, segment_respondents
+from personas.stats import benjamini_hochberg, fisher_p, newcombe, segment_stats
 
 
 def people(n_per_group: int = 20) -> list[Respondent]:
@@ -105,13 +109,48 @@ def test_segmentation_recovers_two_groups() -> None:
     assert all(0 < c <= 1 for c in a.confidence.values())
 
 
-def test_k_chosen_by_silhouette_and_small_segments_merged() -> None:
-    """Without --personas, k comes from the range with a score for each k tried."""
+def test_k_chosen_by_silhouette_and_stability_and_small_segments_merged() -> None:
+    """Without --personas, every k in the range gets a silhouette and a stability score,
+    and the two planted groups win."""
     rs = people()
     fm = build_features(rs, statements_for(rs))
     model = segment_respondents(fm, Config(k_min=2, k_max=4, min_segment_size=5))
-    assert set(model.scores) == {"2", "3", "4"}
+    assert set(scores_by_k(model.scores)) == {"2", "3", "4"}
+    assert all(set(v) == {"silhouette", "stability"} for v in scores_by_k(model.scores).values())
+    assert model.k == 2 and model.scores["2 stability"] >= HOLDS_UP
+    assert model.silhouette == model.scores["2 silhouette"]
     assert all(len(s.respondent_keys) >= 5 for s in model.segments)
+
+
+@pytest.mark.parametrize(
+    ("stability", "want"),
+    [
+        ({2: 0.90, 3: 0.50, 4: 0.80}, 4),  # 3 separates best but dissolves: 4 is next best
+        ({2: 0.70, 3: 0.50, 4: 0.60}, 2),  # nothing holds up: the most stable k
+    ],
+)
+def test_unstable_k_cannot_win_on_silhouette(
+    monkeypatch: pytest.MonkeyPatch, stability: dict[int, float], want: int
+) -> None:
+    """Among the k that hold up (agreement >= HOLDS_UP) silhouette decides; if none do,
+    agreement does. Scores are faked here to pin the rule itself."""
+    silhouettes = {2: 0.30, 3: 0.60, 4: 0.40}
+
+    def fake_silhouette(x, known, labels, seed):  # type: ignore[no-untyped-def]
+        return silhouettes[len(set(labels.tolist()))]
+
+    def fake_agreement(x, known, labels, seed, resamples, n_init):  # type: ignore[no-untyped-def]
+        return np.full(int(labels.max()) + 1, stability[int(labels.max()) + 1])
+
+    monkeypatch.setattr(segment, "silhouette", fake_silhouette)
+    monkeypatch.setattr(segment, "agreement", fake_agreement)
+    x = np.random.default_rng(0).standard_normal((60, 3))
+    k, labels, _, scores = segment.choose_k(x, np.ones_like(x, dtype=bool), range(2, 5), seed=0)
+    assert k == want and len(set(labels.tolist())) == want
+    assert scores == {
+        **{f"{k} silhouette": v for k, v in silhouettes.items()},
+        **{f"{k} stability": v for k, v in stability.items()},
+    }
 
 
 def test_stats_prevalence_and_lift() -> None:
@@ -146,6 +185,10 @@ def test_stats_prevalence_and_lift() -> None:
     )
     pain = next(t for t in young.themes if t.theme_id == "pain-01")
     assert pain.prevalence == 1.0 and pain.prevalence_rest == 0.0 and pain.lift is None
+    assert pain.distinctive and pain.p_adjusted is not None and pain.p_adjusted < 0.05
+    assert pain.diff_low is not None and 0.7 < pain.diff_low < 1.0 and pain.diff_high == 1.0
+    other = next(t for t in young.themes if t.theme_id == "motivation-01")
+    assert not other.distinctive and other.diff_high is not None and other.diff_high < 0
     assert young.age.median is not None and young.age.median < 30
     assert young.categories["device"][0].value == "Mobile"
     assert young.nps_score == -100.0
@@ -183,3 +226,54 @@ def test_anonymous_statements_attributed_by_similarity() -> None:
         s.segment_id for s in model.segments if s.respondent_keys[0].startswith("email:y")
     )
     assert seg == young_seg and sim > 0.85
+
+
+def test_newcombe_interval_matches_the_published_example() -> None:
+    """Newcombe (1998) Table II, method 10: 56/70 - 48/80 has interval 0.0524 to 0.3339."""
+    low, high = newcombe(56, 70, 48, 80)
+    assert round(low, 4) == 0.0524 and round(high, 4) == 0.3339
+
+
+@given(
+    st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+)
+@settings(max_examples=80, deadline=None)
+def test_newcombe_interval_holds_the_difference(a: tuple[int, int], b: tuple[int, int]) -> None:
+    """The interval lies in [-1, 1] and contains the observed difference."""
+    low, high = newcombe(a[0], a[1], b[0], b[1])
+    diff = a[0] / a[1] - b[0] / b[1]
+    assert -1.0 <= low <= diff + 1e-12 and diff - 1e-12 <= high <= 1.0
+
+
+def test_fisher_and_benjamini_hochberg_by_hand() -> None:
+    """Fisher's tea-tasting table gives p = 0.486; BH scales the i-th smallest p by m / i
+    and keeps the adjusted values monotone."""
+    assert round(fisher_p(3, 4, 1, 4), 3) == 0.486
+    got = benjamini_hochberg([0.01, 0.04, 0.03, 0.005])
+    assert np.allclose(got, [0.02, 0.04, 0.04, 0.02])
+
+
+def test_multi_select_with_many_combinations_is_still_shown() -> None:
+    """40 people ticking 40 different combinations of 8 interests is a category of 8
+    options, not a free-text column of 40 values."""
+    import itertools
+
+    from personas.stats import _categories
+
+    options = ["Hiking", "Camping", "Running", "Cycling", "Yoga", "Fishing", "Skiing", "Golf"]
+    combos = [", ".join(c) for c in itertools.combinations(options, 3)][:40]
+    people = [
+        Respondent(
+            key=f"id:{i}",
+            identified=True,
+            sources=["s"],
+            record_ids=[f"r{i}"],
+            attributes={"Interests": combo},
+        )
+        for i, combo in enumerate(combos)
+    ]
+    categories, known = _categories(people)
+    assert known["Interests"] == 40
+    assert {s.value for s in categories["Interests"]} <= set(options)
+    assert sum(s.count for s in categories["Interests"]) == 3 * 40

@@ -32,6 +32,17 @@ class SeedTheme(BaseModel):
     examples: list[str] = Field(min_length=1)
 
 
+class NameLists(BaseModel):
+    """Your own persona names (``[names]``): picked by the segment's dominant gender,
+    neutral otherwise; an empty list keeps the packaged one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    women: list[str] = Field(default_factory=list)
+    men: list[str] = Field(default_factory=list)
+    neutral: list[str] = Field(default_factory=list)
+
+
 class Config(BaseModel):
     """Every setting a build reads. See README "Configuration"."""
 
@@ -40,7 +51,7 @@ class Config(BaseModel):
     seed: int = 42
     personas: int | None = Field(default=None, ge=2, le=12, description="force this many personas")
     k_min: int = Field(default=3, ge=2)
-    k_max: int = Field(default=6, ge=2, le=12)
+    k_max: int = Field(default=8, ge=2, le=12)
     min_segment_share: float = Field(default=0.05, ge=0.0, lt=0.5)
     min_segment_size: int = Field(default=10, ge=1)
     quotes_per_claim: int = Field(default=3, ge=1, le=10)
@@ -55,6 +66,12 @@ class Config(BaseModel):
     sources: dict[str, SourceOverride] = Field(default_factory=dict)
     themes: list[SeedTheme] = Field(
         default_factory=list, description="seed taxonomy: themes that guide discovery"
+    )
+    names: bool | NameLists = Field(
+        default=True, description="persona names: false = 'Persona 1', ...; a table = your lists"
+    )
+    brief_format: Literal["md", "docx"] = Field(
+        default="md", description="docx: also write brief.docx beside brief.md"
     )
 
     @model_validator(mode="after")

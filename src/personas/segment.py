@@ -1,13 +1,19 @@
 """Group people (not documents) into segments.
 
 k-means over the respondent features (see ``features``) with distances and
-centres over observed values only (see ``masked``), for every k in
-``k_min..k_max``; the k with the highest mean silhouette wins (ties go to the
-smaller k) unless ``--personas K`` forces one. Segments smaller than
-``max(min_segment_share * n, min_segment_size)`` are merged into the nearest
-other segment. Anonymous statements are attributed to the segment whose
-voice they resemble most (cosine similarity to each segment's statement
-centroid) and are marked as such everywhere.
+centres over observed values only (see ``masked``). The number of segments
+must both separate people and hold up under resampling (``CRITERION``): for
+every k in ``k_min..k_max`` we measure the mean silhouette and the mean
+bootstrap agreement on ``SELECTION_RESAMPLES`` subsamples (``stability``,
+cheaper than the final measurement: fewer subsamples and k-means starts);
+among the k whose agreement reaches ``HOLDS_UP`` the best silhouette wins.
+Silhouette alone favours the smallest k on noisy data and says nothing about
+whether the segments would come back with other people; agreement alone is
+high for a k that stably merges two groups. ``--personas K`` forces k.
+Segments smaller than ``max(min_segment_share * n, min_segment_size)`` are
+merged into the nearest other segment. Anonymous statements are attributed to
+the segment whose voice they resemble most (cosine similarity to each
+segment's statement centroid) and are marked as such everywhere.
 """
 
 from __future__ import annotations
@@ -21,10 +27,19 @@ from personas.embed import Embeddings
 from personas.features import FeatureMatrix
 from personas.masked import centres_of, distances_to_centres, masked_kmeans, silhouette
 from personas.models import Segment, SegmentModel, Statement
+from personas.stability import FRACTION, agreement
 
-CRITERION = (
-    "highest mean silhouette for k in k_min..k_max (Euclidean over the features both"
-    " respondents have, block-scaled); ties go to the smaller k"
+SELECTION_RESAMPLES = 10
+SELECTION_N_INIT = 4
+HOLDS_UP = 0.75  # Hennig's "stable" cluster: mean Jaccard at or above this
+
+CRITERION = (  # read as "k = 4 chosen by <CRITERION>"
+    f"the highest mean silhouette (Euclidean over the features both respondents have,"
+    f" block-scaled) among the k in k_min..k_max that hold up under resampling: mean"
+    f" bootstrap agreement of at least {HOLDS_UP} (k-means re-run on {SELECTION_RESAMPLES}"
+    f" seeded subsamples of {round(100 * FRACTION)}% of respondents, segments matched by"
+    f" the Hungarian method, mean Jaccard over segments); ties go to the smaller k; if no"
+    f" k holds up, the highest agreement"
 )
 
 
@@ -80,8 +95,48 @@ def membership(d2: np.ndarray, temperature: float) -> np.ndarray:
     return weights / weights.sum(axis=1, keepdims=True)
 
 
+def score_key(k: int, measure: str) -> str:
+    """``SegmentModel.scores`` keys: "<k> silhouette" and "<k> stability"."""
+    return f"{k} {measure}"
+
+
+def scores_by_k(scores: dict[str, float]) -> dict[str, dict[str, float]]:
+    """``{"3 silhouette": .., "3 stability": ..}`` as ``{"3": {"silhouette": .., ...}}``."""
+    out: dict[str, dict[str, float]] = {}
+    for key, value in scores.items():
+        k, _, measure = key.partition(" ")
+        out.setdefault(k, {})[measure] = value
+    return dict(sorted(out.items(), key=lambda item: int(item[0])))
+
+
+def choose_k(
+    x: np.ndarray, known: np.ndarray, ks: range, seed: int
+) -> tuple[int, np.ndarray, np.ndarray, dict[str, float]]:
+    """The k that ``CRITERION`` picks, its labels and centres, and every k's scores."""
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    sil: dict[int, float] = {}
+    agree: dict[int, float] = {}
+    scores: dict[str, float] = {}
+    for k in ks:
+        fits[k] = masked_kmeans(x, known, k, seed)
+        sil[k] = round(silhouette(x, known, fits[k][0], seed), 4)
+        per_segment = agreement(
+            x, known, fits[k][0], seed, SELECTION_RESAMPLES, n_init=SELECTION_N_INIT
+        )
+        agree[k] = round(float(per_segment.mean()), 4)
+        scores[score_key(k, "silhouette")] = sil[k]
+        scores[score_key(k, "stability")] = agree[k]
+    holding = [k for k in ks if agree[k] >= HOLDS_UP]
+    if holding:
+        best = max(holding, key=lambda k: (sil[k], -k))
+    else:
+        best = max(ks, key=lambda k: (agree[k], sil[k], -k))
+    return best, fits[best][0], fits[best][1], scores
+
+
 def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel:
-    """Segments of respondents, with how their number was chosen."""
+    """Segments of respondents, with how their number was chosen and how well they separate.
+    Stability of the final segments is measured afterwards (``stability.measure_stability``)."""
     n = len(features.keys)
     x, known = features.matrix, features.known
     minimum = max(math.ceil(config.min_segment_share * n), config.min_segment_size)
@@ -94,12 +149,8 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
         labels, centres = masked_kmeans(x, known, k, config.seed)
         method, criterion = f"k-means over known values, k={k}", "forced with --personas"
     else:
-        candidates: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for k in range(config.k_min, max(config.k_min, min(config.k_max, n // minimum)) + 1):
-            candidates[k] = masked_kmeans(x, known, k, config.seed)
-            scores[str(k)] = round(silhouette(x, known, candidates[k][0], config.seed), 4)
-        best = max(candidates, key=lambda k: (scores[str(k)], -k))
-        labels, centres = candidates[best]
+        ks = range(config.k_min, max(config.k_min, min(config.k_max, n // minimum)) + 1)
+        best, labels, centres, scores = choose_k(x, known, ks, config.seed)
         method, criterion = f"k-means over known values, k={best}", CRITERION
     labels, centres = _merge_small(features, labels, centres, minimum)
     mapping = _size_order(labels)
@@ -127,6 +178,9 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
         confidence={k: round(float(c), 4) for k, c in zip(features.keys, confidence, strict=True)},
         centres=centres.tolist(),
         temperature=temperature,
+        silhouette=round(silhouette(x, known, labels, config.seed), 4)
+        if len(segments) > 1
+        else None,
     )
 
 
