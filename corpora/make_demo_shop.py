@@ -4,10 +4,12 @@
     python corpora/make_demo_shop.py
 
 writes ``corpora/demo-shop/`` (survey, reviews, support mail, social comments,
-orders) and the planted truth ``corpora/demo-shop-truth.csv`` (email -> group)
-beside it. Everything is made up: names come from generic name lists, email
-addresses are at example.com/.org/.net, phone numbers are in the UK Ofcom drama
-range (07700 900000-900999) or the US 555-01xx fictional range.
+orders) and the planted truth beside it: ``corpora/demo-shop-truth.csv`` (email ->
+group) and ``corpora/demo-shop-truth-themes.csv`` (which planted idea each survey
+answer and review voices, with the group the idea was planted for). Everything is
+made up: names come from generic name lists, email addresses are at
+example.com/.org/.net, phone numbers are in the UK Ofcom drama range
+(07700 900000-900999) or the US 555-01xx fictional range.
 
 Python standard library only. The output is byte-identical on every run: one
 fixed seed, a separate random stream per part, sorted iteration, no clock.
@@ -33,6 +35,7 @@ SEED = 20260314
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "demo-shop"
 TRUTH = HERE / "demo-shop-truth.csv"
+TRUTH_THEMES = HERE / "demo-shop-truth-themes.csv"
 SHOP = "Ridgeline Outfitters"
 SUPPORT_ADDR = "help@ridgeline.example"
 
@@ -1655,11 +1658,26 @@ def style(
     return s
 
 
+# Every idea rendered since the last take_voiced(): (group, kind, idea, wording). Only
+# read by the truth writer; it draws nothing from the random streams, so recording
+# leaves the corpus byte-identical.
+_VOICED: list[tuple[str, str, str, str]] = []
+
+
+def take_voiced() -> list[tuple[str, str, str, str]]:
+    out = list(_VOICED)
+    _VOICED.clear()
+    return out
+
+
 def render_idea(rng: random.Random, group: str, kind: str, key: str, *, terse: float) -> str:
     b = VOICE[group][kind][key]
     if b["short"] and rng.random() < terse:
-        return rng.choice(b["short"])
-    return fill(rng, rng.choice(b["long"]))
+        text = rng.choice(b["short"])
+    else:
+        text = fill(rng, rng.choice(b["long"]))
+    _VOICED.append((group, kind, key, text))
+    return text
 
 
 def choose_keys(rng: random.Random, p: Person, kind: str, n: int) -> list[str]:
@@ -1949,6 +1967,11 @@ def make_survey(people: list[Person]) -> list[dict]:
             day = SURVEY_LAUNCH + timedelta(days=rng.uniform(0, 70))
         ts = at_hour(rng, day.replace(hour=0, minute=0, second=0), p.group)
         cross_kind = rng.choice(["motivation", "pain", "goal"]) if p.cross else ""
+        take_voiced()
+        answers, voiced = {}, {}
+        for col, kind in zip(SURVEY_COLS[8:11], ("motivation", "pain", "goal"), strict=True):
+            answers[col] = survey_answer(rng, p, kind, cross_kind == kind)
+            voiced[col] = take_voiced() if answers[col] else []
         rows.append(
             {
                 "person": p,
@@ -1960,10 +1983,9 @@ def make_survey(people: list[Person]) -> list[dict]:
                 "What is your household income?": p.income,
                 "Which device do you mostly shop on?": p.device,
                 "Which activities do you shop for?": ", ".join(p.activities),
-                SURVEY_COLS[8]: survey_answer(rng, p, "motivation", cross_kind == "motivation"),
-                SURVEY_COLS[9]: survey_answer(rng, p, "pain", cross_kind == "pain"),
-                SURVEY_COLS[10]: survey_answer(rng, p, "goal", cross_kind == "goal"),
+                **answers,
                 SURVEY_COLS[11]: str(pick(rng, {str(k): v for k, v in NPS[p.group].items()})),
+                "voiced": voiced,
             }
         )
     rows = [r for r in rows if r["dt"] < SURVEY_CLOSE]
@@ -2016,6 +2038,9 @@ def make_survey(people: list[Person]) -> list[dict]:
         'The "waterproof" jacket, sadly, isn\'t. Leaked on day two of the WHW, '
         'and the "lifetime guarantee" page is, frankly, useless.'
     )
+    r["voiced"][SURVEY_COLS[9]] = [
+        ("technical_hikers", "pain", "jacket_leaking", r[SURVEY_COLS[9]])
+    ]
     marks.append((r, "frustration answer contains commas and double quotes"))
     r = take(lambda r: r["person"].phone.startswith("07700") and len(r[SURVEY_COLS[9]]) > 30)
     r[SURVEY_COLS[9]] = (
@@ -2401,6 +2426,7 @@ def review_idea(rng: random.Random, p: Person, kind: str, prod: Product) -> str:
         if text.split(" ", 1)[0].lower() in GOAL_VERBS:
             frame = rng.choice(GOAL_FRAMES)
             return (pluralise(frame) if prod.noun.endswith("s") else frame).format(g=decap(text))
+        _VOICED.pop()  # not used: no verb to frame it with
         return ""
     return text
 
@@ -2511,6 +2537,7 @@ def make_reviews(people: list[Person]) -> list[dict]:
                 "body": review_text(rng, p, prod, sentiment),
                 "reply": reply,
                 "product": prod,
+                "voiced": take_voiced(),
             }
         )
     for title, body in SPAM:
@@ -2547,6 +2574,7 @@ def make_reviews(people: list[Person]) -> list[dict]:
     rows[i]["rating"] = "6"
     i = pool.pop()
     rows[i]["body"] = ""
+    rows[i]["voiced"] = []
     marks.append((i, "empty body"))
     i = next(j for j in pool if rows[j]["rating"] == "5")
     pool.remove(i)
@@ -3695,6 +3723,29 @@ def write_truth(people: list[Person]) -> None:
         w.writerows(rows)
 
 
+def write_truth_themes(survey: list[dict], reviews: list[dict]) -> None:
+    """One row per planted idea voiced in a survey answer or a published review.
+
+    ``group`` is the group the idea was planted for (a few people also voice
+    another group's idea); ``wording`` is the phrasing as generated, before
+    style (typos, case, emoji) was applied to the whole answer. ``source`` and
+    ``locator`` are what statements.csv shows for that answer ("row N" = CSV
+    record N, the header being record 1); ``field`` is the column.
+    """
+    rows = []
+    for n, r in enumerate(survey, start=2):
+        for col, voiced in r.get("voiced", {}).items():
+            rows += [("survey.csv", n, col, *v) for v in voiced]
+    for n, r in enumerate(reviews, start=2):
+        if r["state"] == "published":
+            rows += [("reviews.csv", n, "body", *v) for v in r.get("voiced", [])]
+    with TRUTH_THEMES.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["source", "locator", "field", "group", "kind", "idea", "wording"])
+        for source, n, col, group, kind, idea, wording in rows:
+            w.writerow([source, f"row {n}", col, group, kind, idea, wording])
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     people = make_people()
@@ -3704,6 +3755,7 @@ def main() -> None:
     make_support(people)
     make_social(people)
     write_truth(people)
+    write_truth_themes(survey, reviews)
     sizes = {g: sum(p.group == g for p in people) for g in GROUPS}
     print(f"customers: {len(people)} {sizes}")
     print(f"orders.csv: {len(orders)} rows, {len({o['person'].cid for o in orders})} customers")
