@@ -82,6 +82,39 @@ def test_personas_rest_on_evidence(demo_build: Path) -> None:
                 assert (row["source"], row["locator"]) == (quote["source"], quote["locator"])
 
 
+QUOTE_LINE = re.compile(r"^> “(.*)”$")
+CITED_ID = re.compile(r"statement `(s-[0-9a-f]+)`")
+
+
+def test_every_quote_and_evidence_id_resolves(demo_build: Path) -> None:
+    """Walk every persona: each quote (claims and proof) is a statement of statements.csv
+    word for word with its source and locator, each evidence id is a row there, and each
+    quote and id cited in the rendered Markdown is one of them."""
+    doc = json.loads((demo_build / "personas.json").read_text(encoding="utf-8"))
+    statements = {r["statement_id"]: r for r in read_csv(demo_build / "statements.csv")}
+    walked = 0
+    for persona in doc["personas"]:
+        claims = persona["goals"] + persona["motivations"] + persona["pains"]
+        quotes = [q for c in claims for q in c["quotes"]] + persona["proof"]
+        assert persona["proof"], persona["persona_id"]
+        for q in quotes:
+            row = statements[q["statement_id"]]
+            assert q["text"] == row["text"], q["statement_id"]
+            assert (q["source"], q["locator"]) == (row["source"], row["locator"])
+        for claim in claims:
+            missing = [sid for sid in claim["evidence_ids"] if sid not in statements]
+            assert not missing, (claim["theme_id"], missing[:3])
+            assert {statements[s]["theme_id"] for s in claim["evidence_ids"]} == {claim["theme_id"]}
+            walked += len(claim["evidence_ids"])
+        md = (demo_build / "personas" / f"{persona['persona_id']}-{persona['slug']}.md").read_text(
+            encoding="utf-8"
+        )
+        texts = {statements[s]["text"] for s in CITED_ID.findall(md)}
+        cited = [m.group(1) for line in md.splitlines() if (m := QUOTE_LINE.match(line))]
+        assert cited and set(cited) <= texts, persona["persona_id"]
+    assert walked > 100
+
+
 def test_every_input_row_is_accounted_for(demo_build: Path) -> None:
     """run.json lists every input file with used + skipped == total rows, and reasons."""
     run = json.loads((demo_build / "run.json").read_text(encoding="utf-8"))

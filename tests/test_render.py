@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from personas import render as render_module
+from personas.brief_docx import markdown_to_docx
 from personas.document import PersonasDocument
 from personas.errors import OutputError, PersonasError
 from personas.render import (
     TemplateError,
+    copy_templates,
+    fact_table,
     lift,
     num,
     packaged_templates_dir,
     pct,
+    persona_file,
+    read_document,
     render,
+    rerender,
+    stack_chart,
     template_dirs,
 )
+from tests.conftest import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_document.json"
 SCRIPT = "<script>alert(1)</script>"
@@ -75,6 +84,7 @@ def test_script_in_quote_is_escaped_in_html_and_verbatim_in_markdown(
     """User text is autoescaped in HTML and left exactly as written in Markdown."""
     persona = doc.personas[0]
     persona.motivations[0].quotes[0].text = f'{SCRIPT} Tom & Jerry\'s "best" jacket'
+    persona.proof[0].text = persona.motivations[0].quotes[0].text  # the same statement
     persona.name = "Hannah <marquee>"
     render(doc, tmp_path)
     stem = tmp_path / "personas" / f"{persona.persona_id}-{persona.slug}"
@@ -264,3 +274,292 @@ def test_default_prefix_works_for_html_templates(doc: PersonasDocument, tmp_path
     html = (tmp_path / "out" / "personas" / f"{p.persona_id}-{p.slug}.html").read_text()
     assert "<p>Custom: &lt;i&gt;</p>" in html
     assert "What sets them apart" not in html and "How to reach them" in html
+
+
+# -- re-rendering, template copies, the Word brief ---------------------------------------------
+
+
+def _build_folder(doc: PersonasDocument, out: Path) -> Path:
+    """A folder holding only personas.json, as `personas render` needs."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "personas.json").write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def test_rerender_from_personas_json_gives_the_same_bytes(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """Rendering personas.json again writes exactly what rendering the document wrote."""
+    render(doc, tmp_path / "direct")
+    out = _build_folder(doc, tmp_path / "again")
+    written = rerender(out)
+    assert written == sorted(written) and out / "index.html" in written
+    direct = _read_all(tmp_path / "direct")
+    again = {k: v for k, v in _read_all(out).items() if k != "personas.json"}
+    assert again == direct
+
+
+def test_rerender_removes_documents_of_personas_no_longer_there(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """A persona document that personas.json no longer names is removed; other files stay."""
+    out = _build_folder(doc, tmp_path / "out")
+    (out / "personas").mkdir()
+    (out / "personas" / "p9-gone.md").write_text("old", encoding="utf-8")
+    (out / "personas" / "notes.txt").write_text("mine", encoding="utf-8")
+    rerender(out)
+    assert not (out / "personas" / "p9-gone.md").exists()
+    assert (out / "personas" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing", "not a folder"),
+        ("empty", "no personas.json here"),
+        ("bad-json", r"not valid JSON \(line 1, column 2\)"),
+        ("old-schema", "schema_version '0.9', but this version of personas renders '1.0'"),
+        ("no-schema", "schema_version None"),
+        ("invalid", r"personas\.0\.name: Input should be a valid string"),
+    ],
+)
+def test_read_document_errors_name_the_file_and_problem(
+    doc: PersonasDocument, tmp_path: Path, setup: str, message: str
+) -> None:
+    """A folder that is not a finished build, or a personas.json this version cannot
+    render, is one clear OutputError naming the file."""
+    out = tmp_path / "out"
+    if setup != "missing":
+        out.mkdir()
+    data = doc.model_dump(mode="json")
+    text = {
+        "bad-json": "{nope",
+        "old-schema": json.dumps({**data, "schema_version": "0.9"}),
+        "no-schema": json.dumps({k: v for k, v in data.items() if k != "schema_version"}),
+        "invalid": json.dumps(data).replace('"name": "Hannah"', '"name": 7', 1),
+    }.get(setup)
+    if text is not None:
+        (out / "personas.json").write_text(text, encoding="utf-8")
+    with pytest.raises(OutputError, match=message):
+        read_document(out)
+
+
+def test_brief_format_is_taken_from_the_build_unless_given(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """`render` keeps the build's brief format (run.json) and removes a stale brief.docx."""
+    out = _build_folder(doc, tmp_path / "out")
+    (out / "run.json").write_text(json.dumps({"config": {"brief_format": "docx"}}))
+    rerender(out)
+    assert (out / "brief.docx").is_file()
+    rerender(out, brief_format="md")
+    assert not (out / "brief.docx").exists() and (out / "brief.md").is_file()
+
+
+def test_brief_docx_is_deterministic_and_holds_every_persona(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """brief.docx opens in python-docx, holds each persona, and has the same bytes twice."""
+    import docx
+
+    first = _build_folder(doc, tmp_path / "a")
+    second = _build_folder(doc, tmp_path / "b")
+    rerender(first, brief_format="docx")
+    rerender(second, brief_format="docx")
+    data = (first / "brief.docx").read_bytes()
+    assert data == (second / "brief.docx").read_bytes()
+    word = docx.Document(str(first / "brief.docx"))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    text = "\n".join(p.text for p in word.paragraphs)
+    for p in doc.personas:
+        assert f"{p.name} — {p.label}" in headings
+        assert p.messages[0] in text and p.proof[0].text in text
+    assert word.core_properties.created.year == 2000  # fixed, not the wall clock
+    assert word.tables, "the overview table is a real Word table"
+
+
+def test_markup_in_the_brief_stays_text_in_docx() -> None:
+    """Raw HTML in the Markdown is written as text, never interpreted."""
+    import io
+
+    import docx
+
+    data = markdown_to_docx(f"# Brief\n\n> “{SCRIPT} & co”\n\n- **bold** `code`\n", "t")
+    word = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in word.paragraphs]
+    assert f"“{SCRIPT} & co”" in texts
+    assert "bold code" in texts
+
+
+def test_templates_copy_and_refusal_to_overwrite(tmp_path: Path) -> None:
+    """`templates copy` copies every packaged template; a second copy needs --force."""
+    target = tmp_path / "mine"
+    copied = copy_templates(target)
+    packaged = packaged_templates_dir()
+    assert sorted(p.name for p in copied) == sorted(p.name for p in packaged.glob("*.j2"))
+    for path in copied:
+        assert path.read_bytes() == (packaged / path.name).read_bytes()
+    (target / "brief.md.j2").write_text("edited", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"already exists .*--force"):
+        copy_templates(target)
+    assert (target / "brief.md.j2").read_text(encoding="utf-8") == "edited"
+    copy_templates(target, ["brief.md.j2"], force=True)
+    assert (target / "brief.md.j2").read_bytes() == (packaged / "brief.md.j2").read_bytes()
+    with pytest.raises(TemplateError, match=r"no packaged template named 'nope\.j2'"):
+        copy_templates(tmp_path / "other", ["nope.j2"])
+
+
+def test_templates_commands_on_the_cli(tmp_path: Path) -> None:
+    """`personas templates list` names each template; `copy` refuses to overwrite."""
+    from typer.testing import CliRunner
+
+    from personas.cli import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["templates", "list"])
+    assert listed.exit_code == 0
+    for name in ("persona.md.j2", "persona.html.j2", "index.html.j2", "brief.md.j2"):
+        assert name in listed.output
+    first = runner.invoke(app, ["templates", "copy", str(tmp_path / "t"), "persona.md.j2"])
+    assert first.exit_code == 0 and (tmp_path / "t" / "persona.md.j2").is_file()
+    again = runner.invoke(app, ["templates", "copy", str(tmp_path / "t"), "persona.md.j2"])
+    assert again.exit_code != 0 and isinstance(again.exception, OutputError)
+
+
+def test_copied_templates_render_like_the_packaged_ones(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """A fresh copy used as --templates renders the same bytes as the packaged defaults."""
+    copy_templates(tmp_path / "t")
+    render(doc, tmp_path / "a")
+    render(doc, tmp_path / "b", tmp_path / "t")
+    assert _read_all(tmp_path / "a") == _read_all(tmp_path / "b")
+
+
+def test_stack_chart_orders_values_by_total_share(doc: PersonasDocument) -> None:
+    """Stacked bars use one colour per answer across personas, biggest answers first."""
+    row = next(r for r in fact_table(doc.personas, "demographics") if r["name"] == "Gender")
+    chart = stack_chart(row)
+    assert chart["values"][:2] == ["women", "men"] or chart["values"][:2] == ["men", "women"]
+    first = chart["bars"][0]
+    assert [s["x"] for s in first] == [0.0, first[0]["share"]]
+    assert not any(chart["multi"])
+    income = next(r for r in fact_table(doc.personas, "demographics") if r["name"] == "Income")
+    assert stack_chart(income)["bars"] == [None] * len(doc.personas)
+
+
+def test_report_has_charts_cards_stability_and_evidence_links(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """The report draws range and share charts, a stability line, and links each card to
+    its document and evidence; persona pages list every evidence id."""
+    render(doc, tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count('<figure class="chart">') >= 6  # age, gender, region + 4 behaviour
+    assert "segments agree 0.81 (mean Jaccard" in index
+    assert 'class="iqr"' in index and 'class="v0"' in index
+    for p in doc.personas:
+        page = f"personas/{persona_file(p, 'html')}"
+        assert f'href="{page}#evidence"' in index
+        html = (tmp_path / page).read_text(encoding="utf-8")
+        for claim in p.goals + p.motivations + p.pains:
+            assert f'id="evidence-{claim.theme_id}"' in html
+            assert all(f"<code>{sid}</code>" in html for sid in claim.evidence_ids)
+
+
+def test_unknown_stability_and_significance_say_unknown(
+    doc: PersonasDocument, tmp_path: Path
+) -> None:
+    """A persona without stability or tested themes reads "unknown" for both."""
+    p = next(p for p in doc.personas if p.coverage.stability is None)
+    render(doc, tmp_path)
+    md = (tmp_path / "personas" / persona_file(p, "md")).read_text(encoding="utf-8")
+    assert "- Stability: unknown (not measured in this build)." in md
+    assert "significance unknown (not tested)" in md
+    stable = next(p for p in doc.personas if p.coverage.stable is False)
+    md = (tmp_path / "personas" / persona_file(stable, "md")).read_text(encoding="utf-8")
+    assert "does not hold up well" in md and "statistically distinctive (corrected p" in md
+
+
+# -- through the real CLI ----------------------------------------------------------------------
+
+
+def _only_json(build: Path, target: Path) -> Path:
+    """A copy of a build holding only personas.json and run.json: what `render` reads."""
+    target.mkdir(parents=True)
+    for name in ("personas.json", "run.json"):
+        (target / name).write_bytes((build / name).read_bytes())
+    return target
+
+
+def _documents(out: Path) -> dict[str, bytes]:
+    names = [
+        "index.html",
+        "brief.md",
+        *(f"personas/{p.name}" for p in (out / "personas").glob("*")),
+    ]
+    return {n: (out / n).read_bytes() for n in sorted(names)}
+
+
+@pytest.mark.e2e
+def test_build_uses_a_user_override_and_a_default_extension(markup_build: Path) -> None:
+    """`personas build --templates DIR`: brief.md.j2 replaces the packaged brief and
+    persona.md.j2 extends "default:persona.md.j2", changing only its summary block."""
+    doc = json.loads((markup_build / "personas.json").read_text(encoding="utf-8"))
+    brief = (markup_build / "brief.md").read_text(encoding="utf-8")
+    assert brief == "# Our own brief\n\n" + "".join(f"- {p['name']}\n" for p in doc["personas"])
+    for p in doc["personas"]:
+        md = (markup_build / "personas" / f"{p['persona_id']}-{p['slug']}.md").read_text()
+        assert md.startswith(f"# {p['name']} — {p['label']}\n")
+        assert f"EXTENDED summary of {p['persona_id']}" in md and p["summary"] not in md
+        assert "## Pain points" in md and "## Coverage & confidence" in md
+
+
+@pytest.mark.e2e
+def test_render_reproduces_the_build_byte_for_byte(demo_build: Path, tmp_path: Path) -> None:
+    """`personas render` on personas.json alone writes the build's documents, same bytes."""
+    out = _only_json(demo_build, tmp_path / "out")
+    result = run_cli("render", str(out))
+    assert result.returncode == 0, result.stderr
+    assert _documents(out) == _documents(demo_build)
+
+
+@pytest.mark.e2e
+def test_render_with_user_templates_and_word_brief(demo_build: Path, tmp_path: Path) -> None:
+    """`personas render --templates DIR --brief-format docx`: an override and a default:
+    extension apply, brief.docx holds every persona; without them the build comes back."""
+    import docx
+
+    out = _only_json(demo_build, tmp_path / "out")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "index.html.j2").write_text(
+        '{% extends "default:index.html.j2" %}\n'
+        '{% block sizes %}<p id="custom">{{ doc.personas|length }} custom sizes</p>{% endblock %}\n'
+    )
+    (templates / "brief.md.j2").write_text("# Brief for seed {{ doc.seed }}\n")
+    result = run_cli("render", str(out), "--templates", str(templates), "--brief-format", "docx")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((out / "personas.json").read_text(encoding="utf-8"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<p id="custom">{len(doc["personas"])} custom sizes</p>' in index
+    assert "<h2>Persona sizes</h2>" not in index and "<h2>Themes by persona</h2>" in index
+    assert (out / "brief.md").read_text(encoding="utf-8") == f"# Brief for seed {doc['seed']}\n"
+    assert [p.text for p in docx.Document(str(out / "brief.docx")).paragraphs] == [
+        f"Brief for seed {doc['seed']}"
+    ]
+    result = run_cli("render", str(out), "--brief-format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert _documents(out) == _documents(demo_build)
+    text = "\n".join(p.text for p in docx.Document(str(out / "brief.docx")).paragraphs)
+    for p in doc["personas"]:
+        assert f"{p['name']} — {p['label']}" in text
+
+
+@pytest.mark.e2e
+def test_render_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    """`personas render` on a folder without personas.json is one Error: line, exit 1."""
+    result = run_cli("render", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "personas.json" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -42,14 +42,48 @@ class Claim(Doc):
     respondents: int
     quotes: list[Quote]
     evidence_ids: list[str] = Field(description="statement_ids this claim rests on")
+    distinctive: bool | None = Field(
+        default=None,
+        description="significantly more common here than elsewhere after correcting for "
+        "multiple comparisons; null when not tested",
+    )
+    p_adjusted: float | None = Field(default=None, description="corrected p-value of the test")
+    diff_low: float | None = Field(
+        default=None, description="95% interval of share - share_rest: low end"
+    )
+    diff_high: float | None = Field(
+        default=None, description="95% interval of share - share_rest: high end"
+    )
+
+
+class Spread(Doc):
+    """The quartiles behind a numeric fact (what the report's range charts draw)."""
+
+    n: int = Field(description="respondents with a value")
+    q1: float
+    median: float
+    q3: float
+
+
+class ValueShare(Doc):
+    """One answer of a category fact and the share of respondents who gave it."""
+
+    value: str
+    share: float = Field(description="share of the respondents who answered")
 
 
 class Fact(Doc):
-    """A demographic or behavioural field: a value, or "unknown", and its basis."""
+    """A field of a persona: a value, or "unknown", and its basis.
+
+    ``spread`` and ``shares`` carry the numbers behind the value for charts;
+    ``shares`` holds only answers given by at least ``min_group_size`` people.
+    """
 
     name: str
     value: str
     basis: str = Field(description="what the value was computed from, or why it is unknown")
+    spread: Spread | None = None
+    shares: list[ValueShare] = Field(default_factory=list)
 
 
 class Coverage(Doc):
@@ -59,6 +93,13 @@ class Coverage(Doc):
     statements: int
     anonymous_statements: int = Field(description="statements attributed by similarity only")
     sources: list[str]
+    stability: float | None = Field(
+        default=None,
+        description="mean bootstrap Jaccard agreement of this segment; null when not measured",
+    )
+    stable: bool | None = Field(
+        default=None, description="false when the segment does not hold up under resampling"
+    )
 
 
 class Persona(Doc):
@@ -77,6 +118,21 @@ class Persona(Doc):
     channels: list[Fact]
     objections: list[str]
     coverage: Coverage
+    name_basis: str = Field(default="", description="how the name was picked")
+    label_basis: str = Field(default="", description="what the archetype label rests on")
+    psychographics: list[Fact] = Field(
+        default_factory=list, description="interests, values, lifestyle: only where the data speaks"
+    )
+    journey: list[Fact] = Field(
+        default_factory=list, description="journey stage hints from orders, recency and NPS"
+    )
+    bant: list[Fact] = Field(
+        default_factory=list,
+        description="budget, authority, need, timing hints; unknown where the data is silent",
+    )
+    proof: list[Quote] = Field(
+        default_factory=list, description="quotes that back the messages, in customers' words"
+    )
 
 
 class ThemeSummary(Doc):

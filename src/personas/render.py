@@ -26,8 +26,11 @@ Filters: ``pct`` (0.423 -> "42%"; ``pct(1)`` for one decimal), ``num`` (1234 -> 
 None renders as "—" in ``pct``, ``num`` and ``lift``.
 
 Globals: ``persona_file(persona, ext)`` -> ``"<persona_id>-<slug>.<ext>"`` (the file name
-under ``personas/``); ``fact_table(personas, "demographics" | "behaviour" | "channels")``
--> rows ``{"name": str, "facts": [Fact | None, one per persona]}`` in first-seen order.
+under ``personas/``); ``fact_table(personas, field)`` (field: any list-of-facts field of a
+persona: "demographics", "psychographics", "behaviour", "journey", "bant", "channels")
+-> rows ``{"name": str, "facts": [Fact | None, one per persona]}`` in first-seen order;
+``stack_chart(row)`` -> ``{"values", "bars", "multi"}``: a fact_table row's shares laid out
+as stacked bars (see :func:`stack_chart`).
 
 Output is deterministic: no timestamps, no random ids; the same document renders to
 the same bytes.
@@ -35,6 +38,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from pathlib import Path
@@ -42,8 +46,9 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import ValidationError
 
-from personas.document import Persona, PersonasDocument
+from personas.document import SCHEMA_VERSION, Persona, PersonasDocument
 from personas.errors import OutputError, PersonasError
 
 DOCUMENT_TEMPLATES = ("index.html.j2", "brief.md.j2")
@@ -124,6 +129,30 @@ def fact_table(personas: list[Persona], field: str) -> list[dict[str, Any]]:
     return [{"name": n, "facts": [facts.get(n) for facts in by_persona]} for n in names]
 
 
+def stack_chart(row: dict[str, Any], limit: int = 7) -> dict[str, Any]:
+    """A stacked share chart of one ``fact_table`` row: ``values`` (the ``limit`` answers
+    with the largest summed share, one colour each), ``bars`` (per persona its segments
+    ``{value, share, x, colour}`` in that order, or None when the fact has no shares)
+    and ``multi`` (per persona: the shares add up to more than 1, so not stackable)."""
+    totals: dict[str, float] = {}
+    for fact in row["facts"]:
+        for s in fact.shares if fact is not None else []:
+            totals[s.value] = totals.get(s.value, 0.0) + s.share
+    values = sorted(totals, key=lambda v: (-totals[v], v))[:limit]
+    bars: list[list[dict[str, Any]] | None] = []
+    multi: list[bool] = []
+    for fact in row["facts"]:
+        shares = {s.value: s.share for s in fact.shares} if fact is not None else {}
+        multi.append(sum(shares.values()) > 1.001)
+        x, bar = 0.0, []
+        for colour, value in enumerate(values):
+            if value in shares:
+                bar.append({"value": value, "share": shares[value], "x": x, "colour": colour})
+                x += shares[value]
+        bars.append(bar if shares else None)
+    return {"values": values, "bars": bars, "multi": multi}
+
+
 # -- environment ---------------------------------------------------------------------------
 
 
@@ -149,7 +178,7 @@ def make_environment(templates_dir: Path | None = None) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters.update(pct=pct, num=num, lift=lift, oneline=oneline, cell=cell)
-    env.globals.update(persona_file=persona_file, fact_table=fact_table)
+    env.globals.update(persona_file=persona_file, fact_table=fact_table, stack_chart=stack_chart)
     return env
 
 
@@ -205,3 +234,132 @@ def render(doc: PersonasDocument, out_dir: Path, templates_dir: Path | None = No
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     return sorted(files)
+
+
+# -- re-rendering a finished build -------------------------------------------------------------
+
+BRIEF_FORMATS = ("md", "docx")
+_PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
+
+
+def read_document(out_dir: Path) -> PersonasDocument:
+    """``OUT/personas.json``, checked: a build folder, the same schema_version, valid."""
+    out_dir = Path(out_dir)
+    path = out_dir / "personas.json"
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: not a folder; give the output folder of `personas build`")
+    if not path.is_file():
+        raise OutputError(
+            f"{out_dir}: no personas.json here, so it is not a finished build;"
+            f" run `personas build INPUT -o {out_dir}` first"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"{path}: cannot read ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise OutputError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from exc
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SCHEMA_VERSION:
+        raise OutputError(
+            f"{path}: schema_version {version!r}, but this version of personas renders"
+            f" {SCHEMA_VERSION!r}; rebuild with `personas build`"
+        )
+    try:
+        return PersonasDocument.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise OutputError(
+            f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s));"
+            " was it edited by hand? rebuild with `personas build`"
+        ) from exc
+
+
+def built_brief_format(out_dir: Path) -> str:
+    """The brief format the build used (run.json's config), "md" when it does not say."""
+    try:
+        run = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))
+        value = run["config"]["brief_format"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "md"
+    return value if value in BRIEF_FORMATS else "md"
+
+
+def write_brief_format(out_dir: Path, brief_format: str) -> list[Path]:
+    """``docx``: convert the rendered brief.md into brief.docx. ``md``: remove a
+    brief.docx an earlier build left, so it cannot disagree with brief.md."""
+    from personas.brief_docx import write_brief_docx
+
+    target = Path(out_dir) / "brief.docx"
+    if brief_format not in BRIEF_FORMATS:
+        raise OutputError(f"brief format {brief_format!r}: use one of {', '.join(BRIEF_FORMATS)}")
+    if brief_format == "docx":
+        return [write_brief_docx(Path(out_dir) / "brief.md", target)]
+    target.unlink(missing_ok=True)
+    return []
+
+
+def rerender(
+    out_dir: Path, templates_dir: Path | None = None, brief_format: str | None = None
+) -> list[Path]:
+    """Render a finished build again from ``OUT/personas.json`` alone: no models, no
+    recomputation, the same bytes as the build's own rendering with the same templates.
+    ``brief_format`` None keeps the build's. Persona documents of personas no longer
+    in the document are removed."""
+    out_dir = Path(out_dir)
+    doc = read_document(out_dir)
+    written = render(doc, out_dir, templates_dir)
+    keep = {p.name for p in written}
+    for old in sorted((out_dir / "personas").glob("p*")):
+        if old.is_file() and _PERSONA_FILE.match(old.name) and old.name not in keep:
+            old.unlink()
+    written += write_brief_format(out_dir, brief_format or built_brief_format(out_dir))
+    return sorted(written)
+
+
+# -- starting a customisation --------------------------------------------------------------
+
+
+def describe_templates() -> list[tuple[str, str]]:
+    """(file name, what it renders) of every packaged template, sorted by name. The
+    description is the template's first Jinja comment."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(packaged_templates_dir().glob("*.j2")):
+        head = path.read_text(encoding="utf-8").lstrip()
+        match = re.match(r"\{#-?\s*(.*?)\s*-?#\}", head, re.DOTALL)
+        text = " ".join(match.group(1).split()) if match else ""
+        out.append((path.name, text.split(". ")[0].rstrip(".") + "." if text else ""))
+    return out
+
+
+def copy_templates(folder: Path, names: list[str] | None = None, force: bool = False) -> list[Path]:
+    """Copy packaged templates into ``folder`` (all, or ``names``); refuse to overwrite
+    a file already there unless ``force``. Nothing is copied if any name is unknown or
+    any target exists."""
+    folder = Path(folder)
+    packaged = packaged_templates_dir()
+    available = sorted(p.name for p in packaged.glob("*.j2"))
+    wanted = sorted(set(names)) if names else available
+    unknown = [n for n in wanted if n not in available]
+    if unknown:
+        raise TemplateError(
+            f"no packaged template named {unknown[0]!r}; the templates are: {', '.join(available)}"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder")
+    existing = [folder / n for n in wanted if (folder / n).exists()]
+    if existing and not force:
+        raise OutputError(
+            f"{existing[0]} already exists ({len(existing)} of the {len(wanted)} templates do);"
+            " use --force to overwrite, or copy into an empty folder"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in wanted:
+            (folder / name).write_bytes((packaged / name).read_bytes())
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot copy the templates ({exc.strerror or exc})") from exc
+    return [folder / n for n in wanted]

@@ -18,13 +18,23 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote
+from personas.config import NameLists
+from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote, Spread, ValueShare
 from personas.embed import Embeddings
 from personas.errors import NoUsableInput
-from personas.models import SegmentModel, SegmentStats, Statement, StatementKind, Theme, ThemeStat
-from personas.names import pick_name
+from personas.models import (
+    Segment,
+    SegmentModel,
+    SegmentStats,
+    Statement,
+    StatementKind,
+    Theme,
+    ThemeStat,
+)
+from personas.names import dominant_gender, name_basis, pick_name
 from personas.redact import PLACEHOLDER_RE, name_parts
 from personas.toxicity import is_toxic
+from personas.traits import archetype, bant, journey, psychographics
 
 MIN_KNOWN = 5  # default small-group threshold k: fewer respondents than this, nothing shown
 DEMOGRAPHICS = ("gender", "region", "income", "occupation", "education", "household")
@@ -106,7 +116,12 @@ def category_fact(stats: SegmentStats, attr: str, source_note: str, k: int = MIN
         value = f"{top.value} ({pct(top.share)})"
     else:
         value = ", ".join(f"{s.value} {pct(s.share)}" for s in values[:3])
-    return Fact(name=name, value=value, basis=f"{known} of {stats.size} respondents{source_note}")
+    return Fact(
+        name=name,
+        value=value,
+        basis=f"{known} of {stats.size} respondents{source_note}",
+        shares=[ValueShare(value=v.value, share=v.share) for v in values],
+    )
 
 
 def number_fact(
@@ -117,14 +132,22 @@ def number_fact(
         return Fact(name=name, value=UNKNOWN, basis=why)
     low, mid, high = (fmt.format(v) for v in (summary.q1, summary.median, summary.q3))
     value = f"median {mid}{unit} (middle half {low}–{high}{unit})"
-    return Fact(name=name, value=value, basis=f"{summary.n} respondents{basis}")
+    spread = Spread(n=summary.n, q1=summary.q1, median=summary.median, q3=summary.q3)
+    return Fact(name=name, value=value, basis=f"{summary.n} respondents{basis}", spread=spread)
+
+
+def tested(theme_stats: list[ThemeStat]) -> bool:
+    """True when stats ran the per-theme significance test (a corrected p-value is set)."""
+    return any(t.p_adjusted is not None for t in theme_stats)
 
 
 def rank_claims(
     theme_stats: list[ThemeStat], kind: StatementKind, k: int = MIN_KNOWN
 ) -> list[ThemeStat]:
     """Themes of a kind this segment voices more than others (or very widely),
-    by prevalence x lift (lift capped at 5), voiced by k people or in k statements."""
+    by prevalence x lift (lift capped at 5), voiced by k people or in k statements.
+    When stats tested each theme, the statistically distinctive ones come first: a
+    high lift on a handful of people can be chance, a corrected test says so."""
     chosen = [
         t
         for t in theme_stats
@@ -132,8 +155,15 @@ def rank_claims(
         and (t.respondents >= k or t.statements >= k)
         and ((t.lift or 5.0) >= 1.0 or t.prevalence >= 0.25)
     ]
+    first = tested(theme_stats)
     return sorted(
-        chosen, key=lambda t: (-(t.prevalence * min(t.lift or 5.0, 5.0)), -t.statements, t.theme_id)
+        chosen,
+        key=lambda t: (
+            first and not t.distinctive,
+            -(t.prevalence * min(t.lift or 5.0, 5.0)),
+            -t.statements,
+            t.theme_id,
+        ),
     )
 
 
@@ -150,7 +180,13 @@ def voices(own: list[Statement], anon: list[Statement]) -> int:
 
 
 def build_claim(
-    ts: ThemeStat, theme: Theme, segment_id: int, ev: Evidence, n_quotes: int, k: int = MIN_KNOWN
+    ts: ThemeStat,
+    theme: Theme,
+    segment_id: int,
+    ev: Evidence,
+    n_quotes: int,
+    k: int = MIN_KNOWN,
+    was_tested: bool = False,
 ) -> Claim:
     own, anon = claim_evidence(theme, segment_id, ev)
     members = ev.size(segment_id)
@@ -173,6 +209,10 @@ def build_claim(
         respondents=ts.respondents,
         quotes=quotes,
         evidence_ids=sorted(s.statement_id for s in own + anon),
+        distinctive=ts.distinctive if was_tested else None,
+        p_adjusted=ts.p_adjusted,
+        diff_low=ts.diff_low,
+        diff_high=ts.diff_high,
     )
 
 
@@ -233,12 +273,21 @@ def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
 
 
 def summary_text(
-    stats: SegmentStats, demo: list[Fact], claims: dict[str, list[Claim]], k: int = MIN_KNOWN
+    stats: SegmentStats,
+    demo: list[Fact],
+    claims: dict[str, list[Claim]],
+    extra: list[Fact],
+    k: int = MIN_KNOWN,
 ) -> str:
+    """A paragraph assembled only from figures and theme labels shown elsewhere in the
+    persona (``extra``: psychographic facts whose value is known)."""
     parts = [f"{stats.size} respondents ({pct(stats.share)} of all people in the data)."]
     known = [f"{f.name.lower()} {f.value}" for f in demo if f.value != UNKNOWN][:3]
     if known:
         parts.append("Where they said: " + "; ".join(known) + ".")
+    for fact in extra:
+        if fact.value != UNKNOWN:
+            parts.append(f"{fact.name}: {fact.value}.")
     if stats.avg_order_value.n >= k:
         parts.append(
             f"Typical order {money(stats.avg_order_value.median)}, "
@@ -257,18 +306,51 @@ def summary_text(
     return " ".join(parts)
 
 
-def archetype(demo_age: Fact, claims: dict[str, list[Claim]]) -> str:
-    who = "Customers"
-    if demo_age.value != UNKNOWN:
-        median = float(demo_age.value.split()[1])
-        who = f"{int(median // 10 * 10)}-somethings" if median >= 20 else "Teens"
-    value = claims["motivation"][0].label.lower() if claims["motivation"] else None
-    pain = claims["pain"][0].label.lower() if claims["pain"] else None
-    if value:
-        return f"{who} who value {value}"
-    if pain:
-        return f"{who} frustrated by {pain}"
-    return who
+def persona_claims(
+    st: SegmentStats,
+    seg: Segment,
+    by_id: dict[str, Theme],
+    ev: Evidence,
+    quotes: int,
+    per_kind: int,
+    k: int,
+) -> dict[str, list[Claim]]:
+    """Goals, motivations and pains of a segment, ranked, each voiced by at least k people."""
+    claims: dict[str, list[Claim]] = defaultdict(list)
+    voiced = {s.respondent_key for s in ev.statements.values()} & set(seg.respondent_keys)
+    if len(voiced) < k:
+        return claims  # shares over fewer than k voiced respondents are not shown
+    was_tested = tested(st.themes)
+    for kind in ("goal", "motivation", "pain"):
+        for ts in rank_claims(st.themes, kind, k):  # type: ignore[arg-type]
+            theme = by_id[ts.theme_id]
+            if voices(*claim_evidence(theme, seg.segment_id, ev)) < k:
+                continue
+            claims[kind].append(build_claim(ts, theme, seg.segment_id, ev, quotes, k, was_tested))
+            if len(claims[kind]) == per_kind:
+                break
+    return claims
+
+
+def proof_quotes(claims: dict[str, list[Claim]], n: int = 3) -> list[Quote]:
+    """Quotes that back the messages: the first of each top motivation and goal (what
+    the messages lead with), else of the top pains (the problem is real)."""
+    ranked = claims["motivation"][:2] + claims["goal"][:1] or claims["pain"][:n]
+    out: list[Quote] = []
+    for claim in ranked:
+        if claim.quotes and claim.quotes[0].statement_id not in {q.statement_id for q in out}:
+            out.append(claim.quotes[0])
+    return out[:n]
+
+
+def persona_name(
+    seg: Segment, st: SegmentStats, used: set[str], names: bool | NameLists
+) -> tuple[str, str]:
+    """The persona's name and how it was picked (``names = false``: "Persona 1")."""
+    if names is False:
+        return f"Persona {seg.segment_id}", "names turned off (names = false in personas.toml)"
+    lists = names if isinstance(names, NameLists) else None
+    return pick_name(seg.segment_id, st, used, lists), name_basis(st, lists)
 
 
 def synthesize(
@@ -281,6 +363,7 @@ def synthesize(
     quotes_per_claim: int = 3,
     claims_per_kind: int = 4,
     min_group: int = MIN_KNOWN,
+    names: bool | NameLists = True,
 ) -> list[Persona]:
     """One Persona per segment; ``NoUsableInput`` if a segment is below ``min_group``."""
     k = min_group
@@ -296,58 +379,72 @@ def synthesize(
     used_names: set[str] = set(taken_names) | name_parts(taken_names)
     personas: list[Persona] = []
     for st, seg in zip(stats, model.segments, strict=True):
-        claims: dict[str, list[Claim]] = defaultdict(list)
-        voiced = {s.respondent_key for s in ev.statements.values()} & set(seg.respondent_keys)
-        for kind in ("goal", "motivation", "pain"):
-            if len(voiced) < k:
-                break  # shares over fewer than k voiced respondents are not shown
-            for ts in rank_claims(st.themes, kind, k):  # type: ignore[arg-type]
-                theme = by_id[ts.theme_id]
-                if voices(*claim_evidence(theme, seg.segment_id, ev)) < k:
-                    continue
-                claims[kind].append(build_claim(ts, theme, seg.segment_id, ev, quotes_per_claim, k))
-                if len(claims[kind]) == claims_per_kind:
-                    break
-        age = number_fact("Age", st.age, basis=" gave an age", k=k)
-        demo = [age] + [
-            category_fact(st, a, "", k)
-            for a in DEMOGRAPHICS
-            if a in st.categories or a in ("gender", "region", "income")
-        ]
-        behaviour = behaviour_facts(st, k)
-        name = pick_name(seg.segment_id, st, used_names)
+        claims = persona_claims(st, seg, by_id, ev, quotes_per_claim, claims_per_kind, k)
+        name, why_name = persona_name(seg, st, used_names, names)
         used_names.add(name)
-        label = archetype(age, claims)
-        n_anon = sum(1 for _, (sid, _s) in model.anonymous.items() if sid == seg.segment_id)
         personas.append(
-            Persona(
-                persona_id=f"p{seg.segment_id}",
-                slug=slugify(label),
-                name=name,
-                label=label,
-                summary=summary_text(st, demo, claims, k),
-                demographics=demo,
-                behaviour=behaviour,
-                goals=claims["goal"],
-                motivations=claims["motivation"],
-                pains=claims["pain"],
-                distinctive=[describe_feature(f, by_id) for f in seg.distinctive],
-                messages=messages(claims),
-                channels=channel_facts(st, k),
-                objections=objections(claims),
-                coverage=Coverage(
-                    respondents=st.size,
-                    share=st.share,
-                    identified_respondents=sum(
-                        1 for key in seg.respondent_keys if not key.startswith("row:")
-                    ),
-                    statements=st.statements,
-                    anonymous_statements=n_anon,
-                    sources=source_paths.get(seg.segment_id, []),
-                ),
-            )
+            build_persona(st, seg, model, claims, name, why_name, by_id, source_paths, k)
         )
     return personas
+
+
+def build_persona(
+    st: SegmentStats,
+    seg: Segment,
+    model: SegmentModel,
+    claims: dict[str, list[Claim]],
+    name: str,
+    why_name: str,
+    by_id: dict[str, Theme],
+    source_paths: dict[int, list[str]],
+    k: int,
+) -> Persona:
+    """Assemble one persona from its segment's figures and ranked claims."""
+    age = number_fact("Age", st.age, basis=" gave an age", k=k)
+    demo = [age] + [
+        category_fact(st, a, "", k)
+        for a in DEMOGRAPHICS
+        if a in st.categories or a in ("gender", "region", "income")
+    ]
+    psycho = psychographics(st, seg, claims["motivation"], k)
+    stages = journey(st, k)
+    label, why_label = archetype(st, seg, claims, dominant_gender(st), k)
+    interests = [f for f in psycho if f.name == "Interests"][:1]
+    n_anon = sum(1 for _, (sid, _s) in model.anonymous.items() if sid == seg.segment_id)
+    return Persona(
+        persona_id=f"p{seg.segment_id}",
+        slug=slugify(label),
+        name=name,
+        label=label,
+        summary=summary_text(st, demo, claims, interests, k),
+        demographics=demo,
+        behaviour=behaviour_facts(st, k),
+        goals=claims["goal"],
+        motivations=claims["motivation"],
+        pains=claims["pain"],
+        distinctive=[describe_feature(f, by_id) for f in seg.distinctive],
+        messages=messages(claims),
+        channels=channel_facts(st, k),
+        objections=objections(claims),
+        coverage=Coverage(
+            respondents=st.size,
+            share=st.share,
+            identified_respondents=sum(
+                1 for key in seg.respondent_keys if not key.startswith("row:")
+            ),
+            statements=st.statements,
+            anonymous_statements=n_anon,
+            sources=source_paths.get(seg.segment_id, []),
+            stability=seg.stability,
+            stable=seg.stable,
+        ),
+        name_basis=why_name,
+        label_basis=why_label,
+        psychographics=psycho,
+        journey=stages,
+        bant=bant(st, claims["pain"], k),
+        proof=proof_quotes(claims),
+    )
 
 
 def behaviour_facts(st: SegmentStats, k: int = MIN_KNOWN) -> list[Fact]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,13 @@ import typer
 from personas.cli import app
 from personas.cli.options import ConfigOption
 from personas.hashing import SALT_ENV, SALT_FILE
+
+
+class BriefFormat(StrEnum):
+    """Formats of the marketing brief: Markdown always, Word on request."""
+
+    md = "md"
+    docx = "docx"
 
 
 @app.command()
@@ -28,7 +36,7 @@ def build(
         typer.Option(
             "--personas",
             "-k",
-            help="Force this many personas (default: chosen from the data, 3–6).",
+            help="Force this many personas (default: chosen from the data, 3–8).",
             min=2,
             max=12,
         ),
@@ -41,6 +49,13 @@ def build(
     templates: Annotated[
         Path | None,
         typer.Option("--templates", help="Folder of templates that override the packaged ones."),
+    ] = None,
+    brief_format: Annotated[
+        BriefFormat | None,
+        typer.Option(
+            "--brief-format",
+            help="md: brief.md only (default); docx: also brief.docx for Word / Google Docs.",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     strict: Annotated[
@@ -72,7 +87,8 @@ def build(
     """Build personas from every export under INPUT_DIR.
 
     Writes index.html (the report), personas/*.md and *.html, personas.json,
-    brief.md, assignments.csv, statements.csv, themes.csv and run.json to OUT.
+    brief.md (and brief.docx with --brief-format docx), assignments.csv,
+    statements.csv, themes.csv and run.json to OUT.
     """
     from personas.cli.progress import RichProgress
     from personas.config import load_config
@@ -89,6 +105,7 @@ def build(
         min_group_size=min_group,
         hash_keys=hashing or None,
         salt=salt or os.environ.get(SALT_ENV) or None,
+        brief_format=brief_format.value if brief_format else None,
     )
     reporter = RichProgress(enabled=not quiet)
     with reporter:

@@ -1,0 +1,38 @@
+"""``personas render``: re-render a finished build from its personas.json alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from personas.cli import app
+from personas.cli.build import BriefFormat
+
+
+@app.command()
+def render(
+    out: Annotated[Path, typer.Argument(help="Output folder of a finished `personas build`.")],
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Folder of templates that override the packaged ones."),
+    ] = None,
+    brief_format: Annotated[
+        BriefFormat | None,
+        typer.Option(
+            "--brief-format",
+            help="md: brief.md only; docx: also brief.docx (default: what the build used).",
+        ),
+    ] = None,
+) -> None:
+    """Render the report, persona documents and brief of OUT again, from OUT/personas.json.
+
+    Nothing is recomputed and no model is loaded, so a template change shows in
+    seconds. With the same templates the files are byte-identical to the build's.
+    """
+    from personas.render import rerender
+
+    written = rerender(out, templates, brief_format.value if brief_format else None)
+    typer.echo(f"Rendered {len(written)} files in {out}.")
+    typer.echo(f"Report: {(out / 'index.html').resolve()}")
