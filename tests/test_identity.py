@@ -116,6 +116,84 @@ def test_order_numbers_count_paid_orders_and_net_refunds() -> None:
     assert b.recency_days == 0.0
 
 
+def order(rid: str, when: str, products: tuple[str, ...] = (), **attributes: str) -> Record:
+    """An order record with its products (as ingest folds them) and attributes."""
+    if products:
+        attributes["products"] = ", ".join(products)
+    return rec(
+        rid,
+        kind="orders",
+        amount=10.0,
+        date=when,
+        attributes=attributes,
+        choices={"products": products} if products else {},
+    )
+
+
+def test_products_are_every_product_of_every_order_sorted() -> None:
+    """A person's products are the set over all their orders, sorted, joined as a
+    multi-select answer is (whatever the order of their orders)."""
+    records = [
+        order("row 4", "2025-06-01", ("Wool Socks", "Rain Jacket")),
+        order("row 2", "2025-01-01", ("Trail Boot", "Wool Socks")),
+        order("row 3", "2025-03-01"),  # an order whose products are not known
+        rec("row 9", date="2025-07-01", attributes={"region": "Leeds"}),
+    ]
+    (person,) = build_respondents(records)
+    assert person.attributes["products"] == "Rain Jacket, Trail Boot, Wool Socks"
+    assert person.attributes["region"] == "Leeds"
+    (again,) = build_respondents(records[::-1])
+    assert again.attributes == person.attributes
+
+
+def test_an_order_attribute_is_the_usual_value_ties_going_to_the_latest() -> None:
+    """Shipping method (channel) is the most frequent over the orders, not the last
+    order's; a tie goes to the most recent; a later survey answer still wins."""
+    usual = [
+        order("row 2", "2025-01-01", channel="Standard"),
+        order("row 3", "2025-02-01", channel="Standard"),
+        order("row 4", "2025-03-01", channel="Express"),
+    ]
+    assert build_respondents(usual)[0].attributes["channel"] == "Standard"
+    tie = [order("row 2", "2025-01-01", channel="Standard"), usual[2]]
+    assert build_respondents(tie)[0].attributes["channel"] == "Express"
+    said = rec("row 5", date="2025-04-01", attributes={"channel": "A friend"})
+    assert build_respondents([*usual, said])[0].attributes["channel"] == "A friend"
+
+
+def test_assign_requests_from_records_carry_the_same_products() -> None:
+    """``personas assign`` on order rows gives a customer the attributes the build
+    would: all their products, their usual shipping method."""
+    from personas.assign import customers_from_records
+
+    records = [
+        order("row 2", "2025-01-01", ("Trail Boot",), channel="Standard"),
+        order("row 3", "2025-02-01", ("Wool Socks",), channel="Standard"),
+        order("row 4", "2025-03-01", ("Trail Boot",), channel="Express"),
+    ]
+    (customer,) = customers_from_records(records)
+    (person,) = build_respondents(records)
+    assert customer.attributes == person.attributes
+    assert customer.attributes["products"] == "Trail Boot, Wool Socks"
+    assert len(customer.orders) == 3
+
+
+def test_products_become_one_level_each_even_when_most_bought_one() -> None:
+    """Features read products as multi-valued: a level per product, never per basket."""
+    from personas.features import fit_encoder, profile_of
+
+    baskets = [("Trail Boot",)] * 6 + [("Wool Socks",)] * 6 + [("Trail Boot", "Wool Socks")]
+    people = build_respondents(
+        [
+            order("row 2", "2025-01-01", basket).model_copy(update={"respondent_key": f"id:c:{i}"})
+            for i, basket in enumerate(baskets)
+        ]
+    )
+    encoder = fit_encoder([profile_of(p) for p in people])
+    (column,) = [c for c in encoder.categories if c.attribute == "products"]
+    assert column.multi and sorted(column.levels) == ["Trail Boot", "Wool Socks"]
+
+
 def test_people_without_orders_have_no_order_numbers() -> None:
     """Survey-only respondents keep order numbers unknown (None), not zero spend."""
     (person,) = build_respondents([rec("row 2")])

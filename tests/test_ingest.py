@@ -216,6 +216,135 @@ def test_orders_give_amounts_refunds_and_channel(tmp_path: Path) -> None:
     assert ("row 4", 'cannot read total "N/A"') in reasons
 
 
+SHOPIFY_LINES = """\
+Name,Email,Created at,Total,Shipping Method,Lineitem quantity,Lineitem name,Lineitem price,\
+Lineitem sku,Lineitem properties,Notes,Billing Name
+#2001,ann@example.com,2025-01-04 10:00:00 +0000,150.00,Standard,1,Trail Boot - Brown / 42,\
+120.00,TB-42,Gift message: Happy birthday Sam,Leave with Mrs Green at no. 4,Ann Lee
+#2001,,,,,2,Wool Socks - M,15.00,WS-M,,,
+#2001,,,,,1,Trail Boot - Black / 43,120.00,TB-43,,,
+#2002,bob@example.com,2025-02-01 10:00:00 +0000,45.00,Express,1,"Hat, wool",45.00,HT-1,,,Bob Stone
+#2003,ann@example.com,2025-03-01 10:00:00 +0000,30.00,Standard,2,Wool Socks - L,15.00,WS-L,,,Ann Lee
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> IngestResult:
+    """Ingest one synthetic file written into an empty folder."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return build(tmp_path)
+
+
+def role_of(result: IngestResult, column: str) -> ColumnRole:
+    return next(r for r in result.roles if r.column == column)
+
+
+def test_shopify_line_item_name_is_the_product_and_buyer_notes_are_not_read(
+    tmp_path: Path,
+) -> None:
+    """The Shopify "Lineitem name" is the product (SKU the runner-up); notes are not read."""
+    result = write(tmp_path, "orders.csv", SHOPIFY_LINES)
+    product = role_of(result, "Lineitem name")
+    assert (product.role, product.confidence) == ("product", 0.9)
+    assert product.reason.startswith("product / line item name header")
+    sku = role_of(result, "Lineitem sku")
+    assert (sku.role, sku.reason) == (
+        "ignore",
+        'also looks like product, but "Lineitem name" is used for it',
+    )
+    for column in ("Lineitem properties", "Notes"):
+        assert role_of(result, column).role == "ignore"
+        assert "never read" in role_of(result, column).reason
+    assert role_of(result, "Lineitem price").role == "ignore"
+
+
+def test_line_items_of_an_order_keep_every_product_and_nothing_the_buyer_wrote(
+    tmp_path: Path,
+) -> None:
+    """An order's record lists the products of all its rows, sizes dropped, once each;
+    gift messages and notes appear nowhere; every row is still accounted for."""
+    result = write(tmp_path, "orders.csv", SHOPIFY_LINES)
+    rows = records(result, "orders.csv")
+    assert sorted(rows) == ["row 2", "row 5", "row 6"]
+    assert rows["row 2"].choices == {"products": ("Trail Boot", "Wool Socks")}
+    assert rows["row 2"].attributes["products"] == "Trail Boot, Wool Socks"
+    assert rows["row 2"].amount == 150.0  # the total, counted once
+    assert rows["row 5"].choices == {"products": ("Hat; wool",)}  # ", " would split it
+    acc = account(result, "orders.csv")
+    assert (acc.rows_total, acc.rows_used, acc.rows_skipped) == (5, 5, 0)
+    said = repr([(r.attributes, r.choices, r.texts) for r in result.records])
+    assert "birthday" not in said and "Green" not in said
+
+
+GENERIC_ORDERS = {
+    # a line-item table: the name wins over the SKU (ignored), a gift message is not read
+    "lines": (
+        "order_id,customer_email,order_date,amount,product_name,product_sku,gift_message",
+        "A-1,ann@example.com,2025-01-04,120.00,Trail Boot,TB-42,Love from Sam",
+        "A-1,ann@example.com,2025-01-04,20.00,Wool Socks,WS-1,",
+        "A-2,bob@example.com,2025-02-01,80.00,Rain Jacket,RJ-1,",
+    ),
+    # only a SKU: codes are still what was bought
+    "codes": (
+        "customer_id,order_date,order_total,sku",
+        "C1,2025-01-04,120.00,TB-42",
+        "C2,2025-02-01,80.00,RJ-1",
+        "C1,2025-03-01,20.00,WS-1",
+    ),
+    # a plural column listing several products a row
+    "lists": (
+        "order_id,email,order_date,total,items",
+        'A-1,ann@example.com,2025-01-04,120.00,"Trail Boot, Wool Socks"',
+        'A-2,bob@example.com,2025-02-01,80.00,"Rain Jacket, Wool Socks"',
+        'A-3,cara@example.com,2025-02-01,80.00,"Rain Jacket, Trail Boot"',
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "confidence", "products"),
+    [
+        ("lines", "product_name", 0.9, {"Trail Boot", "Wool Socks", "Rain Jacket"}),
+        ("codes", "sku", 0.7, {"TB-42", "RJ-1", "WS-1"}),
+        ("lists", "items", 0.9, {"Trail Boot", "Wool Socks", "Rain Jacket"}),
+    ],
+)
+def test_generic_order_tables_find_their_product_column(
+    tmp_path: Path, table: str, column: str, confidence: float, products: set[str]
+) -> None:
+    """Product / item names (0.9), else SKUs (0.7), are what each order bought."""
+    result = write(tmp_path, "orders.csv", "\n".join(GENERIC_ORDERS[table]) + "\n")
+    assert account(result, "orders.csv").kind == "orders"
+    found = role_of(result, column)
+    assert (found.role, found.confidence) == ("product", confidence), found.reason
+    assert [r.column for r in result.roles if r.role == "product"] == [column]
+    assert {p for r in result.records for p in r.choices.get("products", ())} == products
+    assert not any("Sam" in repr(r) for r in result.records)
+
+
+def test_a_reviewed_product_is_not_the_reviewer_s_product(tmp_path: Path) -> None:
+    """In reviews the product column names what was reviewed: ignored, not a product."""
+    result = only(SHOP, "reviews.csv", tmp_path)
+    assert "product" not in roles(result, "reviews.csv").values()
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Trail Boot - Brown / 42", "Trail Boot"),
+        ("T-Shirt - XL", "T-Shirt"),
+        ("Walking Boot - UK 8", "Walking Boot"),
+        ("Mug - Blue", "Mug - Blue"),  # a colour alone may be what sets buyers apart
+        ("Kids' Thermal Socks (3 Pack)", "Kids' Thermal Socks (3 Pack)"),
+        ("  Hat,  wool ", "Hat; wool"),
+    ],
+)
+def test_product_names_drop_sizes_and_keep_one_product_per_name(raw: str, name: str) -> None:
+    """Size / option variants are dropped; ", " inside a name cannot split it later."""
+    from personas.ingest.orders import product_name
+
+    assert product_name(raw) == name
+
+
 # --- support email ----------------------------------------------------------------------
 
 

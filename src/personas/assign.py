@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from personas.bundle import Bundle
 from personas.features import Profile, profile_of
-from personas.identity import build_respondents
+from personas.identity import build_respondents, chronological, merge_attributes
 from personas.masked import distances_to_centres
 from personas.models import Record, SourceKind, Statement, TextField
 from personas.segment import membership
@@ -411,19 +411,22 @@ def light_statements(records: list[Record]) -> list[Statement]:
 
 
 def customers_from_records(records: list[Record]) -> list[CustomerIn]:
-    """Requests from ingested rows: one per respondent key, or per anonymous row."""
+    """Requests from ingested rows: one per respondent key, or per anonymous row.
+
+    Attributes are merged as the build merges them (``identity.merge_attributes``):
+    the products of all of a customer's orders, their usual shipping method."""
     groups: dict[str, list[Record]] = {}
     for r in records:
         groups.setdefault(r.respondent_key or r.record_id, []).append(r)
     out = []
     for key in sorted(groups):
-        attributes: dict[str, str | float] = {}
+        ordered = chronological(groups[key])
+        attributes = merge_attributes(ordered)
         texts: list[TextIn | str] = []
         orders: list[OrderIn] = []
         nps: float | None = None
         ratings: list[float] = []
-        for r in sorted(groups[key], key=lambda r: (r.date or "", r.record_id)):
-            attributes.update({k: v for k, v in r.attributes.items() if v not in ("", None)})
+        for r in ordered:
             nps = r.nps if r.nps is not None else nps
             if r.source_kind == "orders" and r.amount is not None:
                 orders.append(

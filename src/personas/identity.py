@@ -12,7 +12,10 @@ reviews and all social comments) has no key and is not a respondent.
 :class:`~personas.models.Respondent`:
 
 * attributes: the most recent non-empty value wins (records ordered by date,
-  undated first, then by record id, so the result never depends on input order);
+  undated first, then by record id, so the result never depends on input order),
+  except what orders say (:func:`merge_attributes`): ``products`` is every
+  product of every order, and a value that varies from order to order
+  (shipping method) is the person's usual one, not their last order's;
 * ``nps``: the most recent answer; ``rating``: the mean of their ratings;
 * orders (records from ``orders`` sources only): ``orders`` counts records with
   a positive amount; ``total_spend`` is the net sum (refunds are negative
@@ -35,7 +38,13 @@ from datetime import date
 from personas.ingest.values import normalise_email
 from personas.models import Record, Respondent
 
-__all__ = ["build_respondents", "link_rates", "normalise_email"]
+__all__ = [
+    "build_respondents",
+    "chronological",
+    "link_rates",
+    "merge_attributes",
+    "normalise_email",
+]
 
 MIN_YEARS = 0.25
 DAYS_PER_YEAR = 365.25
@@ -85,12 +94,61 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
 
 
-def _respondent(key: str, records: list[Record], newest_order: date | None) -> Respondent:
-    ordered = sorted(records, key=lambda r: (r.date or "", r.record_id))
+def chronological(records: list[Record]) -> list[Record]:
+    """Records oldest first (undated first, then by record id): the order "most recent
+    wins" is read in, whatever order the inputs came in."""
+    return sorted(records, key=lambda r: (r.date or "", r.record_id))
+
+
+def merge_attributes(ordered: list[Record]) -> dict[str, str | float]:
+    """One person's attributes from their records, oldest first (:func:`chronological`).
+
+    The most recent non-empty value wins, as a person's latest answer is their
+    current one. Orders are different: each says only what happened that time.
+    A multi-valued order attribute (``products``) becomes the set over all their
+    orders, sorted and joined with ``", "`` as a multi-select answer is, so a
+    loyal customer is known by everything they bought, not by their last basket.
+    A single value that varies between orders (shipping method, channel) is the
+    most frequent one over their orders (a tie goes to the most recent), so one
+    express delivery does not outweigh twenty standard ones. Where an order and
+    another record name the same attribute, the more recent record still wins.
+    """
+    orders = [r for r in ordered if r.source_kind == "orders"]
+    usual = {**_usual_values(orders), **_all_choices(orders)}
     attributes: dict[str, str | float] = {}
+    for record in ordered:
+        given = {k: v for k, v in record.attributes.items() if v not in ("", None)}
+        if record.source_kind == "orders":
+            given = {k: usual.get(k, v) for k, v in given.items()}
+        attributes.update(given)
+    return attributes
+
+
+def _usual_values(orders: list[Record]) -> dict[str, str | float]:
+    """Per attribute, the most frequent value over the orders; ties -> the most recent."""
+    counts: dict[str, dict[str | float, tuple[int, int]]] = defaultdict(dict)
+    for i, record in enumerate(orders):
+        for k, v in record.attributes.items():
+            if v not in ("", None):
+                n, _ = counts[k].get(v, (0, i))
+                counts[k][v] = (n + 1, i)
+    return {k: max(seen, key=lambda v: seen[v]) for k, seen in counts.items()}
+
+
+def _all_choices(orders: list[Record]) -> dict[str, str]:
+    """Per multi-valued attribute, every value over the orders, sorted, joined with ", "."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for record in orders:
+        for k, values in record.choices.items():
+            found[k].update(values)
+    return {k: ", ".join(sorted(values)) for k, values in found.items() if values}
+
+
+def _respondent(key: str, records: list[Record], newest_order: date | None) -> Respondent:
+    ordered = chronological(records)
+    attributes = merge_attributes(ordered)
     nps: float | None = None
     for record in ordered:
-        attributes.update({k: v for k, v in record.attributes.items() if v not in ("", None)})
         nps = record.nps if record.nps is not None else nps
     ratings = [r.rating for r in ordered if r.rating is not None]
     respondent = Respondent(

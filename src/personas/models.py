@@ -33,6 +33,7 @@ ColumnRoleName = Literal[
     "occupation",
     "household",
     "channel",
+    "product",  # what an order bought (line item name / SKU): the respondent's "products"
     "nps",
     "rating",
     "money",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from personas.ingest.dates import parse_datetime
+from personas.ingest.orders import PRODUCTS, product_name
 from personas.ingest.profile import normalise_header
 from personas.ingest.values import (
     id_namespace,
@@ -87,6 +88,10 @@ def read_cell(
             note(column, f'cannot read age "{value}"')
     elif kind == "birth_year":
         out.birth = (column, value)
+    elif kind == "product":
+        chosen = out.choices.setdefault(PRODUCTS, [])
+        names = [product_name(v) for v in (split_options(value) if role.multiple else [value])]
+        chosen.extend(n for n in dict.fromkeys(names) if n and n not in chosen)
     elif attribute is not None and role.multiple:
         chosen = out.choices.setdefault(attribute, [])
         options = [value] if role.group else split_options(value)

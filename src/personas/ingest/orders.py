@@ -8,7 +8,9 @@ of one order into one record, so an order is counted once:
 * the amount of a *total* column (``Total``, ``Order total``) is the order's
   total, taken once however many rows repeat it;
 * the amount of a per-line column (``Lineitem price``, ``Amount``) is summed;
-* identity, date and attributes come from the first row that has them.
+* identity, date and attributes come from the first row that has them;
+* the products of all its rows (``Lineitem name``) are kept, in row order, as
+  the record's ``products`` choice (and attribute, joined with ``", "``).
 
 The folded rows are still *used* rows; the file gets a note saying how many
 were merged into how many orders.
@@ -16,10 +18,19 @@ were merged into how many orders.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from personas.ingest.profile import normalise_header
 from personas.models import Record
+
+PRODUCTS = "products"  # the attribute / choice key of what a record's order bought
+_VARIANT = re.compile(r"^(.+?)\s+-\s+([^-]+)$")
+_SIZE = re.compile(
+    r"x{0,3}s|m|x{0,3}l|\dxl|one size|small|medium|large|extra (small|large)"
+    r"|(uk|us|eu) ?\d+(\.5)?|\d+(\.\d+)?( ?(ml|l|g|kg|cm|mm|in))?",
+    re.IGNORECASE,
+)
 
 ORDER_ID_HEADERS = (
     "name",
@@ -42,6 +53,23 @@ def order_id_column(headers: list[str]) -> int | None:
         if wanted in plain:
             return plain.index(wanted)
     return None
+
+
+def product_name(value: str) -> str:
+    """The product a line item names, one level whatever the size it came in.
+
+    Shopify writes ``Product - Variant``; a variant of options or sizes (``- Grey / M``,
+    ``- 42``, ``- XL``) is dropped, so a persona reads "Trail Boot", not eleven sizes of
+    it that are each too rare to count. Other variants (a colour alone) stay: they may
+    be what sets a buyer apart, and telling them from a product's own words would be a
+    guess. ``", "`` inside a name becomes ``"; "`` because a respondent's products are
+    joined with ``", "``, as multi-select answers are (``features.split_multi``).
+    """
+    name = " ".join(value.split())
+    variant = _VARIANT.match(name)
+    if variant and (" / " in variant.group(2) or _SIZE.fullmatch(variant.group(2))):
+        name = variant.group(1)
+    return name.replace(", ", "; ")
 
 
 @dataclass
@@ -73,12 +101,15 @@ class LineItems:
         seen.amounts += _amounts(record)
         self.merged += 1
         first = self.out[seen.first]
+        choices = _joined_choices(first, record)
+        joined = {k: ", ".join(v) for k, v in choices.items()}
         self.out[seen.first] = first.model_copy(
             update={
                 "respondent_key": first.respondent_key or record.respondent_key,
                 "date": first.date or record.date,
                 "texts": first.texts + record.texts,
-                "attributes": {**record.attributes, **first.attributes},
+                "attributes": {**record.attributes, **first.attributes, **joined},
+                "choices": choices,
                 "names": tuple(dict.fromkeys(first.names + record.names)),
                 "aliases": tuple(dict.fromkeys(first.aliases + record.aliases)),
             }
@@ -104,6 +135,14 @@ class LineItems:
             f"{self.merged} line-item rows merged into the {multi} orders they belong to "
             f"(one record per order, {how})"
         )
+
+
+def _joined_choices(first: Record, record: Record) -> dict[str, tuple[str, ...]]:
+    """Multi-valued answers of two rows of one order (its products), first row's first."""
+    keys = sorted(first.choices.keys() | record.choices.keys())
+    return {
+        k: tuple(dict.fromkeys(first.choices.get(k, ()) + record.choices.get(k, ()))) for k in keys
+    }
 
 
 def _amounts(record: Record) -> list[float]:

@@ -2,17 +2,19 @@
 
 Rules run in order and the first that fires decides (see ``_RULES``): things
 that must never be read as customer voice or demographics come first (empty,
-row index, emails, technical ids and metadata, the shop's reply), then header
-wording backed by values (dates, ages, NPS, ratings, money, demographics),
-then the values alone (free text, categories). Afterwards one column per
-single-valued role is kept (one NPS, one rating, one amount, one column per
-attribute); the runners-up stay as categories or are ignored, with a reason.
+row index, emails, what an order bought and what its buyer wrote, technical ids
+and metadata, the shop's reply), then header wording backed by values (dates,
+ages, NPS, ratings, money, demographics), then the values alone (free text,
+categories). Afterwards one column per single-valued role is kept (one NPS, one
+rating, one amount, one product column, one column per attribute); the
+runners-up stay as categories or are ignored, with a reason.
 ``personas.toml`` ``[sources."file".columns]`` overrides everything.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from personas.config import Config
@@ -54,6 +56,8 @@ def infer_roles(
         question = profile.column.question if role == "text" or kind == "survey" else None
         multi = profile.multiselect or profile.column.multi or vocab.MULTI_H.search(profile.header)
         multiple = role == "category" and bool(options or multi)
+        if role == "product" and _several_per_row(profile):
+            multiple, reason = True, f'{reason}; several per row, joined with ", "'
         roles.append(
             ColumnRole(
                 source=source,
@@ -118,6 +122,47 @@ def _identity(p: Profile, kind: SourceKind) -> Guess | None:
     return None
 
 
+def _product(p: Profile, kind: SourceKind) -> Guess | None:
+    """What an order bought: the line item's product name, or failing that its SKU.
+
+    Orders only: what a review is about says nothing of its writer beyond that one
+    review, while what a customer buys across orders is part of who they are. What
+    a buyer writes on a line item or an order (line item properties, gift messages,
+    engravings, order notes) is never read: it holds other people's names, addresses
+    and personal words, and says nothing about what was bought.
+    """
+    if kind != "orders":
+        return None
+    name = p.header.split(" | ")[0]
+    if vocab.BUYER_NOTE_H.search(name):
+        why = "what the buyer wrote (gift message, line item properties, notes); never read"
+        return ("ignore", 0.95, why)
+    if p.url_share >= 0.5:
+        return None
+    if vocab.PRODUCT_NAME_H.match(name) and p.numeric_share < 0.5:
+        return (
+            "product",
+            0.9,
+            f"product / line item name header ({p.distinct} different values)",
+        )
+    if vocab.PRODUCT_CODE_H.match(name) and p.distinct > 1:
+        return ("product", 0.7, "SKU header: product codes, used when no product name is given")
+    return None
+
+
+def _several_per_row(p: Profile) -> bool:
+    """A plural product column ("Products", "Items") whose cells list several products
+    joined with ", " that recur across rows ("Boot, Socks" / "Socks, Hat"). A singular
+    one ("Lineitem name") is one product a row, even if a name holds a comma."""
+    if not re.search(r"\b(products|items|lineitems)\b", p.header.split(" | ")[0]):
+        return False
+    joined = {v for v in p.sample if ", " in v}
+    if len(joined) < max(2, 0.3 * len(set(p.sample))):
+        return False
+    seen_in = Counter(part.strip() for v in joined for part in set(v.split(", ")))
+    return sum(1 for n in seen_in.values() if n >= 2) >= 0.5 * len(seen_in)
+
+
 def _handle(p: Profile) -> Guess | None:
     """Social handles and user ids name an account, not a customer we can join on."""
     name = p.header.split(" | ")[0]
@@ -145,8 +190,10 @@ def _technical(p: Profile, kind: SourceKind) -> Guess | None:
         return ("ignore", 0.9, "technical id")
     if vocab.REPLY_H.search(name):
         return ("ignore", 0.95, "the shop's own reply, not customer voice")
-    if kind in ("orders", "reviews") and vocab.PRODUCT_H.search(name):
-        return ("ignore", 0.8, "names the product, not the person (one value per order or review)")
+    if kind == "orders" and vocab.PRODUCT_H.search(name):
+        return ("ignore", 0.8, "a line item detail (price, quantity, ...), not about the person")
+    if kind == "reviews" and vocab.PRODUCT_H.search(name):
+        return ("ignore", 0.8, "names the product reviewed, not the person (one per review)")
     if kind in ("support", "orders") and vocab.STATUS_COLUMN_H.match(name):
         return ("ignore", 0.9, "message / order status: used only to skip rows that are not voice")
     if kind == "support" and vocab.AGENT_H.match(name):
@@ -262,6 +309,7 @@ def _looks_like_year(value: str) -> bool:
 _RULES: tuple[Rule, ...] = (
     _empty,
     _identity,
+    _product,
     _technical,
     _name,
     _date,
@@ -275,7 +323,7 @@ _RULES: tuple[Rule, ...] = (
 def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
     """Keep one column per single-valued role; demote the others with a reason."""
     out = list(guesses)
-    single = ("nps", "rating", "money", "age", "birth_year", *ATTRIBUTE_ROLES)
+    single = ("nps", "rating", "money", "age", "birth_year", "product", *ATTRIBUTE_ROLES)
     for role in single:
         indices = [i for i, g in enumerate(out) if g[0] == role]
         if len(indices) < 2:
@@ -284,7 +332,7 @@ def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
         winner = profiles[best].column.name
         for i in indices:
             if i != best:
-                fallback = "ignore" if role == "money" else "category"
+                fallback = "ignore" if role in ("money", "product") else "category"
                 out[i] = (
                     fallback,
                     0.6,

@@ -32,7 +32,7 @@ from personas.ingest.cells import (
 )
 from personas.ingest.dates import detect_dayfirst, iso_date, parse_datetime
 from personas.ingest.filters import RowFilter, row_filters, skip_reason
-from personas.ingest.orders import LineItems, order_id_column
+from personas.ingest.orders import PRODUCTS, LineItems, order_id_column
 from personas.ingest.profile import normalise_header
 from personas.ingest.tables import Cells, Table, aligned
 from personas.models import ATTRIBUTE_ROLES, ColumnRole, Record, RowIssue, Source
@@ -165,7 +165,7 @@ def _date_rank(column: str) -> int:
 
 def _unique_key(key: str, used: set[str]) -> str:
     candidate, n = key, 1
-    while candidate in used or candidate in ATTRIBUTE_ROLES:
+    while candidate in used or candidate in ATTRIBUTE_ROLES or candidate == PRODUCTS:
         n += 1
         candidate = f"{key} ({n})"
     used.add(candidate)

@@ -18,6 +18,21 @@ PERSON_ID_H = re.compile(
     r" ?(id|number|no|ref|reference)\b|^(customer|respondent)$"
 )
 PRODUCT_H = re.compile(r"\b(product|products|lineitem|line ?item|item name|handle|variant|sku)\b")
+# orders: the column naming what was bought (best first: a name reads better than a code)
+_ITEM = r"(lineitem|line ?item|item|product|article)"
+PRODUCT_NAME_H = re.compile(
+    rf"^{_ITEM}s? (name|title|description)s?$|^(products?|items?|lineitems?|line ?items?)$"
+    rf"|^(products?|items?) (bought|purchased|ordered)$|^(name|title) of (the )?{_ITEM}$"
+)
+PRODUCT_CODE_H = re.compile(
+    r"^((lineitem|line ?item|item|product|variant|article) )?sku$|^(product|item|article) code$"
+)
+# orders: what a buyer writes on a line item or an order (gift messages, engravings,
+# delivery notes): never read
+BUYER_NOTE_H = re.compile(
+    r"\b(propert(y|ies)|notes?|note attributes?|gift|personali[sz]ation|engraving|inscription"
+    r"|messages?|instructions?|custom (text|message|note)s?)\b"
+)
 TECH_ID_H = re.compile(r"\b(id|ids|uuid|guid|token|sku|response id)\b|^#$")
 TECH_H = re.compile(
     r"^(status|progress|finished|duration( \(in seconds\))?|distribution channel|user language"
