@@ -188,3 +188,11 @@ def test_scrubber_redacts_messages() -> None:
 def test_address_spans_need_an_anchor() -> None:
     """A postcode-and-town alone ("10115 Berlin") is not an address without a street."""
     assert find_addresses("about 10115 Berlin fans") == []
+
+
+def test_sign_off_word_inside_a_product_name_is_not_a_cue() -> None:
+    """"GTX" ends in "x" (a kiss sign-off) but is part of a word: "Hiking Boots" is no name."""
+    from personas.namefinder import STRONG_CUES
+
+    for text in ("Bought the GTX Hiking Boots", "Really honest Trail Shoes"):
+        assert not any(cue.search(text) for cue in STRONG_CUES), text

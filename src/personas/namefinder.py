@@ -63,7 +63,7 @@ STRONG_CUES = [
     # greetings at the start of a text or sentence: "Hi Sarah,", "Dear Mrs Baker"
     re.compile(rf"(?:^|(?<=[.!?]\s))(?i:{_GREETING})[\s,]+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?{_NAME}"),
     # sign-offs at the end: "Thanks, Tom", "Kind regards Priya Raman", "- Jane", "Jo x"
-    re.compile(rf"(?i:{_SIGNOFF})[\s,.!]*(?:[-–—]\s*)?{_NAME}\s*(?:x+)?[\s.!]*$"),
+    re.compile(rf"\b(?i:{_SIGNOFF})\b[\s,.!]*(?:[-–—]\s*)?{_NAME}\s*(?:x+)?[\s.!]*$"),
     # thanks and relations anywhere: "thanks Sarah for", "my daughter Lily", "me and Tom"
     re.compile(rf"\b(?i:(?:thanks|thank you|thx|cheers|kudos|shout ?out)(?:\s+to)?)[\s,]+{_NAME}"),
     re.compile(rf"\b(?i:(?:my|our|his|her|their)\s+(?:(?:{_ADJ})\s+)?(?:{_REL})s?)\s*,?\s+{_NAME}"),
