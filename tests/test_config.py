@@ -13,7 +13,7 @@ from personas.errors import ConfigError
 def test_defaults_without_a_file(tmp_path: Path) -> None:
     """No personas.toml: the documented defaults."""
     config = load_config(tmp_path)
-    assert (config.seed, config.personas, config.k_min, config.k_max) == (42, None, 3, 6)
+    assert (config.seed, config.personas, config.k_min, config.k_max) == (42, None, 3, 8)
 
 
 def test_file_then_flags(tmp_path: Path) -> None:

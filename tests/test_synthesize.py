@@ -104,3 +104,26 @@ def test_pseudonyms_are_stable_and_keyed() -> None:
     p = pseudonymiser(src)
     assert p("email:ann@example.com") == p("email:ann@example.com")
     assert "ann" not in p("email:ann@example.com") and p(None) == ""
+
+
+def test_products_bought_are_behaviour_with_the_top_few() -> None:
+    """Products show under Behaviour with several of them (people buy more than one
+    thing), and a distinctive product reads as buying, not as an answer."""
+    from personas.synthesize import behaviour_facts, describe_feature
+
+    st = stats(
+        categories={
+            "products": [
+                Share(value="Trail Boot", count=30, share=0.75),
+                Share(value="Hiking Poles", count=20, share=0.5),
+                Share(value="Base Layer", count=12, share=0.3),
+            ]
+        },
+        category_known={"products": 40},
+    )
+    fact = next(f for f in behaviour_facts(st) if f.name == "Products bought")
+    assert fact.value == "Trail Boot 75%, Hiking Poles 50%, Base Layer 30%"
+    assert "with orders" in fact.basis
+    assert describe_feature("products=Trail Boot +0.80", {}) == (
+        "buy Trail Boot more often than others"
+    )

@@ -220,7 +220,8 @@ def _categories(people: list[Respondent]) -> tuple[dict[str, list[Share]], dict[
         # a multi-select answer is judged by its options, not by the combinations people
         # ticked (40 people can tick 40 different combinations of 8 interests)
         levels = {o for v in values for o in split_multi(v)} if multi else set(values)
-        if attr in CATEGORY_ATTRIBUTES or len(levels) <= 30:
+        # products come from the order role and are always shown, however large the range
+        if attr in CATEGORY_ATTRIBUTES or attr == "products" or len(levels) <= 30:
             categories[attr] = shares(values, multi)
             known[attr] = len(values)
     return categories, known

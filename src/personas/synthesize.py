@@ -47,6 +47,7 @@ LABELS = {
     "household": "Household",
     "device": "Device",
     "channel": "Channel",
+    "products": "Products bought",
 }
 
 
@@ -112,7 +113,7 @@ def category_fact(stats: SegmentStats, attr: str, source_note: str, k: int = MIN
         )
         return Fact(name=name, value=UNKNOWN, basis=reason)
     top = values[0]
-    if top.share >= 0.5:
+    if top.share >= 0.5 and attr != "products":  # people buy several things: show the top few
         value = f"{top.value} ({pct(top.share)})"
     else:
         value = ", ".join(f"{s.value} {pct(s.share)}" for s in values[:3])
@@ -268,6 +269,8 @@ def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
         return f"{kind} {'more' if more else 'less'} than others about “{label}”"
     if "=" in name:
         attr, _, level = name.partition("=")
+        if attr == "products":
+            return f"buy {level} {'more' if more else 'less'} often than others"
         return f"{'more' if more else 'less'} often {attr.replace('_', ' ')}: {level}"
     return f"{'higher' if more else 'lower'} {name.replace('_', ' ')} than others"
 
@@ -476,6 +479,8 @@ def behaviour_facts(st: SegmentStats, k: int = MIN_KNOWN) -> list[Fact]:
         )
     if "device" in st.categories:
         facts.append(category_fact(st, "device", "", k))
+    if "products" in st.categories:
+        facts.append(category_fact(st, "products", " with orders", k))
     return facts
 
 

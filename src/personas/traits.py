@@ -77,7 +77,7 @@ def _question_shares(
 
 def _questions(st: SegmentStats) -> list[str]:
     """Category questions that are not a demographic role (age, gender, region, ...)."""
-    return [a for a in sorted(st.categories) if a not in ATTRIBUTE_ROLES]
+    return [a for a in sorted(st.categories) if a not in (*ATTRIBUTE_ROLES, "products")]
 
 
 def psychographics(st: SegmentStats, seg: Segment, motivations: list[Claim], k: int) -> list[Fact]:
