@@ -597,3 +597,25 @@ def test_big_csv_is_streamed_not_held(tmp_path: Path) -> None:
     (table,) = read_tables(tmp_path / "r.csv", "csv", "r.csv")
     assert isinstance(table.rows, DelimitedRows)
     assert sum(1 for _ in table.rows) == 50 == sum(1 for _ in table.rows)
+
+
+def test_shopify_refunded_amount_is_subtracted_from_the_total(tmp_path: Path) -> None:
+    """Shopify's "Refunded Amount" is its own role and the order counts net of it, so a
+    customer who sent everything back does not look like a big spender."""
+    text = """\
+Name,Email,Created at,Total,Refunded Amount,Lineitem name
+#3001,ann@example.com,2025-01-04 10:00:00 +0000,150.00,150.00,Trail Boot
+#3002,bob@example.com,2025-02-01 10:00:00 +0000,80.00,20.50,Wool Socks
+#3003,cat@example.com,2025-02-02 10:00:00 +0000,60.00,0.00,Hat
+#3004,dan@example.com,2025-02-03 10:00:00 +0000,40.00,lots,Hat
+#3005,eve@example.com,2025-02-04 10:00:00 +0000,40.00,0.00,Hat
+#3006,fay@example.com,2025-02-05 10:00:00 +0000,40.00,0.00,Hat
+"""
+    result = write(tmp_path, "orders.csv", text)
+    refund = role_of(result, "Refunded Amount")
+    assert refund.role == "refund" and "subtracted" in refund.reason
+    assert role_of(result, "Total").role == "money"
+    rows = records(result, "orders.csv")
+    assert [rows[f"row {i}"].amount for i in range(2, 6)] == [0.0, 59.5, 60.0, 40.0]
+    reasons = [(i.locator, i.reason) for i in account(result, "orders.csv").issues]
+    assert ("row 5", 'cannot read refund "lots"') in reasons

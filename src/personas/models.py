@@ -37,6 +37,7 @@ ColumnRoleName = Literal[
     "nps",
     "rating",
     "money",
+    "refund",  # an amount refunded on an order: subtracted from its money amount
     "text",  # free-text customer voice
     "category",  # other low-cardinality answers (kept as attributes)
     "ignore",

@@ -29,7 +29,7 @@ from personas.models import ColumnRole, TextField
 
 _TEXT_FIELDS = set(TextField.model_fields)
 NON_ANSWERS = {"n/a", "na", "-", "--", ".", "null", "nan", "none given"}
-NUMERIC_ROLES = {"nps", "rating", "money", "age", "birth_year"}
+NUMERIC_ROLES = {"nps", "rating", "money", "refund", "age", "birth_year"}
 
 Note = Callable[[str, str], None]  # note(column, reason): a value dropped from a used row
 
@@ -45,6 +45,7 @@ class RowValues:
     rating: float | None = None
     nps: float | None = None
     amount: float | None = None
+    refund: float | None = None  # refunded on this order; the record's amount is net of it
     birth: tuple[str, str] | None = None  # (column, value) of a birth-year answer
     choices: dict[str, list[str]] = field(default_factory=dict)  # multi-select answers
     aliases: list[str] = field(default_factory=list)  # further identity keys in the row
@@ -76,6 +77,12 @@ def read_cell(
             out.texts.append(field)
     elif kind == "money":
         _money(out, value, column, note)
+    elif kind == "refund":
+        refund = parse_money(value)
+        if refund is None:
+            note(column, f'cannot read refund "{value}"')
+        else:
+            out.refund = abs(refund)
     elif kind in ("nps", "rating"):
         _scale(out, kind, value, column, note)
     elif kind == "age":

@@ -249,6 +249,8 @@ def _numbers(p: Profile, kind: SourceKind) -> Guess | None:
         if p.numbers_between(1, 5) >= 0.8:
             return ("rating", 0.9, "rating/stars header with values 1-5")
         return ("category", 0.6, "rating header, but values are not on a 1-5 scale")
+    if vocab.REFUND_H.search(p.header) and p.name_words <= 4 and p.money_share >= 0.8:
+        return ("refund", 0.9, "refund header with amounts; subtracted from the order's amount")
     for label, pattern in vocab.MONEY_H:
         if re.search(pattern, p.header) and p.name_words <= 4 and p.money_share >= 0.8:
             return ("money", 0.9, f"{label} header with amounts")
@@ -323,7 +325,7 @@ _RULES: tuple[Rule, ...] = (
 def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
     """Keep one column per single-valued role; demote the others with a reason."""
     out = list(guesses)
-    single = ("nps", "rating", "money", "age", "birth_year", "product", *ATTRIBUTE_ROLES)
+    single = ("nps", "rating", "money", "refund", "age", "birth_year", "product", *ATTRIBUTE_ROLES)
     for role in single:
         indices = [i for i, g in enumerate(out) if g[0] == role]
         if len(indices) < 2:
@@ -332,7 +334,7 @@ def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
         winner = profiles[best].column.name
         for i in indices:
             if i != best:
-                fallback = "ignore" if role in ("money", "product") else "category"
+                fallback = "ignore" if role in ("money", "refund", "product") else "category"
                 out[i] = (
                     fallback,
                     0.6,

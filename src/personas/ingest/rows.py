@@ -229,7 +229,7 @@ def _record(plan: _Plan, locator: str, values: RowValues, moment: datetime | Non
         texts=tuple(values.texts),
         rating=values.rating,
         nps=values.nps,
-        amount=values.amount,
+        amount=_net(values),
         attributes={k: _shared(v) for k, v in values.attributes.items()},
         names=tuple(_shared(n) for n in dict.fromkeys(values.names)),
         choices={k: tuple(v) for k, v in values.choices.items() if v},
@@ -238,6 +238,13 @@ def _record(plan: _Plan, locator: str, values: RowValues, moment: datetime | Non
 
 
 RECORD_FIELDS = set(Record.model_fields)
+
+
+def _net(values: RowValues) -> float | None:
+    """The order's amount less what was refunded on it (never below zero)."""
+    if values.amount is None or not values.refund:
+        return values.amount
+    return round(max(values.amount - values.refund, 0.0), 2)
 
 
 def _shared(value: _V) -> _V:

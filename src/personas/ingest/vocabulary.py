@@ -68,6 +68,7 @@ BIRTH_H = re.compile(r"\b(born|birth|birthday|yob|dob)\b")
 AGE_H = re.compile(r"\bage\b|\bhow old\b")
 NPS_H = re.compile(r"recommend|\bnps\b|net promoter")
 RATING_H = re.compile(r"\b(rating|ratings|stars?|score|rated)\b")
+REFUND_H = re.compile(r"\brefund(ed|s)?\b")
 MONEY_H = (  # best first
     ("total", r"\b(order )?total\b"),
     ("amount", r"\bamount\b"),
