@@ -92,15 +92,30 @@ def build(
     config: Config,
     progress: Progress | None = None,
     templates_dir: Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Read every export under ``input_dir`` and write the personas to ``out_dir``."""
+    """Read every export under ``input_dir`` and write the personas to ``out_dir``.
+
+    A rebuild whose inputs, settings and code are unchanged reuses the earlier
+    outputs (re-rendering them if only the templates changed); ``force`` builds
+    from scratch anyway. See ``personas.reuse``."""
     from personas.outputs import write_outputs, write_run
+    from personas.render import write_brief_format
+    from personas.reuse import data_fingerprint, output_digests, templates_fingerprint
 
     force_offline()
     timer = _Timer(progress or NoProgress())
-    _prepare_out(out_dir)
     with timer.stage("discover"):
         sources, file_issues = discover(input_dir, config)
+    fingerprint = {
+        "data": data_fingerprint(sources, file_issues, config),
+        "templates": templates_fingerprint(templates_dir),
+    }
+    if not force:
+        reused = _reuse(out_dir, fingerprint, templates_dir, config, timer)
+        if reused is not None:
+            return reused
+    _prepare_out(out_dir)
     with timer.stage("ingest", len(sources)):
         ingested = ingest(input_dir, sources, config)
     if config.strict:
@@ -127,6 +142,8 @@ def build(
             document, warnings = _document(
                 records, respondents, sources, statements, themes, embeddings, model, stats, config
             )
+        with timer.stage("quality"):  # before render: the report shows it
+            document.quality = _quality(records, statements, themes, model, document)
         with timer.stage("render"):
             written, run = write_outputs(
                 out_dir=out_dir,
@@ -148,6 +165,7 @@ def build(
                 timings=timer.timings,
                 warnings=warnings,
             )
+            written = sorted(written + write_brief_format(out_dir, config.brief_format))
         with timer.stage("bundle"):
             written += _save_bundle(out_dir, document, u, records)
     finally:
@@ -155,9 +173,50 @@ def build(
     run["timings_seconds"] = timer.timings
     # Part of "prepare": patterns, known and cued names (NER runs inside the spaCy pass).
     run["redaction_seconds"] = u.redaction_seconds
+    run["quality"] = document.quality.model_dump(mode="json") if document.quality else None
+    run["fingerprint"] = fingerprint
+    run["outputs"] = output_digests(out_dir, written)
     write_run(out_dir, run)
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
+    )
+
+
+def _reuse(
+    out_dir: Path,
+    fingerprint: dict[str, str],
+    templates_dir: Path | None,
+    config: Config,
+    timer: _Timer,
+) -> BuildResult | None:
+    """The earlier build in ``out_dir`` when nothing that decides it has changed (its
+    documents re-rendered first if only the templates did); None to build afresh."""
+    from personas.outputs import write_run
+    from personas.render import read_document, rerender
+    from personas.reuse import output_digests, previous_run
+
+    run = previous_run(out_dir, fingerprint["data"], required=(DB_NAME,))
+    if run is None:
+        return None
+    previous_templates = run["fingerprint"].get("templates")
+    if previous_templates == fingerprint["templates"]:
+        what = "everything: inputs, settings, templates and code are unchanged"
+    else:
+        with timer.stage("render"):
+            rerender(out_dir, templates_dir, config.brief_format)
+        what = "everything but the documents, re-rendered because the templates changed"
+    written = sorted(out_dir / name for name in run["outputs"])
+    run["fingerprint"] = fingerprint
+    run["outputs"] = output_digests(out_dir, written)
+    run["timings_seconds"] = timer.timings
+    run["reused"] = what
+    write_run(out_dir, run)
+    return BuildResult(
+        out_dir=out_dir,
+        document=read_document(out_dir),
+        run=run,
+        written=written,
+        warnings=list(run.get("warnings", [])),
     )
 
 
@@ -181,6 +240,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     from personas.features import fit_encoder, profiles_of
     from personas.prepare import load_nlp, prepare_statements
     from personas.segment import attribute_anonymous, segment_respondents
+    from personas.stability import measure_stability
     from personas.stats import segment_stats
     from personas.themes import THEMED_KINDS, fit_themes
 
@@ -219,6 +279,8 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
         features = encoder.transform(profiles)
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)
+    with timer.stage("stability"):
+        model = measure_stability(model, features, config.seed)
     with timer.stage("stats"):
         kinds = {s.path: s.kind for s in sources}
         stats = segment_stats(respondents, statements, themes, model, kinds)
@@ -266,6 +328,7 @@ def _document(
         config.quotes_per_claim,
         config.claims_per_kind,
         config.min_group_size,
+        names=config.names,
     )
     themed = [s for s in statements if s.kind != "other"]
     by_kind: dict[str, int] = {}
@@ -296,7 +359,13 @@ def _document(
             else 0.0,
         ),
         segmentation=Segmentation(
-            method=model.method, k=model.k, criterion=model.criterion, scores=model.scores
+            method=model.method,
+            k=model.k,
+            criterion=model.criterion,
+            scores=model.scores,
+            silhouette=model.silhouette,
+            stability=model.stability,
+            stability_method=model.stability_method,
         ),
         personas=personas,
         themes=[
@@ -324,6 +393,14 @@ def _document(
             f"{round(100 * document.corpus.outlier_share)}% of statements have no theme"
         )
     return document, warnings
+
+
+def _quality(records, statements, themes, model, document):  # type: ignore[no-untyped-def]
+    """The quality section (``personas.quality``): how well these personas hold up."""
+    from personas.identity import link_rates
+    from personas.quality import quality_section
+
+    return quality_section(statements, themes, model, document.personas, link_rates(records))
 
 
 def _save_bundle(

@@ -58,6 +58,14 @@ def build(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Rebuild everything even when the inputs, settings and code are unchanged "
+            "(by default such a rebuild reuses OUT, re-rendering it if only templates changed).",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Stop with an error if any row or file would be skipped."),
@@ -109,14 +117,19 @@ def build(
     )
     reporter = RichProgress(enabled=not quiet)
     with reporter:
-        result = run_build(input_dir, out, settings, progress=reporter, templates_dir=templates)
+        result = run_build(
+            input_dir, out, settings, progress=reporter, templates_dir=templates, force=force
+        )
     console = reporter.console
     rows = result.run["rows"]
+    verb = "Reused" if result.run.get("reused") else "Built"
     console.print(
-        f"[bold green]Built {len(result.document.personas)} personas[/] from "
+        f"[bold green]{verb} {len(result.document.personas)} personas[/] from "
         f"{rows['used']} of {rows['total']} rows ({rows['skipped']} skipped, see run.json) "
         f"in {sum(result.run['timings_seconds'].values()):.1f}s."
     )
+    if result.run.get("reused"):
+        console.print(f"Nothing to recompute: reused {result.run['reused']} (--force rebuilds).")
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")
