@@ -55,7 +55,7 @@ class Config(BaseModel):
     min_segment_share: float = Field(default=0.05, ge=0.0, lt=0.5)
     min_segment_size: int = Field(default=10, ge=1)
     quotes_per_claim: int = Field(default=3, ge=1, le=10)
-    claims_per_kind: int = Field(default=4, ge=1, le=20)
+    claims_per_kind: int = Field(default=5, ge=1, le=20)
     min_group_size: int = Field(
         default=5, ge=1, description="no persona, figure or quote rests on fewer respondents"
     )
