@@ -54,8 +54,8 @@ def in_process(out: Path) -> None:
     assigner = Assigner(load_bundle(out), light_text=True)  # as `personas serve` runs it
     assigner.warm_up()
     for name, make, n in (
-        ("attributes only", lambda i: ATTRS, 300),
-        ("with one text", text_request, 150),
+        ("attributes only", lambda i: ATTRS, 1000),
+        ("with one text", text_request, 500),
     ):
         samples = []
         for i in range(n):
@@ -106,8 +106,8 @@ def over_http(out: Path) -> None:
             )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for name, make, n in (
-            ("attributes only", lambda i: ATTRS, 300),
-            ("with one text", text_request, 150),
+            ("attributes only", lambda i: ATTRS, 1000),
+            ("with one text", text_request, 500),
         ):
             samples = []
             for i in range(n):
