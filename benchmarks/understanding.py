@@ -27,13 +27,18 @@ among all themes' top 10) for our themes, BERTopic with its defaults (UMAP +
 HDBSCAN, seeded UMAP so the table is reproducible) and scikit-learn's LDA with
 as many topics as ours; outlier share (statements left without a theme) and
 seconds. Top words come from the same c-TF-IDF for every clustering method.
+NPMI is ``personas.quality.npmi`` (every pair judged, statements as documents:
+the textbook measure, so the methods compare on the same footing), the same
+code that scores a build's own themes in its quality section.
+
+``--json PATH`` also writes the tables (``make bench`` collects them).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import math
+import json
 import sys
 import tempfile
 import time
@@ -47,6 +52,10 @@ SURVEY = DATA / "surveys"
 REVIEWS = DATA / "reviews" / "womens_clothing_ecommerce_reviews.csv"
 FOLDS = 5
 TOP_WORDS = 10
+THEME_HEADER = [
+    *("data", "kind", "statements", "method", "themes"),
+    *("NPMI", "diversity", "outliers", "seconds"),
+]
 
 
 def load(folder: Path, store_dir: Path):  # type: ignore[no-untyped-def]
@@ -158,25 +167,6 @@ def ctfidf_top(counts, vocab, labels: np.ndarray) -> list[list[str]]:  # type: i
     return [[vocab[j] for j in np.argsort(-w, kind="stable")[:TOP_WORDS]] for w in weights]
 
 
-def npmi(topics: list[list[str]], binary, vocab_index: dict[str, int]) -> float:  # type: ignore[no-untyped-def]
-    n = binary.shape[0]
-    scores = []
-    for words in topics:
-        cols = [vocab_index[w] for w in words if w in vocab_index]
-        sub = binary[:, cols]
-        df = np.asarray(sub.sum(axis=0)).ravel()
-        co = (sub.T @ sub).toarray()
-        for a in range(len(cols)):
-            for b in range(a + 1, len(cols)):
-                p_ab = co[a, b] / n
-                if p_ab == 0:
-                    scores.append(-1.0)
-                    continue
-                pmi = math.log(p_ab / ((df[a] / n) * (df[b] / n)))
-                scores.append(pmi / -math.log(p_ab))
-    return float(np.mean(scores)) if scores else float("nan")
-
-
 def diversity(topics: list[list[str]]) -> float:
     words = [w for t in topics for w in t]
     return len(set(words)) / max(len(words), 1)
@@ -188,6 +178,7 @@ def theme_rows(name: str, statements, embeddings, seed: int) -> list[list[str]]:
     from umap import UMAP
 
     from personas.embed import Embeddings
+    from personas.quality import npmi
     from personas.themes import fit_themes
 
     rows: list[list[str]] = []
@@ -257,6 +248,7 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1000, help="balanced review sample size")
     parser.add_argument("--full", action="store_true", help="every review (slow)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, help="also write the tables to this file")
     args = parser.parse_args()
     if not SURVEY.is_dir() or not REVIEWS.is_file():
         sys.exit(f"skipped: {DATA} is not beside the repository")
@@ -281,25 +273,18 @@ def main() -> None:
                 [name, str(acc.pop("statements"))] + [f"{v:.3f}" for v in acc.values()]
             )
             theme_table += theme_rows(name, classified, embeddings, args.seed)
+    kind_header = ["data", "statements", "text only", "text only + classifier", "all signals"]
     print("Statement kinds: accuracy against the human / weak labels\n")
-    print(
-        table(
-            ["data", "statements", "text only", "text only + classifier", "all signals"], kind_rows
-        )
-    )
+    print(table(kind_header, kind_rows))
     print("\nThemes on the same statements (kinds from all signals)\n")
-    header = [
-        "data",
-        "kind",
-        "statements",
-        "method",
-        "themes",
-        "NPMI",
-        "diversity",
-        "outliers",
-        "seconds",
-    ]
-    print(table(header, theme_table))
+    print(table(THEME_HEADER, theme_table))
+    if args.json:
+        tables = {
+            "reviews": "every review" if args.full else f"balanced sample of {args.reviews}",
+            "kinds": [dict(zip(kind_header, r, strict=True)) for r in kind_rows],
+            "themes": [dict(zip(THEME_HEADER, r, strict=True)) for r in theme_table],
+        }
+        args.json.write_text(json.dumps(tables, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

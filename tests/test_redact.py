@@ -191,7 +191,7 @@ def test_address_spans_need_an_anchor() -> None:
 
 
 def test_sign_off_word_inside_a_product_name_is_not_a_cue() -> None:
-    """"GTX" ends in "x" (a kiss sign-off) but is part of a word: "Hiking Boots" is no name."""
+    """ "GTX" ends in "x" (a kiss sign-off) but is part of a word: "Hiking Boots" is no name."""
     from personas.namefinder import STRONG_CUES
 
     for text in ("Bought the GTX Hiking Boots", "Really honest Trail Shoes"):

@@ -176,7 +176,10 @@ class Quality(Doc):
     kind_confidence: dict[str, float] = Field(
         description="distribution of statement-kind confidence: median, q1, q3, low_share"
     )
-    link_rate: float | None = Field(description="share of records tied to a known person")
+    link_rate: float | None = Field(
+        description="of the records that name a person, the share whose person also appears"
+        " in another file; null when fewer than two files name people"
+    )
     silhouette: float | None
     stability: float | None = Field(description="mean bootstrap Jaccard over segments")
     stability_by_persona: dict[str, float | None]

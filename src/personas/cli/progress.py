@@ -24,8 +24,10 @@ STAGE_TEXT = {
     "embed": "Embedding statements",
     "themes": "Discovering themes",
     "segment": "Segmenting people",
+    "stability": "Checking the segments hold up",
     "stats": "Computing statistics",
     "synthesize": "Writing personas",
+    "quality": "Measuring quality",
     "render": "Rendering documents",
     "bundle": "Saving the assignment model",
 }
