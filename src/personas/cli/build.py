@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from personas.cli import app
-from personas.cli.options import ConfigOption
+from personas.cli.options import BriefFormat, ConfigOption, TemplatesOption
 from personas.hashing import SALT_ENV, SALT_FILE
-
-
-class BriefFormat(StrEnum):
-    """Formats of the marketing brief: Markdown always, Word on request."""
-
-    md = "md"
-    docx = "docx"
 
 
 @app.command()
@@ -46,10 +38,7 @@ def build(
         typer.Option("--seed", help="Random seed; the same input and seed give the same output."),
     ] = None,
     config: ConfigOption = None,
-    templates: Annotated[
-        Path | None,
-        typer.Option("--templates", help="Folder of templates that override the packaged ones."),
-    ] = None,
+    templates: TemplatesOption = None,
     brief_format: Annotated[
         BriefFormat | None,
         typer.Option(

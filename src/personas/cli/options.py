@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,3 +12,15 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Settings file (default: DIR/personas.toml if present)."),
 ]
+
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Folder of templates that override the packaged ones."),
+]
+
+
+class BriefFormat(StrEnum):
+    """Formats of the marketing brief: Markdown always, Word on request."""
+
+    md = "md"
+    docx = "docx"

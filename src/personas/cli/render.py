@@ -8,16 +8,13 @@ from typing import Annotated
 import typer
 
 from personas.cli import app
-from personas.cli.build import BriefFormat
+from personas.cli.options import BriefFormat, TemplatesOption
 
 
 @app.command()
 def render(
     out: Annotated[Path, typer.Argument(help="Output folder of a finished `personas build`.")],
-    templates: Annotated[
-        Path | None,
-        typer.Option("--templates", help="Folder of templates that override the packaged ones."),
-    ] = None,
+    templates: TemplatesOption = None,
     brief_format: Annotated[
         BriefFormat | None,
         typer.Option(
