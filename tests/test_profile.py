@@ -162,6 +162,11 @@ def write_mini_build(out: Path) -> dict[str, float]:
         scores={},
         feature_names=list(features.names),
         confidence={k: round(float(c), 4) for k, c in zip(keys, member, strict=True)},
+        distance={
+            k: round(float(np.sqrt(d2[i, labels[i]])), 6)
+            for i, k in enumerate(keys)
+            if features.known[i].any()
+        },
         centres=centres.tolist(),
         temperature=temperature,
     )

@@ -221,6 +221,9 @@ class SegmentModel(BaseModel):
     confidence: dict[str, float] = Field(default_factory=dict)  # respondent key -> 0..1
     centres: list[list[float]] = Field(default_factory=list)  # row i = segment i + 1
     temperature: float = 1.0  # scale of the soft membership (median squared distance)
+    # respondent key -> distance to their own segment's centre (masked, as segmentation
+    # measures it); absent when nothing the segmentation uses is known about them
+    distance: dict[str, float] = Field(default_factory=dict)
     # anonymous statements attributed by similarity: statement_id -> (segment, similarity)
     anonymous: dict[str, tuple[int, float]] = Field(default_factory=dict)
     # bootstrap stability: mean Jaccard over all segments and how it was measured

@@ -231,36 +231,10 @@ def write_run(out_dir: Path, run: dict[str, Any]) -> None:
     (out_dir / "run.json").write_text(text, encoding="utf-8")
 
 
-def respondent_distances(
-    respondents: list[Respondent], statements: list[Statement], model: SegmentModel
-) -> dict[str, float]:
-    """Each respondent's distance to their own segment's centre, measured as segmentation
-    measures it, so ``personas profile`` can say how typical a customer is without
-    recomputing anyone's features. ``write_outputs`` is not handed the fitted encoder;
-    fitting is deterministic, so refitting on the same profiles gives the same features.
-    Left out (NULL) when nothing the segmentation uses is known about the respondent."""
-    import numpy as np
-
-    from personas.features import build_features
-    from personas.masked import distances_to_centres
-
-    features = build_features(respondents, statements)
-    centres = np.array(model.centres, dtype=np.float64).reshape(len(model.segments), -1)
-    if not features.matrix.shape[1] or centres.shape[1] != features.matrix.shape[1]:
-        return {}
-    d2 = distances_to_centres(features.matrix, features.known, centres)
-    segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
-    return {
-        key: round(float(np.sqrt(d2[i, segment_of[key] - 1])), 6)
-        for i, key in enumerate(features.keys)
-        if features.known[i].any()
-    }
-
-
 def _write_tables(
     store, ingested, respondents, statements, themes, persona_of, model, pseudonym
 ) -> None:  # type: ignore[no-untyped-def]
-    distance = respondent_distances(respondents, statements, model)
+    distance = model.distance
     store.write_table(
         "records",
         [

@@ -8,7 +8,7 @@ re-run and no model is loaded, so a look-up takes a fraction of a second.
 
 How typical they are: the build stores each respondent's distance to their
 persona's centre (``respondents.distance``, measured as segmentation measures
-it, see ``outputs.respondent_distances``); the percentile is one SQL count
+it: ``SegmentModel.distance``); the percentile is one SQL count
 over the persona's members, so it costs the same for ten members or a million.
 """
 

@@ -176,6 +176,11 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
         scores=scores,
         feature_names=list(features.names),
         confidence={k: round(float(c), 4) for k, c in zip(features.keys, confidence, strict=True)},
+        distance={
+            key: round(float(np.sqrt(d2[i, labels[i] - 1])), 6)
+            for i, key in enumerate(features.keys)
+            if known[i].any()
+        },
         centres=centres.tolist(),
         temperature=temperature,
         silhouette=round(silhouette(x, known, labels, config.seed), 4)
