@@ -12,7 +12,8 @@ up evidence, and keeps which signals gave it:
   complaints, goal wording, and the embedding's similarity to example statements;
 - the rest of the same answer ("Debugging. It is so painful." is one pain);
 - a small classifier trained at build time on the statements the signals above
-  already label with a clear margin, predicting every statement from its embedding.
+  already label with a clear margin, predicting every statement from its embedding
+  and the corpus's own words (TF-IDF).
 
 The best kind wins; confidence is its softmax share of the four scores. With
 ``use="text"`` only the text-based signals count (the benchmark's text-only run).
@@ -161,7 +162,9 @@ def _strong_signals(
             scores.add(i, P, 0.6, "support message")
 
 
-def _learn(scores: _Scores, vectors: np.ndarray, seed: int, rounds: int = 2) -> None:
+def _learn(
+    scores: _Scores, vectors: np.ndarray, texts: Sequence[str], seed: int, rounds: int = 2
+) -> None:
     """Self-training: learn from the clear cases, predict all; a second round
     learns again from what the first made clear."""
     learned = np.zeros_like(scores.values)
@@ -175,7 +178,7 @@ def _learn(scores: _Scores, vectors: np.ndarray, seed: int, rounds: int = 2) -> 
             KINDS[w] if top - second >= SEED_MARGIN and w != X else None
             for w, top, second in zip(winner, ranked[:, -1], ranked[:, -2], strict=True)
         ]
-        fitted = corpus_classifier(vectors, labels, seed)
+        fitted = corpus_classifier(vectors, labels, seed, texts=texts)
         if fitted is None:
             break
         classes, logp = fitted
@@ -221,7 +224,7 @@ def classify_statements(
     if use == "all":
         _strong_signals(scores, statements, records)
     if vectors is not None and len(statements):
-        _learn(scores, vectors, seed)
+        _learn(scores, vectors, [s.text for s in statements], seed)
     return [_decide(s, scores, i, senti[i]) for i, s in enumerate(statements)]
 
 

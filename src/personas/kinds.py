@@ -203,14 +203,45 @@ def embed_examples(encode: Callable[[Sequence[str]], np.ndarray]) -> KindExample
     return KindExamples(kinds=kinds, vectors=tuple(parts))
 
 
+WORDS_WEIGHT = 3.0  # TF-IDF columns beside the unit embedding in the corpus classifier
+MAX_TRAIN = 20_000  # labelled statements the corpus classifier learns from, at most
+
+
+def _word_features(texts: Sequence[str]):  # type: ignore[no-untyped-def]
+    """TF-IDF of the corpus's own words and word pairs, fitted on every statement.
+
+    The embedding knows what a statement is about; the corpus's words carry how
+    this crowd voices pain and praise ("the tidyverse split", "runs small"), which
+    a general model does not. Fitting on all statements (no labels) is transductive
+    but not circular: the labels come from other signals.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=20_000, dtype=np.float32
+    )
+    try:
+        return vectorizer.fit_transform(texts)
+    except ValueError:  # no word occurs twice: the embedding alone
+        return None
+
+
 def corpus_classifier(
-    vectors: np.ndarray, labels: Sequence[str | None], seed: int, min_per_kind: int = 10
+    vectors: np.ndarray,
+    labels: Sequence[str | None],
+    seed: int,
+    min_per_kind: int = 10,
+    texts: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], np.ndarray] | None:
     """Train a small classifier on the statements already labelled; predict every statement.
 
+    Features are the embedding and, given ``texts``, the corpus's TF-IDF words
+    (``WORDS_WEIGHT``). At most ``MAX_TRAIN`` labelled statements are learned from
+    (a seeded sample), so a big corpus costs no more to train than a mid-sized one.
     Returns the classes and (n, classes) log-probabilities, or None when fewer
     than two kinds have ``min_per_kind`` labelled statements.
     """
+    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
     idx = np.array([i for i, lab in enumerate(labels) if lab is not None], dtype=int)
@@ -219,7 +250,13 @@ def corpus_classifier(
     if len(classes) < 2:
         return None
     keep = np.array([i for i in idx if labels[i] in classes], dtype=int)
-    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced", random_state=seed)
-    model.fit(vectors[keep], [labels[i] for i in keep])
+    if len(keep) > MAX_TRAIN:
+        keep = np.sort(np.random.default_rng(seed).choice(keep, MAX_TRAIN, replace=False))
+    words = _word_features(texts) if texts is not None else None
+    features = vectors.astype(np.float32, copy=False)
+    if words is not None:
+        features = sparse.hstack([sparse.csr_matrix(features), WORDS_WEIGHT * words]).tocsr()
+    model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced", random_state=seed)
+    model.fit(features[keep], [labels[i] for i in keep])
     order = [list(model.classes_).index(k) for k in classes]
-    return classes, model.predict_log_proba(vectors)[:, order]
+    return classes, model.predict_log_proba(features)[:, order]

@@ -6,7 +6,7 @@ docs/ARCHITECTURE.md for the measurements behind this choice):
 - embeddings are precomputed by ``embed`` and passed in (no hub, no re-embedding);
 - no dimensionality reduction: UMAP costs ~45 s of numba compilation in every
   fresh process and is not reproducible without a seed;
-- clustering is ``clusters.cluster_statements`` (seeded KMeans guided by the
+- clustering is ``clusters.cluster_statements`` (Ward on a seeded sample, guided by the
   seed taxonomy, near-duplicates merged, small themes folded, statements far
   from every theme left unthemed), handed to BERTopic as fixed labels;
 - c-TF-IDF keywords from BERTopic kept beside a readable label taken from the
