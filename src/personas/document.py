@@ -7,9 +7,16 @@ receives. Its JSON Schema ships with the package
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from personas.models import StatementKind
+
+if TYPE_CHECKING:
+    from personas.models import ContextTable, SourceAccount
 
 SCHEMA_VERSION = "1.0"
 UNKNOWN = "unknown"
@@ -188,6 +195,38 @@ class Quality(Doc):
     warnings: list[str] = Field(description="plain-language warnings about weak spots")
 
 
+class AnalyticsColumn(Doc):
+    """One column of an analytics table, and what a bar in the report may draw from it."""
+
+    name: str
+    measure: Literal["label", "share", "number"] = Field(
+        description="label: text, no bar; share: a percentage or fraction of a whole, drawn "
+        "against 100%; number: a count or other non-negative amount, drawn against the "
+        "column's largest shown value"
+    )
+    values: list[float | None] = Field(
+        default_factory=list,
+        description="per shown row: the share (0-1) or number read from the cell; empty for labels",
+    )
+    scale: float | None = Field(
+        default=None, description="what a full bar stands for (1.0 for shares); null for labels"
+    )
+
+
+class AnalyticsTable(Doc):
+    """An analytics export (shares by device, region, source, ...) that names no one.
+
+    It cannot be linked to people, so it describes the audience as a whole and
+    belongs to no persona. Cells are kept as the file wrote them, scrubbed of
+    anything that looks personal.
+    """
+
+    source: str
+    columns: list[AnalyticsColumn]
+    rows: list[list[str]] = Field(description="the first rows of the table, one cell per column")
+    rows_total: int = Field(description="rows in the table (the report shows the first ones)")
+
+
 class PersonasDocument(Doc):
     schema_version: str = SCHEMA_VERSION
     generator: str
@@ -197,6 +236,113 @@ class PersonasDocument(Doc):
     personas: list[Persona]
     themes: list[ThemeSummary]
     quality: Quality | None = None
+    context: list[AnalyticsTable] = Field(
+        default_factory=list,
+        description="analytics exports kept as context for the report; empty when there are none",
+    )
+
+
+CONTEXT_ROWS = 20  # rows of an analytics table the document keeps (the report says how many)
+_NUMBER = re.compile(r"[£$€]?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+_SHARE_H = re.compile(r"\b(share|percent|percentage|pct|rate|ratio)\b|%", re.IGNORECASE)
+_NOT_A_MEASURE_H = re.compile(
+    r"\b(id|date|day|week|month|year|time|hour|age|zip|post ?code|code|rank)\b", re.IGNORECASE
+)
+
+
+def analytics_context(
+    tables: list[ContextTable], accounts: list[SourceAccount]
+) -> list[AnalyticsTable]:
+    """The document's analytics context: every table scrubbed, capped and measured.
+
+    Cells are user data and reach every output, so each goes through the same
+    pattern redaction as statements (emails, phones, cards, IBANs, addresses,
+    URLs, handles, order numbers) before anything reads it; a cell that needed it
+    no longer parses as a number and its column draws no bar. Tables keep the
+    file's row order (an analytics tool sorts them meaningfully) and are ordered
+    by source, so the same inputs give the same bytes.
+    """
+    from personas.redact import redact_patterns  # not needed to load or render a document
+
+    per_source: dict[str, int] = {}
+    for table in tables:
+        per_source[table.source] = per_source.get(table.source, 0) + 1
+    totals = {a.source: a.rows_total for a in accounts}
+    out: list[AnalyticsTable] = []
+    for table in sorted(tables, key=lambda t: t.source):
+        width = len(table.columns)
+        padded = [(r + [""] * width)[:width] for r in table.rows]
+        rows = [[redact_patterns(c.strip()) for c in r] for r in padded]
+        # one table in the file: its account counts every row, past the 500 ingest keeps
+        total = totals.get(table.source, len(rows)) if per_source[table.source] == 1 else len(rows)
+        columns = [
+            _column(i, redact_patterns(name), [r[i] for r in rows])
+            for i, name in enumerate(table.columns)
+        ]
+        out.append(
+            AnalyticsTable(
+                source=table.source,
+                columns=columns,
+                rows=rows[:CONTEXT_ROWS],
+                rows_total=max(total, len(rows)),
+            )
+        )
+    return out
+
+
+def _column(index: int, name: str, cells: list[str]) -> AnalyticsColumn:
+    """What a column measures, judged on all kept rows; values for the shown ones.
+
+    The first column names the rows (device, region, source) and is always a label;
+    so are dates, years, ids and ranks, which are numbers but not amounts. A column
+    is a share when every answer ends in "%", or when its header says share / rate /
+    percent and every answer is a number between 0 and 100 (fractions when none is
+    above 1). Anything negative or above 100% ("+12%" growth) gets no bar: a bar
+    would misstate it.
+    """
+    filled = [c for c in cells if c]
+    label = AnalyticsColumn(name=name, measure="label")
+    if index == 0 or not filled or _NOT_A_MEASURE_H.search(name):
+        return label
+    percents = [_percent(c) for c in filled]
+    if all(p is not None and 0 <= p <= 100 for p in percents):
+        return _measured(name, "share", cells, _percent, 100.0)
+    numbers = [_number(c) for c in filled]
+    if any(n is None for n in numbers):
+        return label
+    top = max(n for n in numbers if n is not None)
+    if _SHARE_H.search(name) and top <= 100:
+        return _measured(name, "share", cells, _number, 1.0 if top <= 1 else 100.0)
+    return _measured(name, "number", cells, _number, None)
+
+
+def _measured(
+    name: str,
+    measure: Literal["share", "number"],
+    cells: list[str],
+    parse: Callable[[str], float | None],
+    per_whole: float | None,
+) -> AnalyticsColumn:
+    shown = [parse(c) if c else None for c in cells[:CONTEXT_ROWS]]
+    if per_whole is not None:  # a share: as a fraction of 1
+        values = [None if v is None else round(v / per_whole, 6) for v in shown]
+        return AnalyticsColumn(name=name, measure=measure, values=values, scale=1.0)
+    top = max((v for v in shown if v is not None), default=0.0)
+    return AnalyticsColumn(name=name, measure=measure, values=shown, scale=top or None)
+
+
+def _number(cell: str) -> float | None:
+    """A non-negative amount as analytics tools write it: "1,200", "£35.20", "0.48"."""
+    match = _NUMBER.fullmatch(cell.strip())
+    if match is None:
+        return None
+    return float(match.group(1).replace(",", "") + (match.group(2) or ""))
+
+
+def _percent(cell: str) -> float | None:
+    match = _PERCENT.fullmatch(cell.strip())
+    return float(match.group(1)) if match else None
 
 
 def json_schema() -> dict[str, object]:

@@ -19,7 +19,13 @@ from typing import Any, Protocol
 from personas import __version__
 from personas.config import Config
 from personas.discover import discover
-from personas.document import CorpusSummary, PersonasDocument, Segmentation, ThemeSummary
+from personas.document import (
+    CorpusSummary,
+    PersonasDocument,
+    Segmentation,
+    ThemeSummary,
+    analytics_context,
+)
 from personas.errors import InputError, NoUsableInput, OutputError
 from personas.identity import build_respondents
 from personas.ingest import ingest
@@ -142,6 +148,7 @@ def build(
             document, warnings = _document(
                 records, respondents, sources, statements, themes, embeddings, model, stats, config
             )
+            document.context = analytics_context(ingested.context, ingested.accounts)
         with timer.stage("quality"):  # before render: the report shows it
             document.quality = _quality(records, statements, themes, model, document)
         with timer.stage("render"):

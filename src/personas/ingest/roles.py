@@ -40,7 +40,7 @@ def infer_roles(
     profiles = [_profile(table, sample, i) for i in range(len(table.columns))]
     guesses = [_guess(p, kind) for p in profiles]
     guesses = _resolve(profiles, guesses)
-    groups = question_groups(profiles)
+    groups = question_groups(profiles, kind)
     override = config.sources.get(source)
     wanted = dict(override.columns) if override else {}
     prefix = f"{table.sheet}!" if table.sheet else ""
