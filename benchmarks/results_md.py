@@ -363,7 +363,9 @@ def understanding_sections(step: Any) -> str:
             "## Quality on real data: statement kinds",
             "Accuracy of pain / motivation against human labels (R survey: the question "
             "answered) and weak labels (reviews: 1–2 stars not recommended = pain, 5 stars "
-            "recommended = motivation).",
+            "recommended = motivation). Calibration error: over ten confidence bins, the gap "
+            "between a statement's kind confidence and how often it is right (0 = confidence "
+            "is the chance of being right; the weak review labels are themselves noisy).",
             table(list(kinds[0]) if kinds else [], kind_rows),
             ran(step),
         ]

@@ -19,7 +19,9 @@ Statement kinds, accuracy against those labels:
   question/rating hidden, while the classifier trained at build time learns
   from the other four fifths (how statements without a question, such as social
   comments or support mail, are classified in a real build);
-- all signals: what ``personas build`` does.
+- all signals: what ``personas build`` does; its calibration error (ECE over ten
+  bins) says whether a statement's ``kind_confidence`` can be read as the
+  chance it is right.
 
 Themes, on the same statements: NPMI coherence (top 10 words per theme, document
 co-occurrence in these statements) and topic diversity (share of unique words
@@ -146,7 +148,25 @@ def kind_accuracy(records, statements, vectors, truth, seed: int):  # type: igno
         "text only": accuracy([s.kind for s in text]),
         "text only + classifier": accuracy(crossed),
         "all signals": accuracy([s.kind for s in every]),
+        "calibration error (all signals)": calibration_error(
+            [every[i].kind_confidence for i in scored], [every[i].kind == labels[i] for i in scored]
+        ),
     }, every
+
+
+def calibration_error(confidence: list[float], correct: list[bool], bins: int = 10) -> float:
+    """Expected calibration error: over ten confidence bins, the gap between the
+    mean confidence and the accuracy, weighted by the bin's share of statements.
+    0 means a statement given confidence 0.8 is right 80% of the time."""
+    conf, right = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    return float(
+        sum(
+            abs(right[which == b].mean() - conf[which == b].mean()) * np.mean(which == b)
+            for b in range(bins)
+            if np.any(which == b)
+        )
+    )
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
@@ -273,7 +293,10 @@ def main() -> None:
                 [name, str(acc.pop("statements"))] + [f"{v:.3f}" for v in acc.values()]
             )
             theme_table += theme_rows(name, classified, embeddings, args.seed)
-    kind_header = ["data", "statements", "text only", "text only + classifier", "all signals"]
+    kind_header = [
+        *("data", "statements", "text only", "text only + classifier", "all signals"),
+        "calibration error (all signals)",
+    ]
     print("Statement kinds: accuracy against the human / weak labels\n")
     print(table(kind_header, kind_rows))
     print("\nThemes on the same statements (kinds from all signals)\n")

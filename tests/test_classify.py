@@ -126,3 +126,30 @@ def test_classifier_trained_on_labelled_statements_labels_the_rest() -> None:
     assert any(sig.startswith("classifier trained on this data") for sig in out[-2].kind_signals)
     again = classify_statements(labelled + unknown, {}, vectors, examples=examples, seed=1)
     assert out == again
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing major.",
+        "Not a lot",
+        "Can't think of anything, always a pleasure.",
+        "Nothing, I am always very happy.",
+        "No complaints!",
+        "Not much really",
+    ],
+)
+def test_nothing_frustrates_them_is_no_pain(text: str) -> None:
+    """Asked what frustrates them, "nothing major" is an answer but not a pain point."""
+    [out] = classify_statements([stmt(text, "What frustrates you most when shopping with us?")], {})
+    assert out.kind == "other"
+    assert "says nothing frustrates them" in out.kind_signals
+
+
+@pytest.mark.parametrize(
+    "text", ["Nothing, except the slow delivery", "Nothing beats waiting a month for a refund"]
+)
+def test_a_pain_after_nothing_is_still_a_pain(text: str) -> None:
+    """"Nothing, except ..." goes on to name the pain; it stays one."""
+    [out] = classify_statements([stmt(text, "What frustrates you most when shopping with us?")], {})
+    assert out.kind == "pain"

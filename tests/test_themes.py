@@ -207,6 +207,30 @@ def test_labels_prefer_a_phrase_to_a_lone_word(tagger) -> None:  # type: ignore[
     assert labels["pain-01"] == "Slow refunds"
 
 
+def test_a_short_saying_stands_in_for_a_lone_word(tagger) -> None:  # type: ignore[no-untyped-def]
+    """"Worth every penny", said by many, labels its theme instead of "worth"; a saying
+    never displaces a phrase ("variety of packages" beats "community and packages")."""
+    docs = {
+        "motivation-01": [
+            "Worth every penny.",
+            "Worth it",
+            "worth every penny!",
+            "Worth it.",
+            "Worth every penny",
+        ],
+        "motivation-02": [
+            "The variety of packages",
+            "Community and packages",
+            "a huge variety of packages for everything",
+            "Community and packages",
+            "variety of packages",
+        ],
+    }
+    labels = theme_labels(docs, tagger=tagger)
+    assert labels["motivation-01"] == "Worth every penny"
+    assert labels["motivation-02"] == "Variety of packages"
+
+
 def test_seed_taxonomy_is_read_from_personas_toml(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """[[themes]] in personas.toml becomes seed themes; a theme without examples is an error."""
     from personas.config import load_config

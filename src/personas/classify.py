@@ -50,6 +50,18 @@ MOTIVATION_Q = re.compile(
 )
 GOAL_Q = re.compile(r"achiev|goal|hoping|hope to|trying to|plan|aim|want to|looking to", re.I)
 CONTRAST_START = re.compile(r"^(?:but|however|although|though|whereas|except)\b", re.I)
+# "Nothing major.", "Not a lot", "Can't think of anything, always a pleasure": asked what
+# frustrates them, they say nothing does. An answer, but no pain point (unless it goes on
+# with "but" / "except", which then carries the pain).
+NO_PAIN_RE = re.compile(
+    r"^(?:nothing|none|not (?:a lot|much|many|really)|nothing (?:major|much|big|serious|"
+    r"significant|in particular|really|at all)|no (?:complaints?|problems?|issues?|"
+    r"frustrations?|real (?:complaints?|problems?|issues?))|(?:i )?(?:can'?t|cannot|could ?n'?t) "
+    r"think of (?:anything|any|one)|all good|none so far)(?: really| at all)?(?:\s*[,.;:!…-]|\s*$)"
+    r"(?![\w\s,']*\b(?:but|except|apart|besides|other than|however|although|though)\b)",
+    re.I,
+)
+NO_PAIN = 4.0  # outweighs the question: the answer says there is no pain
 
 P, M, G, X = range(4)  # score columns, in ``KINDS`` order: pain, motivation, goal, other
 QUESTION = 3.0  # the question asked outweighs every other single signal
@@ -139,6 +151,8 @@ def _strong_signals(
     for i, s in enumerate(statements):
         contrast = bool(CONTRAST_START.search(s.text))
         asked = question_kind(s.question)
+        if asked == "pain" and NO_PAIN_RE.search(s.text.replace("’", "'").strip()):
+            scores.add(i, X, NO_PAIN, "says nothing frustrates them")
         if asked is not None:
             if contrast and asked in ("pain", "motivation"):
                 flipped = "motivation" if asked == "pain" else "pain"

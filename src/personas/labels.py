@@ -4,7 +4,8 @@ Candidates come from the theme's own statements. With spaCy's tagger they are
 phrases a marketer would write: noun phrases ("delivery charges"), a noun
 phrase with its complement ("shipping costs on small orders", "lack of
 documentation"), "easy to use" and "runs small" shapes; without it, every
-1–4 word span that starts and ends on a content word.
+1–4 word span that starts and ends on a content word. A whole statement of
+two to four words ("worth every penny") is a candidate too.
 
 Each candidate is scored by how many of the theme's statements say it
 (coverage: all its content words appear), how specific it is to the theme
@@ -48,6 +49,7 @@ NEGATIONS = frozenset({"no", "not", "never", "without"})  # "no complaints" is n
 LINKS = frozenset({"of", "on", "for", "with", "in", "at", "from", "about", "between"})
 MIN_PHRASE_COVERAGE = 0.1  # a longer phrase earns its bonus only if this share of the theme uses it
 AROUND = 0.1  # a phrase around the best word wins if it scores this share of the word
+SAYING = 0.4  # a short statement around a lone best word wins if it scores this share
 
 
 def tokens(text: str) -> list[str]:
@@ -77,6 +79,23 @@ def phrases(text: str) -> set[str]:
             if last not in STOP and len(last) >= 3:
                 out.add(" ".join(toks[i : i + n]))
     return out
+
+
+def whole_statement(text: str) -> str | None:
+    """A short statement as a label candidate: "worth every penny", "split at the seam".
+
+    People often say a theme's idea in a few words of their own; the tagger's
+    noun-phrase shapes miss such sayings, and the lone word they share ("worth")
+    is no label. Negated sayings ("not like the pics") are left out: a label
+    names the thing, the kind says whether it pleases."""
+    toks = tokens(text)
+    if not 2 <= len(toks) <= MAX_WORDS or not (_content(toks[0]) and _content(toks[-1])):
+        return None
+    if any(t in NEGATIONS or t.endswith("n't") for t in toks):
+        return None
+    if len(toks) > 2 and not any(t in STOP for t in toks):
+        return None  # a list of words ("weight, materials, HH"), not a saying
+    return " ".join(toks)
 
 
 def _content(word: str) -> bool:
@@ -165,6 +184,16 @@ def theme_labels(
         for p in c:
             if key[p]:
                 surface[key[p]][p] += 1
+    # whole short statements name only what no phrase names already (their own words)
+    sayings: set[str] = set()
+    said: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
+    for short in filter(None, map(whole_statement, all_docs)):
+        k = frozenset(stem(w) for w in short.split() if _content(w))
+        if len(k) >= 2 and k not in surface:
+            said[k][short] += 1
+    for k, forms in said.items():
+        surface[k] = forms
+        sayings.add(forms.most_common(1)[0][0])
     postings: dict[str, set[int]] = defaultdict(set)
     for i, w in enumerate(words):
         for word in w:
@@ -202,27 +231,38 @@ def theme_labels(
         shown = {surface[k].most_common(1)[0][0]: v for k, v in scored.items()}
         ranked = sorted(shown, key=lambda p: (-shown[p], p))
         scored = shown  # type: ignore[assignment]
-        label = _pick(ranked, scored, taken) or _said_most(docs_by_theme[theme_id], taken)
+        label = _pick(ranked, scored, taken, sayings) or _said_most(docs_by_theme[theme_id], taken)
         taken.add(label)
         labels[theme_id] = tidy(label)
     return labels
 
 
-def _pick(ranked: list[str], scores: dict[str, float], taken: set[str]) -> str:
+def _pick(
+    ranked: list[str], scores: dict[str, float], taken: set[str], sayings: set[str] = frozenset()
+) -> str:
     """The best phrase not taken; a lone word gives way to a phrase around it (or to
-    any good phrase) that people use nearly as much."""
-    for i, best in enumerate(ranked[:12]):
+    any good phrase) that people use nearly as much. A whole short statement
+    (``sayings``) only ever stands in for a lone word it contains: "worth" becomes
+    "worth every penny", while "variety of packages" stays ahead of a saying like
+    "community and packages"."""
+    phrases_ = [p for p in ranked if p not in sayings]
+    for i, best in enumerate(phrases_[:12]):
         label = best
         if " " not in best:
-            longer = [p for p in ranked[i + 1 : i + 25] if " " in p]
+            longer = [p for p in phrases_[i + 1 : i + 25] if " " in p]
             around = next((p for p in longer if stem(best) in map(stem, p.split())), None)
+            said = next(
+                (p for p in ranked if p in sayings and stem(best) in map(stem, p.split())), None
+            )
             if around and scores[around] >= AROUND * scores[best]:
                 label = around
             elif longer and scores[longer[0]] >= 0.5 * scores[best]:
                 label = longer[0]
+            elif said and scores[said] >= SAYING * scores[best]:
+                label = said
         if label not in taken:
             return label
-    return ranked[0] if ranked and ranked[0] not in taken else ""
+    return phrases_[0] if phrases_ and phrases_[0] not in taken else ""
 
 
 def _said_most(docs: list[str], taken: set[str]) -> str:
