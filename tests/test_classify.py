@@ -150,6 +150,6 @@ def test_nothing_frustrates_them_is_no_pain(text: str) -> None:
     "text", ["Nothing, except the slow delivery", "Nothing beats waiting a month for a refund"]
 )
 def test_a_pain_after_nothing_is_still_a_pain(text: str) -> None:
-    """"Nothing, except ..." goes on to name the pain; it stays one."""
+    """ "Nothing, except ..." goes on to name the pain; it stays one."""
     [out] = classify_statements([stmt(text, "What frustrates you most when shopping with us?")], {})
     assert out.kind == "pain"

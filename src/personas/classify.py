@@ -57,11 +57,12 @@ NO_PAIN_RE = re.compile(
     r"^(?:nothing|none|not (?:a lot|much|many|really)|nothing (?:major|much|big|serious|"
     r"significant|in particular|really|at all)|no (?:complaints?|problems?|issues?|"
     r"frustrations?|real (?:complaints?|problems?|issues?))|(?:i )?(?:can'?t|cannot|could ?n'?t) "
-    r"think of (?:anything|any|one)|all good|none so far)(?: really| at all)?(?:\s*[,.;:!…-]|\s*$)"
+    r"think of (?:anything|any|one)|all good|none so far)"
+    r"(?: really| rly| at all| tbh| honestly| to be honest)?(?:\s*[,.;:!…-]|\s*$)"
     r"(?![\w\s,']*\b(?:but|except|apart|besides|other than|however|although|though)\b)",
     re.I,
 )
-NO_PAIN = 4.0  # outweighs the question: the answer says there is no pain
+NO_PAIN = 2.0  # margin by which "nothing frustrates me" beats every other signal
 
 P, M, G, X = range(4)  # score columns, in ``KINDS`` order: pain, motivation, goal, other
 QUESTION = 3.0  # the question asked outweighs every other single signal
@@ -151,8 +152,6 @@ def _strong_signals(
     for i, s in enumerate(statements):
         contrast = bool(CONTRAST_START.search(s.text))
         asked = question_kind(s.question)
-        if asked == "pain" and NO_PAIN_RE.search(s.text.replace("’", "'").strip()):
-            scores.add(i, X, NO_PAIN, "says nothing frustrates them")
         if asked is not None:
             if contrast and asked in ("pain", "motivation"):
                 flipped = "motivation" if asked == "pain" else "pain"
@@ -174,6 +173,21 @@ def _strong_signals(
                 scores.add(i, P, 0.5, f"NPS {record.nps:g}")
         if record.source_kind == "support":
             scores.add(i, P, 0.6, "support message")
+
+
+def _no_pain(scores: _Scores, statements: Sequence[Statement]) -> None:
+    """Asked what frustrates them, "nothing major" is no pain point, whatever else says.
+
+    A rule, applied last: the question makes such an answer look like a pain to
+    every other signal, and the classifier learns that look from the real pains
+    answering the same question."""
+    for i, s in enumerate(statements):
+        if question_kind(s.question) != "pain":
+            continue
+        if not NO_PAIN_RE.search(s.text.replace("’", "'").strip()):
+            continue
+        row = scores.values[i]
+        scores.add(i, X, float(row.max() - row[X]) + NO_PAIN, "says nothing frustrates them")
 
 
 def _learn(
@@ -239,6 +253,8 @@ def classify_statements(
         _strong_signals(scores, statements, records)
     if vectors is not None and len(statements):
         _learn(scores, vectors, [s.text for s in statements], seed)
+    if use == "all":
+        _no_pain(scores, statements)
     return [_decide(s, scores, i, senti[i]) for i, s in enumerate(statements)]
 
 
