@@ -7,10 +7,12 @@ generated fresh (seeded): product handle, state, rating, title, author, email
 export has them.
 
 Discover + ingest run in a fresh child process, as a build's do; the parent
-reports the child's wall time and peak memory (max RSS), plus the file size and
-the memory of the child's interpreter with its imports before reading (the
-floor). The file is streamed: the raw rows are never all held as Python
-objects; what stays in memory are the records the rest of the pipeline needs.
+reports the child's wall time and peak memory (max RSS), the memory of the
+child's interpreter with its imports before reading (the floor), the file
+size, records per second of ingest, and the peak's ratio to the file size.
+The file is streamed and the records go into Arrow columns as they are read
+(``personas.ingest.recordtable``): neither the rows nor the records are ever
+all held as Python objects. ``--json PATH`` also writes the figures as JSON.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="personas-scale-"))
     path = folder / "reviews.csv"
@@ -99,6 +102,8 @@ def main() -> None:
     got = json.loads(child.stdout.strip().splitlines()[-1])
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = path.stat().st_size / 2**20
+    peak, floor = peak_kb / 1024, got["floor_kb"] / 1024
+    per_second = got["records"] / got["ingest_s"] if got["ingest_s"] else 0.0
     print(f"file: {args.rows:,} rows, {size:.0f} MiB (generated in {made:.0f} s)")
     print(
         f"ingest: {got['rows']:,} rows, {got['used']:,} used, {got['skipped']:,} skipped, "
@@ -108,10 +113,23 @@ def main() -> None:
         f"time: discover {got['discover_s']} s + ingest {got['ingest_s']} s "
         f"(child wall time incl. imports {wall:.1f} s)"
     )
+    print(f"speed: {per_second:,.0f} records per second of ingest")
     print(
-        f"peak memory (max RSS of the child): {peak_kb / 1024:.0f} MiB "
-        f"(interpreter and imports before reading: {got['floor_kb'] / 1024:.0f} MiB)"
+        f"peak memory (max RSS of the child): {peak:.0f} MiB "
+        f"(interpreter and imports before reading: {floor:.0f} MiB); "
+        f"peak / file size {peak / size:.2f}, above the floor {(peak - floor) / size:.2f}"
     )
+    if args.json:
+        figures = {
+            **got,
+            "file_mib": round(size, 1),
+            "wall_s": round(wall, 1),
+            "peak_mib": round(peak),
+            "floor_mib": round(floor),
+            "records_per_s": round(per_second),
+            "peak_to_file": round(peak / size, 2),
+        }
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if args.keep:
         print(f"kept: {path}")
     else:

@@ -208,7 +208,7 @@ def test_labels_prefer_a_phrase_to_a_lone_word(tagger) -> None:  # type: ignore[
 
 
 def test_a_short_saying_stands_in_for_a_lone_word(tagger) -> None:  # type: ignore[no-untyped-def]
-    """"Worth every penny", said by many, labels its theme instead of "worth"; a saying
+    """A saying: "Worth every penny", said by many, labels its theme instead of "worth"; a saying
     never displaces a phrase ("variety of packages" beats "community and packages")."""
     docs = {
         "motivation-01": [

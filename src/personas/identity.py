@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 # normalise_email lives with the other value parsers (ingest uses it too); it is
@@ -51,7 +52,7 @@ DAYS_PER_YEAR = 365.25
 
 
 def build_respondents(
-    records: list[Record], reference_date: date | None = None
+    records: Sequence[Record], reference_date: date | None = None
 ) -> list[Respondent]:
     """Merge records by respondent key into respondents, sorted by key (``None`` = skipped).
 
@@ -66,7 +67,7 @@ def build_respondents(
     return [_respondent(key, groups[key], newest_order) for key in sorted(groups)]
 
 
-def link_rates(records: list[Record]) -> dict[str, dict[str, float | int]]:
+def link_rates(records: Sequence[Record]) -> dict[str, dict[str, float | int]]:
     """Per source file: records, records naming a person, and how many of those link elsewhere.
 
     A record *links* when its respondent key (email or id, not a ``row:`` key) also
@@ -180,12 +181,12 @@ def _add_orders(respondent: Respondent, records: list[Record], newest: date | No
     return respondent
 
 
-def newest_order_date(records: list[Record]) -> date | None:
+def newest_order_date(records: Iterable[Record]) -> date | None:
     """The data's "today": the newest date of a paid order."""
     return _newest_order_date(records)
 
 
-def _newest_order_date(records: list[Record]) -> date | None:
+def _newest_order_date(records: Iterable[Record]) -> date | None:
     dates = [
         r.date for r in records if r.source_kind == "orders" and r.date and (r.amount or 0) > 0
     ]

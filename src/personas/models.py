@@ -8,9 +8,9 @@ statement, theme, segment, persona, evidence.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 SourceKind = Literal["survey", "reviews", "social", "support", "orders", "analytics"]
 SourceFormat = Literal["csv", "tsv", "xlsx", "json", "jsonl", "eml", "parquet", "mbox", "txt"]
@@ -146,10 +146,32 @@ class ContextTable(BaseModel):
     rows: list[list[str]]  # at most the first 500 rows
 
 
-class IngestResult(BaseModel):
-    """What ingest hands to identity: records, inferred roles, and the accounting."""
+def _record_table(value: Any) -> Any:
+    """A list of records (tests, small callers) becomes a table; a table is kept as is.
 
-    records: list[Record]
+    Imported here, not at the top: the table lives in ``personas.ingest``, whose
+    modules import this one.
+    """
+    from personas.ingest.recordtable import RecordTable
+
+    return RecordTable.from_records(value)
+
+
+if TYPE_CHECKING:
+    from personas.ingest.recordtable import RecordTable as Records
+else:
+    Records = Annotated[Any, BeforeValidator(_record_table)]
+
+
+class IngestResult(BaseModel):
+    """What ingest hands to identity: records, inferred roles, and the accounting.
+
+    ``records`` is a :class:`~personas.ingest.recordtable.RecordTable`: a read-only
+    ``Sequence[Record]`` kept as Arrow columns, so a big export is not held as
+    Python objects (``benchmarks/ingest_scale.py``).
+    """
+
+    records: Records
     roles: list[ColumnRole]
     accounts: list[SourceAccount]
     context: list[ContextTable] = Field(default_factory=list)  # analytics kept for the report

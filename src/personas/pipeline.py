@@ -271,7 +271,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
         )
     counts["embeddings_cached"] = embeddings.cached
     with timer.stage("classify", len(prepared.statements)):
-        by_id = {r.record_id: r for r in records}
+        by_id = records.by_id()  # the record table's id index, not a dict of every record
         statements = classify_statements(
             prepared.statements, by_id, embeddings.vectors, seed=config.seed
         )

@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,7 +155,7 @@ def split_contrast(sentence: str) -> list[str]:
 
 
 def prepare_statements(
-    records: list[Record],
+    records: Sequence[Record],
     nlp: Any,
     pipeline: str = "",
     progress: Callable[[int], None] | None = None,

@@ -11,6 +11,10 @@ found, with one reader per format family:
 * social comments (Graph-API style JSON): :mod:`.social`;
 * analytics exports that name no people are kept whole as report context.
 
+Records go into one :class:`~personas.ingest.recordtable.RecordTable` as they
+are read (Arrow columns, not a list of objects: a million-row export fits), and
+:func:`~personas.ingest.keys.resolve_keys` joins aliased keys on its columns.
+
 Every input row ends up in its source's :class:`~personas.models.SourceAccount`
 as used or skipped with a reason (``rows_total == rows_used + rows_skipped``).
 A file that cannot be read at all gets one issue and the build goes on.
@@ -28,12 +32,13 @@ from personas.ingest.eml import message_record, mime_note, parse_message, shop_d
 from personas.ingest.jsontables import load_json, object_list
 from personas.ingest.keys import resolve_keys
 from personas.ingest.mbox import Message, read_mbox
+from personas.ingest.recordtable import RecordTableBuilder
 from personas.ingest.roles import infer_roles
 from personas.ingest.rows import read_records
 from personas.ingest.social import is_social, social_records
 from personas.ingest.tables import read_tables
 from personas.ingest.tickets import is_tickets, ticket_records
-from personas.models import ColumnRole, ContextTable, IngestResult, Record, RowIssue, Source
+from personas.models import ColumnRole, ContextTable, IngestResult, RowIssue, Source
 
 __all__ = ["ingest"]
 
@@ -43,32 +48,34 @@ _CONTEXT_ROWS = 500
 
 def ingest(input_dir: Path, sources: list[Source], config: Config) -> IngestResult:
     """Read every source into records; infer column roles; account for every row."""
-    records: list[Record] = []
+    records = RecordTableBuilder()
     roles: list[ColumnRole] = []
     context: list[ContextTable] = []
     accounts = []
     mail = _read_mail(input_dir, [s for s in sources if s.format in ("eml", "mbox")])
     shop = shop_domains([m.message for ms in mail.values() for m in ms if m.message is not None])
     for source in sources:
+        start = len(records)
         try:
             if source.format in ("eml", "mbox"):
-                got = _email_result(source, mail[source.path], shop)
+                got = _email_result(source, mail[source.path], shop, records)
             else:
-                got = _read_file(input_dir, source, config)
+                got = _read_file(input_dir, source, config, records)
         except InputError as exc:
+            records.truncate(start)  # a file that fails half-way gives no records
             reason = f"file skipped: {plain(exc, source.path)}"
             got = FileResult(issues=[RowIssue(source=source.path, reason=reason)])
             log.warning("%s", exc)
         except OSError as exc:  # vanished or unreadable between discover and ingest
+            records.truncate(start)
             reason = f"file skipped: {exc.strerror}"
             got = FileResult(issues=[RowIssue(source=source.path, reason=reason)])
             log.warning("%s: %s", source.path, exc.strerror)
-        records.extend(got.records)
         roles.extend(got.roles)
         context.extend(got.context)
         accounts.append(account(source, got))
-    records = resolve_keys(records)
-    return IngestResult(records=records, roles=roles, accounts=accounts, context=context)
+    table = resolve_keys(records.finish())
+    return IngestResult(records=table, roles=roles, accounts=accounts, context=context)
 
 
 def _read_mail(input_dir: Path, sources: list[Source]) -> dict[str, list[Message]]:
@@ -90,7 +97,9 @@ def _read_mail(input_dir: Path, sources: list[Source]) -> dict[str, list[Message
     return parsed
 
 
-def _email_result(source: Source, messages: list[Message], shop: set[str]) -> FileResult:
+def _email_result(
+    source: Source, messages: list[Message], shop: set[str], out: RecordTableBuilder
+) -> FileResult:
     result = FileResult()
     for item in messages:
         if item.message is None:
@@ -113,20 +122,25 @@ def _email_result(source: Source, messages: list[Message], shop: set[str]) -> Fi
                 )
             )
         if record is not None:
-            result.records.append(record)
+            out.append(record)
+            result.records += 1
     return result
 
 
-def _read_file(input_dir: Path, source: Source, config: Config) -> FileResult:
+def _read_file(
+    input_dir: Path, source: Source, config: Config, out: RecordTableBuilder
+) -> FileResult:
     path = input_dir / source.path
     if source.format == "json" and source.kind in ("social", "support"):
         data = load_json(path, source.path)
         if source.kind == "social" and is_social(data):
             records, issues, total = social_records(source, object_list(data) or [])
-            return FileResult(records=records, issues=issues, total=total)
+            out.extend(records)
+            return FileResult(records=len(records), issues=issues, total=total)
         if source.kind == "support" and is_tickets(data):
             records, issues, total = ticket_records(source, data, shop_words=set())
-            return FileResult(records=records, issues=issues, total=total)
+            out.extend(records)
+            return FileResult(records=len(records), issues=issues, total=total)
     result = FileResult()
     for table in read_tables(path, source.format, source.path):
         result.issues += [
@@ -141,7 +155,7 @@ def _read_file(input_dir: Path, source: Source, config: Config) -> FileResult:
             result.context.append(ContextTable(source=source.path, columns=columns, rows=rows))
             result.context_rows += sum(1 for _ in table.rows)
             continue
-        got = read_records(source, table, found)
+        got = read_records(source, table, found, out)
         result.records += got.records
         result.issues += got.issues
         result.total += got.total

@@ -18,7 +18,6 @@ from personas.models import (
     ColumnRole,
     ContextTable,
     IngestResult,
-    Record,
     RowIssue,
     Source,
     SourceAccount,
@@ -34,7 +33,7 @@ _NOT_DATA = (".md", ".txt", ".rst", ".pdf", ".html", ".htm", ".png", ".jpg", ".j
 class FileResult:
     """What reading one source gave."""
 
-    records: list[Record] = field(default_factory=list)
+    records: int = 0  # records the source added to the record table
     roles: list[ColumnRole] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     context: list[ContextTable] = field(default_factory=list)
@@ -46,7 +45,7 @@ class FileResult:
 def account(source: Source, got: FileResult) -> SourceAccount:
     """The source's row accounting; logs an error if it does not add up."""
     skipped = len({i.locator for i in got.issues if i.skipped and i.locator is not None})
-    used = len(got.records) + got.merged + got.context_rows
+    used = got.records + got.merged + got.context_rows
     total = got.total + got.context_rows
     acc = SourceAccount(
         source=source.path,

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from personas.ingest.profile import normalise_header
+from personas.ingest.recordtable import RecordSink
 from personas.models import Record
 
 PRODUCTS = "products"  # the attribute / choice key of what a record's order bought
@@ -81,10 +82,14 @@ class _Order:
 
 @dataclass
 class LineItems:
-    """Accumulates one table's order rows; :meth:`records` gives one record per order."""
+    """Accumulates one table's order rows in ``out``; :meth:`finish` sets each order's amount.
+
+    Positions are ``out``'s (a record table being built, shared with other files), so
+    a line item far below its order's first row still folds into it.
+    """
 
     total_column: bool  # the money column is an order total (repeated), not a line price
-    out: list[Record] = field(default_factory=list)
+    out: RecordSink
     orders: dict[str, _Order] = field(default_factory=dict)
     merged: int = 0
 
@@ -115,7 +120,7 @@ class LineItems:
             }
         )
 
-    def records(self) -> list[Record]:
+    def finish(self) -> None:
         """One record per order, with its amount counted once (totals) or summed (lines)."""
         for order in self.orders.values():
             if order.rows == 1 or not order.amounts:
@@ -123,7 +128,6 @@ class LineItems:
             amount = order.amounts[0] if self.total_column else round(sum(order.amounts), 2)
             rec = self.out[order.first]
             self.out[order.first] = rec.model_copy(update={"amount": amount})
-        return self.out
 
     def note(self) -> str | None:
         """The file-level remark on merged rows, if any were merged."""

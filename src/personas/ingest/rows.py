@@ -1,7 +1,9 @@
 """Table rows → :class:`Record` objects, with a ``RowIssue`` for everything left out.
 
-One call per table: :func:`table_records`. Rows are streamed (a big file is
-never held whole); each is read with the column roles decided earlier
+One call per table: :func:`read_records`. Rows are streamed (a big file is
+never held whole) and each record goes straight into a record table being
+built (:mod:`.recordtable`), so neither the rows nor the records are held as
+Python objects; each row is read with the column roles decided earlier
 (:mod:`.cells`); a value that cannot be read is dropped with an issue (the row
 is still used), a row with nothing usable or one that is not a customer's voice
 (:mod:`.filters`) is skipped with an issue, repeated submissions by the same
@@ -17,6 +19,7 @@ without an identity stay anonymous (``respondent_key=None``).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +37,7 @@ from personas.ingest.dates import detect_dayfirst, iso_date, parse_datetime
 from personas.ingest.filters import RowFilter, row_filters, skip_reason
 from personas.ingest.orders import PRODUCTS, LineItems, order_id_column
 from personas.ingest.profile import normalise_header
+from personas.ingest.recordtable import RecordSink, RecordTableBuilder
 from personas.ingest.tables import Cells, Table, aligned
 from personas.models import ATTRIBUTE_ROLES, ColumnRole, Record, RowIssue, Source
 
@@ -60,9 +64,9 @@ class _Plan:
 
 @dataclass
 class TableRecords:
-    """What one table gave: records, issues, rows seen, and rows folded into others."""
+    """What one table gave: records added, issues, rows seen, and rows folded into others."""
 
-    records: list[Record]
+    records: int
     issues: list[RowIssue]
     total: int
     merged: int = 0
@@ -72,12 +76,18 @@ def table_records(
     source: Source, table: Table, roles: list[ColumnRole]
 ) -> tuple[list[Record], list[RowIssue]]:
     """Read every row of ``table``; return the usable records and every issue found."""
-    got = read_records(source, table, roles)
-    return got.records, got.issues
+    sink = RecordTableBuilder()
+    got = read_records(source, table, roles, sink)
+    return list(sink.finish()), got.issues
 
 
-def read_records(source: Source, table: Table, roles: list[ColumnRole]) -> TableRecords:
-    """Read every row of ``table`` (streamed), with the row count and merged line items."""
+def read_records(
+    source: Source, table: Table, roles: list[ColumnRole], sink: RecordSink | None = None
+) -> TableRecords:
+    """Read every row of ``table`` (streamed) into ``sink``, with the row count and merged
+    line items (no sink: the records are only counted, as the fuzz tests need)."""
+    out: RecordSink = RecordTableBuilder() if sink is None else sink
+    start = len(out)
     plan = _plan(source, table, roles)
     path, width = source.path, len(roles)
     issues: list[RowIssue] = []
@@ -85,8 +95,8 @@ def read_records(source: Source, table: Table, roles: list[ColumnRole]) -> Table
         reason = "no dates in the file, so ages cannot be worked out from birth years"
         issues.append(RowIssue(source=path, skipped=False, reason=reason))
     money = next((r for r in roles if r.role == "money"), None)
-    lines = LineItems(total_column=money is not None and _is_total(money.column))
-    latest: dict[tuple[object, ...], tuple[datetime, int]] = {}  # answers -> kept submission
+    lines = LineItems(total_column=money is not None and _is_total(money.column), out=out)
+    latest: dict[bytes, tuple[datetime, int]] = {}  # digest of answers -> kept submission
     total = 0
     for locator, raw in table.rows:
         total += 1
@@ -105,11 +115,11 @@ def read_records(source: Source, table: Table, roles: list[ColumnRole]) -> Table
             _keep_latest(plan, lines.out, latest, record, moment, issues)
     problems = table.problems()
     issues += [RowIssue(source=path, locator=loc, reason=why) for loc, why in problems]
-    records = [r for r in lines.records() if r is not None]
+    lines.finish()
     note = lines.note()
     if note:
         issues.insert(0, RowIssue(source=path, reason=note, skipped=False))
-    return TableRecords(records, issues, total + len(problems), lines.merged)
+    return TableRecords(len(out) - start, issues, total + len(problems), lines.merged)
 
 
 def _is_total(column: str) -> bool:
@@ -254,8 +264,8 @@ def _shared(value: _V) -> _V:
 
 def _keep_latest(
     plan: _Plan,
-    out: list[Record],
-    latest: dict[tuple[object, ...], tuple[datetime, int]],
+    out: RecordSink,
+    latest: dict[bytes, tuple[datetime, int]],
     record: Record,
     moment: datetime | None,
     issues: list[RowIssue],
@@ -265,9 +275,9 @@ def _keep_latest(
     if plan.source.kind not in ("survey", "reviews") or key is None or key.startswith("row:"):
         out.append(record)
         return
-    answers = repr(
-        (key, record.texts, record.rating, record.nps, sorted(record.attributes.items()))
-    )
+    # A digest, not the answers' text: a big file has hundreds of thousands of these.
+    said = repr((key, record.texts, record.rating, record.nps, sorted(record.attributes.items())))
+    answers = hashlib.blake2b(said.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     when = moment or datetime.min
     seen = latest.get(answers)
     if seen is None:
