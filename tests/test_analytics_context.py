@@ -200,3 +200,30 @@ def test_mixed_folder_with_typeform_options_and_analytics_builds(tmp_path: Path)
     roles = [r for r in run["column_roles"] if r["source"] == "surveys/typeform_multiselect.csv"]
     grouped = {r["column"] for r in roles if r["group"] == "Choices: Hiking / Camping / Climbing…"}
     assert grouped == {"Hiking", "Camping", "Climbing", "Mountaineering", "Trail running"}
+
+
+def test_inspect_prints_analytics_headers_as_written(tmp_path: Path) -> None:
+    """A header that looks like console markup ("[bold]Users") is printed as it is."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    shutil.copytree(MIXED, folder)
+    (folder / "traffic.csv").write_text(
+        "Source / Medium,[bold]Users,Sessions\ngoogle / organic,4210,6032\n"
+        "(direct) / (none),1875,2540\n",
+        encoding="utf-8",
+    )
+    exe = Path(sys.executable).with_name("personas")
+    result = subprocess.run(
+        [str(exe), "inspect", str(folder)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "240"},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [context] = [line for line in result.stdout.splitlines() if "Context: traffic.csv" in line]
+    assert "[bold]Users" in context

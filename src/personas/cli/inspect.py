@@ -106,8 +106,8 @@ def inspect(
     console.print(roles)
     for table in result.ingested.context:
         console.print(
-            f"[bold]Context:[/] {table.source}: {len(table.rows)} analytics rows "
-            f"({', '.join(table.columns[:6])}) kept for the report; they name no one."
+            f"[bold]Context:[/] {escape(table.source)}: {len(table.rows)} analytics rows "
+            f"({escape(', '.join(table.columns[:6]))}) kept for the report; they name no one."
         )
 
     keys = Counter(k.key.split(":", 1)[0] for k in result.respondents)
