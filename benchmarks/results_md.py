@@ -264,7 +264,7 @@ def scale_section(step: Any, big: dict[str, Any] | None) -> str:
         rows.append(_size_row(big["size"], note))
         notes = " ".join(big.get(k, "") for k in ("load_note", "cpu_note")).strip()
         rows_note = (
-            f"The 100k row was measured once (`BENCH_FULL=1 make bench` runs it): "
+            f"The 100k row was measured once (`BENCH_100K=1 make bench` runs it): "
             f"`{big['command']}`. {notes}"
         )
     else:
@@ -274,7 +274,7 @@ def scale_section(step: Any, big: dict[str, Any] | None) -> str:
     parts = [
         "## Scaling: real reviews at 1k, 10k, 100k statements",
         "The first N clothing reviews with text (../shared/data/reviews), built cold in a "
-        "fresh process. 100k statements run only with `BENCH_FULL=1`.",
+        "fresh process. 100k statements run only with `BENCH_100K=1` (or `BENCH_FULL=1`).",
         table(
             ["statements", "reviews", "wall", "CPU", "peak RSS GiB", "wall s per 1k", "run"], rows
         ),
@@ -287,7 +287,7 @@ def scale_section(step: Any, big: dict[str, Any] | None) -> str:
     if rows_note:
         parts.insert(3, rows_note)
     if big is None:
-        parts.append("100,000 statements: not measured yet (`BENCH_FULL=1 make bench`).")
+        parts.append("100,000 statements: not measured yet (`BENCH_100K=1 make bench`).")
     parts.append(ran(step))
     return "\n\n".join(parts)
 
