@@ -231,6 +231,48 @@ def test_a_short_saying_stands_in_for_a_lone_word(tagger) -> None:  # type: igno
     assert labels["motivation-02"] == "Variety of packages"
 
 
+def test_a_small_theme_where_nothing_is_said_twice_still_gets_words(tagger) -> None:  # type: ignore[no-untyped-def]
+    """Six goals that share no phrase are labelled from their own words, not "Theme 1"."""
+    docs = {
+        "goal-01": [
+            "Find a black dress for my sister's wedding next spring",
+            "A coat that will last me through a Chicago winter",
+            "Replace the jeans my dog chewed",
+            "Look put together at my new office job",
+            "Pack light for a month of travel in Asia",
+            "Feel confident at my reunion",
+        ]
+    }
+    label = theme_labels(docs, tagger=tagger)["goal-01"]
+    assert not label.lower().startswith("theme")
+    assert any(w in " ".join(docs["goal-01"]).lower() for w in label.lower().split())
+
+
+def test_a_lone_word_reads_as_this_theme_wrote_it(tagger) -> None:  # type: ignore[no-untyped-def]
+    """A theme about tight fits is not labelled "Tights" because another theme's
+    statements made "tights" the noun phrase of the shared stem."""
+    docs = {
+        "pain-01": [
+            "Way too tight across the hips",
+            "tight in the arms",
+            "It was tight everywhere",
+            "so tight I could not zip it",
+            "tight, had to return",
+            "Tight on the chest",
+        ],
+        "pain-02": [
+            "The tights laddered on day one",
+            "tights ripped",
+            "these tights sag at the knee",
+            "tights are see-through",
+            "the tights shrank",
+            "tights are thin",
+        ],
+    }
+    labels = theme_labels(docs, tagger=tagger)
+    assert labels["pain-01"] != "Tights"
+
+
 def test_seed_taxonomy_is_read_from_personas_toml(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """[[themes]] in personas.toml becomes seed themes; a theme without examples is an error."""
     from personas.config import load_config

@@ -38,6 +38,7 @@ GENERIC: frozenset[str] = frozenset(
             "person pleased pretty quite really so something sort still stuff super sure",
             "thing things time times totally use using usually ve very way ways week weeks",
             "well would year years",
+            "item items purchase purchased purchases purchasing retailer retailers",
         )
     ).split()
 )
@@ -216,6 +217,7 @@ def theme_labels(
         rest = max(n_all - n, 1)
         need = 2 if n >= 6 else 1
         keys = [k for k, c in counts[theme_id].items() if c >= need]
+        keys = keys or list(counts[theme_id])  # a small theme where nothing is said twice
         scored = {
             k: _score(counts[theme_id][k] / n, (total[k] - counts[theme_id][k]) / rest, len(k))
             for k in keys
@@ -228,13 +230,29 @@ def theme_labels(
                 rows = [i for i in saying[k] if lo <= i < hi]
                 said = vectors[rows].mean(axis=0)
                 scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
-        shown = {surface[k].most_common(1)[0][0]: v for k, v in scored.items()}
+        written = Counter(t for d in docs_by_theme[theme_id] for t in tokens(d))
+        shown = {_surface(k, surface[k], written): v for k, v in scored.items()}
         ranked = sorted(shown, key=lambda p: (-shown[p], p))
         scored = shown  # type: ignore[assignment]
         label = _pick(ranked, scored, taken, sayings) or _said_most(docs_by_theme[theme_id], taken)
         taken.add(label)
         labels[theme_id] = tidy(label)
     return labels
+
+
+def _surface(key: frozenset[str], forms: Counter[str], written: Counter[str]) -> str:
+    """How a label reads: the phrase as people wrote it most often; a lone word in the
+    form this theme's own statements use ("tight" in a theme about tight fits, though
+    "tights" is the noun phrase the tagger found elsewhere for the same stem)."""
+    form = forms.most_common(1)[0][0]
+    if len(key) == 1 and " " not in form:
+        word = next(iter(key))
+        here = [(c, t) for t, c in written.items() if stem(t) == word and _content(t)]
+        if here:
+            count, most = max(here)
+            if count >= 2 * written.get(form, 0):
+                return most
+    return form
 
 
 def _pick(
