@@ -243,7 +243,6 @@ class PersonasDocument(Doc):
 
 
 CONTEXT_ROWS = 20  # rows of an analytics table the document keeps (the report says how many)
-_NUMBER = re.compile(r"[£$€]?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
 _SHARE_H = re.compile(r"\b(share|percent|percentage|pct|rate|ratio)\b|%", re.IGNORECASE)
 _NOT_A_MEASURE_H = re.compile(
@@ -333,11 +332,12 @@ def _measured(
 
 
 def _number(cell: str) -> float | None:
-    """A non-negative amount as analytics tools write it: "1,200", "£35.20", "0.48"."""
-    match = _NUMBER.fullmatch(cell.strip())
-    if match is None:
-        return None
-    return float(match.group(1).replace(",", "") + (match.group(2) or ""))
+    """A non-negative amount as analytics tools write it: "1,200", "£35.20", "0.48"
+    (a signed "+12" is a change, not an amount)."""
+    from personas.ingest.values import parse_money
+
+    value = None if cell.strip().startswith("+") else parse_money(cell)
+    return value if value is not None and value >= 0 else None
 
 
 def _percent(cell: str) -> float | None:
