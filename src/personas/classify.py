@@ -34,6 +34,7 @@ from personas.kinds import (
     WISH_RE,
     KindExamples,
     corpus_classifier,
+    corpus_features,
     sentiment,
 )
 from personas.models import Record, Statement, StatementKind
@@ -198,6 +199,7 @@ def _learn(
     learned = np.zeros_like(scores.values)
     classes: tuple[str, ...] = ()
     logp = np.zeros((len(vectors), 0))
+    features = corpus_features(vectors, texts)
     for _ in range(rounds):
         total = scores.values + learned
         ranked = np.sort(total, axis=1)
@@ -206,7 +208,7 @@ def _learn(
             KINDS[w] if top - second >= SEED_MARGIN and w != X else None
             for w, top, second in zip(winner, ranked[:, -1], ranked[:, -2], strict=True)
         ]
-        fitted = corpus_classifier(vectors, labels, seed, texts=texts)
+        fitted = corpus_classifier(features, labels, seed)
         if fitted is None:
             break
         classes, logp = fitted

@@ -226,22 +226,33 @@ def _word_features(texts: Sequence[str]):  # type: ignore[no-untyped-def]
         return None
 
 
+def corpus_features(vectors: np.ndarray, texts: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+    """What the corpus classifier sees: the unit embedding and, given ``texts``, the
+    corpus's TF-IDF words beside it (``WORDS_WEIGHT``). Built once per build and
+    shared by every round of self-training."""
+    from scipy import sparse
+
+    features = vectors.astype(np.float32, copy=False)
+    words = _word_features(texts) if texts is not None else None
+    if words is None:
+        return features
+    return sparse.hstack([sparse.csr_matrix(features), WORDS_WEIGHT * words]).tocsr()
+
+
 def corpus_classifier(
-    vectors: np.ndarray,
+    features,  # type: ignore[no-untyped-def]
     labels: Sequence[str | None],
     seed: int,
     min_per_kind: int = 10,
-    texts: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], np.ndarray] | None:
     """Train a small classifier on the statements already labelled; predict every statement.
 
-    Features are the embedding and, given ``texts``, the corpus's TF-IDF words
-    (``WORDS_WEIGHT``). At most ``MAX_TRAIN`` labelled statements are learned from
-    (a seeded sample), so a big corpus costs no more to train than a mid-sized one.
-    Returns the classes and (n, classes) log-probabilities, or None when fewer
-    than two kinds have ``min_per_kind`` labelled statements.
+    ``features`` come from :func:`corpus_features` (or are plain vectors). At most
+    ``MAX_TRAIN`` labelled statements are learned from (a seeded sample), so a big
+    corpus costs no more to train than a mid-sized one. Returns the classes and
+    (n, classes) log-probabilities, or None when fewer than two kinds have
+    ``min_per_kind`` labelled statements.
     """
-    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
     idx = np.array([i for i, lab in enumerate(labels) if lab is not None], dtype=int)
@@ -252,10 +263,6 @@ def corpus_classifier(
     keep = np.array([i for i in idx if labels[i] in classes], dtype=int)
     if len(keep) > MAX_TRAIN:
         keep = np.sort(np.random.default_rng(seed).choice(keep, MAX_TRAIN, replace=False))
-    words = _word_features(texts) if texts is not None else None
-    features = vectors.astype(np.float32, copy=False)
-    if words is not None:
-        features = sparse.hstack([sparse.csr_matrix(features), WORDS_WEIGHT * words]).tocsr()
     model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced", random_state=seed)
     model.fit(features[keep], [labels[i] for i in keep])
     order = [list(model.classes_).index(k) for k in classes]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import numpy as np
@@ -256,7 +257,10 @@ def _surface(key: frozenset[str], forms: Counter[str], written: Counter[str]) ->
 
 
 def _pick(
-    ranked: list[str], scores: dict[str, float], taken: set[str], sayings: set[str] = frozenset()
+    ranked: list[str],
+    scores: dict[str, float],
+    taken: set[str],
+    sayings: AbstractSet[str] = frozenset(),
 ) -> str:
     """The best phrase not taken; a lone word gives way to a phrase around it (or to
     any good phrase) that people use nearly as much. A whole short statement
