@@ -420,12 +420,14 @@ def test_clean_body_cases(body: str, text: str, names: list[str]) -> None:
 # --- social -----------------------------------------------------------------------------
 
 
-def test_social_comments_and_replies_are_anonymous_records(tmp_path: Path) -> None:
-    """Every customer comment and reply is a record; the page's own posts/replies are skipped."""
+def test_social_comments_and_replies_are_records_of_their_authors(tmp_path: Path) -> None:
+    """Every customer comment and reply is a record; the page's own posts/replies are skipped;
+    alone (nothing identifies anyone) each comment's author is a respondent."""
     result = only(SHOP, "social/comments.json", tmp_path)
     rows = records(result, "social/comments.json")
     assert sorted(rows) == ["post_1_comment_1", "post_1_reply_2"]
-    assert all(r.respondent_key is None for r in rows.values())
+    assert all((r.respondent_key or "").startswith("author:") for r in rows.values())
+    assert result.people is not None and "joined into 2 accounts" in result.people
     assert rows["post_1_reply_2"].names == ("Jo Walker",)
     assert rows["post_1_comment_1"].texts[0].field == "message"
     acc = account(result, "social/comments.json")

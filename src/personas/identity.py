@@ -6,7 +6,10 @@ from the column, so ids of two systems cannot collide) when the row names the
 person, or
 ``row:<record_id>`` for a survey response (or a review carrying age, gender,
 region, ...) that belongs to *someone* we cannot name. Anonymous text (most
-reviews and all social comments) has no key and is not a respondent.
+reviews and all social comments) has no key and is not a respondent, unless no
+file identifies anyone: then each review, comment or ticket is a respondent,
+and a social handle joins one account's posts (``author:<handle>``;
+:mod:`personas.ingest.people`).
 
 :func:`build_respondents` merges each key's records into one
 :class:`~personas.models.Respondent`:
@@ -42,6 +45,7 @@ from personas.models import Record, Respondent
 __all__ = [
     "build_respondents",
     "chronological",
+    "is_identified",
     "link_rates",
     "merge_attributes",
     "normalise_email",
@@ -67,6 +71,12 @@ def build_respondents(
     return [_respondent(key, groups[key], newest_order) for key in sorted(groups)]
 
 
+def is_identified(key: str) -> bool:
+    """A key from an identity column (email, customer id), not a ``row:`` respondent or a
+    social account (``author:``) that no customer record carries."""
+    return not key.startswith(("row:", "author:"))
+
+
 def link_rates(records: Sequence[Record]) -> dict[str, dict[str, float | int]]:
     """Per source file: records, records naming a person, and how many of those link elsewhere.
 
@@ -75,14 +85,14 @@ def link_rates(records: Sequence[Record]) -> dict[str, dict[str, float | int]]:
     """
     files_of: dict[str, set[str]] = defaultdict(set)
     for r in records:
-        if r.respondent_key and not r.respondent_key.startswith("row:"):
+        if r.respondent_key and is_identified(r.respondent_key):
             files_of[r.respondent_key].add(r.source)
     out: dict[str, dict[str, float | int]] = {}
     for r in records:
         row = out.setdefault(r.source, {"records": 0, "identified": 0, "linked": 0})
         row["records"] += 1
         key = r.respondent_key
-        if key and not key.startswith("row:"):
+        if key and is_identified(key):
             row["identified"] += 1
             row["linked"] += len(files_of[key]) > 1
     for row in out.values():
@@ -154,7 +164,7 @@ def _respondent(key: str, records: list[Record], newest_order: date | None) -> R
     ratings = [r.rating for r in ordered if r.rating is not None]
     respondent = Respondent(
         key=key,
-        identified=not key.startswith("row:"),
+        identified=is_identified(key),
         sources=sorted({r.source for r in records}),
         record_ids=sorted((r.record_id for r in records), key=natural_key),
         attributes=dict(sorted(attributes.items())),

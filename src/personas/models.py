@@ -22,6 +22,8 @@ STATEMENT_KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal", "oth
 ColumnRoleName = Literal[
     "identity",  # email / customer id / respondent id: joins records to a person
     "name",  # a person's name (first/last/author): used only to redact, never output
+    "author",  # a social handle / account: joins one writer's posts when nothing identifies
+    # people (a people-less corpus); redacted from text like a name, never output
     "date",
     "age",
     "birth_year",
@@ -81,6 +83,8 @@ class ColumnRole(Frozen):
     question: str | None = None  # full question wording for survey columns
     group: str | None = None  # the question a matrix / multi-column question's column belongs to
     multiple: bool = False  # answers hold several options (multi-select)
+    # rating columns: the (low, high) scale the values are on, read to 1-5 (None: 1-5)
+    scale: tuple[float, float] | None = None
 
 
 class TextField(Frozen):
@@ -175,6 +179,8 @@ class IngestResult(BaseModel):
     roles: list[ColumnRole]
     accounts: list[SourceAccount]
     context: list[ContextTable] = Field(default_factory=list)  # analytics kept for the report
+    # How respondents were found when no file identifies anyone (ingest.people), else None.
+    people: str | None = None
 
 
 class Respondent(BaseModel):

@@ -189,6 +189,9 @@ def write_outputs(
         "texts": {k: v for k, v in sorted(counts.items()) if k != "spacy_pipeline"},
         "column_roles": [r.model_dump() for r in ingested.roles],
         "link_rates": link_rates(ingested.records),
+        "people": ingested.people
+        or "respondents are the people that identity columns, survey rows or reviewer"
+        " details name; other text is anonymous voice",
         "segmentation": {
             "method": model.method,
             "k": model.k,

@@ -34,6 +34,7 @@ from personas.models import (
 from personas.names import dominant_gender, name_basis, pick_name
 from personas.redact import PLACEHOLDER_RE, name_parts
 from personas.toxicity import is_toxic
+from personas.identity import is_identified
 from personas.traits import archetype, bant, journey, psychographics
 
 MIN_KNOWN = 5  # default small-group threshold k: fewer respondents than this, nothing shown
@@ -432,9 +433,7 @@ def build_persona(
         coverage=Coverage(
             respondents=st.size,
             share=st.share,
-            identified_respondents=sum(
-                1 for key in seg.respondent_keys if not key.startswith("row:")
-            ),
+            identified_respondents=sum(1 for key in seg.respondent_keys if is_identified(key)),
             statements=st.statements,
             anonymous_statements=n_anon,
             sources=source_paths.get(seg.segment_id, []),

@@ -112,12 +112,18 @@ def inspect(
 
     keys = Counter(k.key.split(":", 1)[0] for k in result.respondents)
     identified = sum(1 for r in result.respondents if r.identified)
-    by_key = ", ".join(f"{n} by {k}" for k, n in sorted(keys.items()) if k != "row") or "none"
+    by_key = (
+        ", ".join(f"{n} by {k}" for k, n in sorted(keys.items()) if k not in ("row", "author"))
+        or "none"
+    )
+    handles = f", {keys['author']} social accounts" if keys.get("author") else ""
     console.print(
         f"[bold]People:[/] {len(result.respondents)} respondents: "
         f"{identified} identified ({by_key}), "
-        f"{keys.get('row', 0)} known only from one survey or review row."
+        f"{keys.get('row', 0)} known only from one survey, review, post or ticket row{handles}."
     )
+    if result.ingested.people:
+        console.print(f"[bold]Why:[/] {escape(result.ingested.people)}.")
     anonymous = sum(1 for r in result.ingested.records if r.respondent_key is None and r.texts)
     console.print(f"[bold]Anonymous texts:[/] {anonymous} records (they inform themes only).")
 

@@ -32,6 +32,7 @@ from personas.ingest.eml import message_record, mime_note, parse_message, shop_d
 from personas.ingest.jsontables import load_json, object_list
 from personas.ingest.keys import resolve_keys
 from personas.ingest.mbox import Message, read_mbox
+from personas.ingest.people import people_from_rows
 from personas.ingest.recordtable import RecordTableBuilder
 from personas.ingest.roles import infer_roles
 from personas.ingest.rows import read_records
@@ -74,8 +75,10 @@ def ingest(input_dir: Path, sources: list[Source], config: Config) -> IngestResu
         roles.extend(got.roles)
         context.extend(got.context)
         accounts.append(account(source, got))
-    table = resolve_keys(records.finish())
-    return IngestResult(records=table, roles=roles, accounts=accounts, context=context)
+    table, people = people_from_rows(resolve_keys(records.finish()))
+    return IngestResult(
+        records=table, roles=roles, accounts=accounts, context=context, people=people
+    )
 
 
 def _read_mail(input_dir: Path, sources: list[Source]) -> dict[str, list[Message]]:

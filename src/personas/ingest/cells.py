@@ -20,9 +20,11 @@ from personas.ingest.values import (
     parse_age,
     parse_money,
     parse_number,
+    parse_rating,
     parse_year,
     strip_html,
     tidy_text,
+    to_five,
     words,
 )
 from personas.models import ColumnRole, TextField
@@ -67,6 +69,11 @@ def read_cell(
         _identity(out, value, column, note)
     elif kind == "name":
         out.names.append(value)
+    elif kind == "author":
+        out.names.append(value)
+        handle = author_key(value)
+        if handle and handle not in out.aliases:
+            out.aliases.append(handle)
     elif kind == "text":
         text = tidy_text(strip_html(value))
         if text:
@@ -83,7 +90,9 @@ def read_cell(
             note(column, f'cannot read refund "{value}"')
         else:
             out.refund = abs(refund)
-    elif kind in ("nps", "rating"):
+    elif kind == "rating":
+        _rating(out, value, role, note)
+    elif kind == "nps":
         _scale(out, kind, value, column, note)
     elif kind == "age":
         age = parse_age(value)
@@ -105,6 +114,12 @@ def read_cell(
         chosen.extend(o for o in options if o not in chosen)
     elif attribute is not None:
         out.attributes[attribute] = value
+
+
+def author_key(value: str) -> str | None:
+    """``author:<handle>`` for a social handle or account id ("@Jo_B" and "jo_b" are one)."""
+    handle = value.strip().lstrip("@").casefold()
+    return f"author:{handle}" if handle else None
 
 
 def split_options(value: str) -> list[str]:
@@ -188,6 +203,18 @@ def _money(out: RowValues, value: str, column: str, note: Note) -> None:
         note(column, f'cannot read {label} "{value}"')
     else:
         out.amount = amount
+
+
+def _rating(out: RowValues, value: str, role: ColumnRole, note: Note) -> None:
+    """A rating on the column's scale (1-5, 1-10, 0-100, "4/5", stars) read to 1-5."""
+    rating = to_five(value, role.scale)
+    if rating is not None:
+        out.rating = rating
+    elif parse_rating(value) is None:
+        note(role.column, f'cannot read rating "{value}"')
+    else:
+        low, high = role.scale or (1.0, 5.0)
+        note(role.column, f'rating "{value}" is outside {low:g}-{high:g}; value dropped')
 
 
 def _scale(out: RowValues, kind: str, value: str, column: str, note: Note) -> None:

@@ -33,6 +33,12 @@ _NAMED_FORMATS = (
     "%A %d %B %Y",
 )
 _NAMED_SPLIT = re.compile(r"^(.*?\d{4})(?:[ T,]+(.+))?$")
+# "Mon Dec 01 19:30:03 +0000 2014" (Twitter's API and exports): the year comes last
+_CTIME = re.compile(
+    r"^(?:[A-Za-z]{3} )?([A-Za-z]{3}) (\d{1,2}) (\d{1,2}:\d{2}(?::\d{2})?)(?: [+-]\d{4})? (\d{4})$"
+)
+# "31-Jul-18", "31 Jul 18", "Jul-18" is not a date (no day)
+_SHORT_NAMED = re.compile(r"^(\d{1,2})[ \-/]([A-Za-z]{3,9})[ \-/](\d{2})$")
 
 
 def parse_datetime(value: str, dayfirst: bool = True) -> datetime | None:
@@ -42,7 +48,15 @@ def parse_datetime(value: str, dayfirst: bool = True) -> datetime | None:
         return None
     if "," in text and re.match(r"^[A-Za-z]{3},", text):
         return _rfc2822(text)
+    ctime = _CTIME.match(text)
+    if ctime:
+        month, day, clock, year = ctime.groups()
+        return _named(f"{day} {month} {year} {clock}")
     bare = _ZONE.sub("", text).strip()
+    short = _SHORT_NAMED.match(bare)
+    if short:
+        day, month, year = short.groups()
+        return _named(f"{day} {month} {_century(int(year))}")
     return _iso(bare) or _numeric(bare, dayfirst) or _named(bare)
 
 

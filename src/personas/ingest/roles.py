@@ -22,6 +22,7 @@ from personas.ingest import vocabulary as vocab
 from personas.ingest.profile import Profile
 from personas.ingest.questions import question_groups
 from personas.ingest.tables import Table
+from personas.ingest.values import rating_scale
 from personas.models import ATTRIBUTE_ROLES, ColumnRole, ColumnRoleName, RowIssue, SourceKind
 
 Guess = tuple[ColumnRoleName, float, str]  # (role, confidence, reason)
@@ -58,6 +59,7 @@ def infer_roles(
         multiple = role == "category" and bool(options or multi)
         if role == "product" and _several_per_row(profile):
             multiple, reason = True, f'{reason}; several per row, joined with ", "'
+        scale = rating_scale(profile.values) if role == "rating" else None
         roles.append(
             ColumnRole(
                 source=source,
@@ -68,6 +70,7 @@ def infer_roles(
                 question=question,
                 group=group,
                 multiple=multiple,
+                scale=None if scale == (1.0, 5.0) else scale,
             )
         )
     issues = [
@@ -168,10 +171,13 @@ def _handle(p: Profile) -> Guess | None:
     name = p.header.split(" | ")[0]
     if not vocab.HANDLE_H.search(name):
         return None
-    why = "handles are not identities (set this column to identity in personas.toml to join on it)"
+    why = (
+        "joins one account's posts into one respondent when no file identifies people;"
+        " redacted from text, never written out"
+    )
     if vocab.TECH_ID_H.search(name) or p.numeric_share >= 0.8:
-        return ("ignore", 0.85, f"social account id; {why}")
-    return ("name", 0.8, f"social handle, kept only to redact it; {why}")
+        return ("author", 0.8, f"social account id: {why}")
+    return ("author", 0.8, f"social handle: {why}")
 
 
 def _technical(p: Profile, kind: SourceKind) -> Guess | None:
@@ -245,10 +251,13 @@ def _numbers(p: Profile, kind: SourceKind) -> Guess | None:
         if {n for n in p.numbers} <= {0.0, 1.0}:
             return ("category", 0.8, "recommend flag (0/1), not a 0-10 scale")
         return ("nps", 0.9, "recommend/NPS header with whole numbers 0-10")
-    if vocab.RATING_H.search(p.header) and p.name_words <= 6 and p.numeric_share >= 0.8:
-        if p.numbers_between(1, 5) >= 0.8:
-            return ("rating", 0.9, "rating/stars header with values 1-5")
-        return ("category", 0.6, "rating header, but values are not on a 1-5 scale")
+    if vocab.RATING_H.search(p.header) and p.name_words <= 6:
+        scale = rating_scale(p.values)
+        if scale is not None:
+            low, high = (f"{x:g}" for x in scale)
+            return ("rating", 0.9, f"rating/stars/score header with values on a {low}-{high} scale")
+        if p.numeric_share >= 0.8:
+            return ("category", 0.6, "rating header, but values fit no rating scale")
     if vocab.REFUND_H.search(p.header) and p.name_words <= 4 and p.money_share >= 0.8:
         return ("refund", 0.9, "refund header with amounts; subtracted from the order's amount")
     for label, pattern in vocab.MONEY_H:
@@ -325,7 +334,17 @@ _RULES: tuple[Rule, ...] = (
 def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
     """Keep one column per single-valued role; demote the others with a reason."""
     out = list(guesses)
-    single = ("nps", "rating", "money", "refund", "age", "birth_year", "product", *ATTRIBUTE_ROLES)
+    single = (
+        "nps",
+        "rating",
+        "money",
+        "refund",
+        "age",
+        "birth_year",
+        "product",
+        "author",
+        *ATTRIBUTE_ROLES,
+    )
     for role in single:
         indices = [i for i, g in enumerate(out) if g[0] == role]
         if len(indices) < 2:
@@ -335,6 +354,7 @@ def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
         for i in indices:
             if i != best:
                 fallback = "ignore" if role in ("money", "refund", "product") else "category"
+                fallback = "name" if role == "author" else fallback
                 out[i] = (
                     fallback,
                     0.6,

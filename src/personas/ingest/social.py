@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from personas.ingest.cells import author_key
 from personas.ingest.dates import iso_date, parse_datetime
 from personas.ingest.values import strip_html, tidy_text
 from personas.models import Record, RowIssue, Source, TextField
@@ -134,5 +135,6 @@ def _record(
         date=iso_date(moment),
         texts=(TextField(field="message", text=text),),
         names=(author_name,) if author_name else (),
+        aliases=tuple(filter(None, [author_key(author_id or author_name)])),
     )
     return record, None

@@ -154,3 +154,77 @@ class _TextExtractor(HTMLParser):
     def text(self) -> str:
         joined = html.unescape("".join(self._parts))
         return re.sub(r"[ \t\xa0]+", " ", joined)
+
+
+# -- ratings on any scale ----------------------------------------------------------------
+
+_OUT_OF = re.compile(
+    r"^(\d+(?:[.,]\d+)?)\s*(?:/|out of|of)\s*(\d+(?:[.,]\d+)?)(?:\s*stars?)?$", re.IGNORECASE
+)
+_STARS_WORD = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:stars?|★)$", re.IGNORECASE)
+_STARS = re.compile(r"^[★☆✩✭✮⭐\s]+$")
+_PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%$")
+RatingScale = tuple[float, float]
+
+
+def parse_rating(value: str) -> tuple[float, RatingScale | None] | None:
+    """A rating cell as (number, its own scale when the cell says it, else None).
+
+    ``"4"`` → (4, None); ``"8/10"``, ``"4 out of 5"`` → (8, (1, 10)), (4, (1, 5));
+    ``"4 stars"``, ``"★★★★☆"`` → (4, (1, 5)); ``"80%"`` → (80, (0, 100))."""
+    text = " ".join(value.strip().split())
+    if not text:
+        return None
+    if _STARS.match(text) and ("★" in text or "⭐" in text):
+        return float(text.count("★") + text.count("⭐")), (1.0, 5.0)
+    match = _OUT_OF.match(text)
+    if match:
+        number, top = (float(g.replace(",", ".")) for g in match.groups())
+        if not 0 <= number <= top or top <= 1:
+            return None
+        return number, (1.0 if number >= 1 else 0.0, top)
+    match = _STARS_WORD.match(text)
+    if match:
+        return float(match.group(1).replace(",", ".")), (1.0, 5.0)
+    match = _PERCENT.match(text)
+    if match:
+        return float(match.group(1).replace(",", ".")), (0.0, 100.0)
+    if re.fullmatch(r"\d+,\d", text):  # "4,5": a decimal comma
+        text = text.replace(",", ".")
+    number = parse_number(text)
+    return (number, None) if number is not None else None
+
+
+def rating_scale(values: list[str]) -> RatingScale | None:
+    """The scale a column of ratings is on, from its values: 1–5, 0–5, 1–10, 0–10 or
+    0–100 (percentages); a booking site's 2.5–10 scores are on 1–10. ``None`` when
+    fewer than 80% of the values read as ratings or they fit no scale."""
+    read = [r for r in map(parse_rating, values) if r is not None]
+    if not values or len(read) < 0.8 * len(values):
+        return None
+    own = [scale for _, scale in read if scale is not None]
+    if len(own) >= 0.5 * len(read):
+        return max(own, key=own.count)
+    numbers = [n for n, scale in read if scale is None]
+    if min(numbers) < 0:
+        return None
+    for top in (5.0, 10.0, 100.0):
+        above = [n for n in numbers if n > top]
+        # a stray value over the top (a "6" among 1-5 stars) is a typo, not a wider scale
+        if not above or (len(set(above)) < 2 or len(above) < 0.05 * len(numbers)) and top < 100:
+            inside = [n for n in numbers if n <= top]
+            bottom = 0.0 if min(inside) < 1 or top == 100.0 else 1.0
+            return bottom, top
+    return None
+
+
+def to_five(value: str, scale: RatingScale | None) -> float | None:
+    """A rating cell on the 1–5 scale the pipeline uses (``None`` if unreadable or off scale)."""
+    read = parse_rating(value)
+    if read is None:
+        return None
+    number, own = read
+    low, high = own or scale or (1.0, 5.0)
+    if not low <= number <= high or high <= low:
+        return None
+    return round(1.0 + 4.0 * (number - low) / (high - low), 3)
