@@ -22,6 +22,7 @@ from personas.config import NameLists
 from personas.document import UNKNOWN, Claim, Coverage, Fact, Persona, Quote, Spread, ValueShare
 from personas.embed import Embeddings
 from personas.errors import NoUsableInput
+from personas.identity import is_identified
 from personas.models import (
     Segment,
     SegmentModel,
@@ -34,7 +35,6 @@ from personas.models import (
 from personas.names import dominant_gender, name_basis, pick_name
 from personas.redact import PLACEHOLDER_RE, name_parts
 from personas.toxicity import is_toxic
-from personas.identity import is_identified
 from personas.traits import archetype, bant, journey, psychographics
 
 MIN_KNOWN = 5  # default small-group threshold k: fewer respondents than this, nothing shown

@@ -211,7 +211,7 @@ def rating_scale(values: list[str]) -> RatingScale | None:
     for top in (5.0, 10.0, 100.0):
         above = [n for n in numbers if n > top]
         # a stray value over the top (a "6" among 1-5 stars) is a typo, not a wider scale
-        if not above or (len(set(above)) < 2 or len(above) < 0.05 * len(numbers)) and top < 100:
+        if not above or ((len(set(above)) < 2 or len(above) < 0.05 * len(numbers)) and top < 100):
             inside = [n for n in numbers if n <= top]
             bottom = 0.0 if min(inside) < 1 or top == 100.0 else 1.0
             return bottom, top
