@@ -41,14 +41,19 @@ from personas.models import Record, Statement, StatementKind
 
 PAIN_Q = re.compile(
     r"frustrat|least|dislike|don.t like|problem|difficult|obstacle|improve|annoy|worst|"
-    r"complain|challenge|pain|wrong|issue|hate|bother|change about|better|disappoint",
+    r"complain|challenge|pain|wrong|issue|hate|bother|change about|better|disappoint|"
+    r"negativ|(?<![a-z])cons(?![a-z])|grievance|narrative",
     re.I,
 )
 MOTIVATION_Q = re.compile(
     r"like (?:most|best|about)|love|enjoy|why do you (?:buy|shop|choose|use)|reason|"
-    r"best thing|favourite|favorite|value|appeal|prefer",
+    r"best thing|favourite|favorite|value|appeal|prefer|positiv|(?<![a-z])pros(?![a-z])|liked",
     re.I,
 )
+# A text filed as a complaint (a complaint / narrative field, a support message): its
+# statements are pain points unless something strongly says otherwise.
+COMPLAINT_FIELD = re.compile(r"complain|grievance|narrative", re.I)
+STRONG_MOTIVATION = 2.5  # lead a motivation needs over pain in a complaint
 GOAL_Q = re.compile(r"achiev|goal|hoping|hope to|trying to|plan|aim|want to|looking to", re.I)
 CONTRAST_START = re.compile(r"^(?:but|however|although|though|whereas|except)\b", re.I)
 # "Nothing major.", "Not a lot", "Can't think of anything, always a pleasure": asked what
@@ -191,6 +196,24 @@ def _no_pain(scores: _Scores, statements: Sequence[Statement]) -> None:
         scores.add(i, X, float(row.max() - row[X]) + NO_PAIN, "says nothing frustrates them")
 
 
+def _filed_as_complaint(statement: Statement) -> bool:
+    return statement.source_kind == "support" or bool(
+        COMPLAINT_FIELD.search(statement.question or statement.field or "")
+    )
+
+
+def _complaints(scores: _Scores, statements: Sequence[Statement]) -> None:
+    """A statement of a complaint is pain by default: a motivation only with a clear lead
+    (one friendly sentence in a complaint, "I have been a loyal customer for years", is
+    the complaint's setting, not what the customer values); plain narrative stays other."""
+    for i, s in enumerate(statements):
+        if not _filed_as_complaint(s):
+            continue
+        row = scores.values[i]
+        if int(np.argmax(row)) == M and row[M] - row[P] < STRONG_MOTIVATION:
+            scores.add(i, P, float(row[M] - row[P]) + 0.01, "filed as a complaint")
+
+
 def _learn(
     scores: _Scores, vectors: np.ndarray, texts: Sequence[str], seed: int, rounds: int = 2
 ) -> None:
@@ -256,6 +279,7 @@ def classify_statements(
     if vectors is not None and len(statements):
         _learn(scores, vectors, [s.text for s in statements], seed)
     if use == "all":
+        _complaints(scores, statements)
         _no_pain(scores, statements)
     return [_decide(s, scores, i, senti[i]) for i, s in enumerate(statements)]
 

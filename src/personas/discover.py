@@ -42,6 +42,7 @@ from personas.models import RowIssue, Source, SourceFormat, SourceKind
 _SNIFF_BYTES = 256 * 1024
 _NOT_BODY = re.compile(r"\b(id|title|headline|date|created|stars?|rating|score|url|reply)\b")
 _BODY = re.compile(r"\b(body|content|text|comments?)\b")
+_POST_MARKS = re.compile(r"(?:^|[\s(.,])[@#][A-Za-z0-9_]{2,}|^RT @|https?://t\.co/")
 _NAME_HINTS: tuple[tuple[str, SourceKind], ...] = (
     ("review", "reviews"),
     ("order", "orders"),
@@ -125,6 +126,14 @@ def table_kind(table: Table, stem: str = "") -> tuple[SourceKind, str]:
             "reviews",
             f'header sniffing: rating column "{rating}" and review text column "{body}"',
         )
+    social = _social_kind(table, headers)
+    if social:
+        return social
+    complaint = next(
+        (n for n, h in short if vocab.COMPLAINT_H.search(h) and not n.rstrip().endswith("?")), None
+    )
+    if complaint:
+        return "support", f'header sniffing: complaint / case text column "{complaint}"'
     special = _special_kind(headers)
     if special:
         return special
@@ -149,6 +158,37 @@ def table_kind(table: Table, stem: str = "") -> tuple[SourceKind, str]:
         if hint in stem:
             return kind, f'no telling columns; file name mentions "{hint}"'
     return "survey", "a table without review or order columns; read as survey answers"
+
+
+def _social_kind(table: Table, headers: list[tuple[str, str]]) -> tuple[SourceKind, str] | None:
+    """Posts from a social platform: a text column whose values are written like posts
+    (@mentions, #hashtags, "RT @", t.co links), or beside columns only a platform writes
+    (tweet_*, retweet_count, user_*). Brand and place columns stay as categories."""
+    texts = [
+        (i, n)
+        for i, (n, h) in enumerate(headers)
+        if vocab.SOCIAL_TEXT_H.match(h) or re.search(r"\b(text|tweet|post|message|content)\b", h)
+    ]
+    if not texts:
+        return None
+    text_names = {n for _, n in texts}
+    meta = next(
+        (n for n, h in headers if vocab.SOCIAL_META_H.search(h) and n not in text_names), None
+    )
+    if meta and not any(n.rstrip().endswith("?") for n, _ in headers):
+        said = texts[0][1]
+        return "social", f'header sniffing: post text column "{said}" beside "{meta}"'
+    rows = [cells for _, cells in table.sample(200)]
+    for i, name in texts:
+        values = [c[i] for c in rows if i < len(c) and c[i].strip()]
+        marked = sum(1 for v in values if _POST_MARKS.search(v))
+        if len(values) >= 5 and marked >= 0.3 * len(values):
+            share = round(100 * marked / len(values))
+            return (
+                "social",
+                f'content sniffing: {share}% of "{name}" read like posts (@mentions, #hashtags)',
+            )
+    return None
 
 
 def _special_kind(headers: list[tuple[str, str]]) -> tuple[SourceKind, str] | None:

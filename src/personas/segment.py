@@ -24,6 +24,7 @@ import numpy as np
 
 from personas.config import Config
 from personas.embed import Embeddings
+from personas.errors import NoUsableInput
 from personas.features import FeatureMatrix
 from personas.masked import centres_of, distances_to_centres, masked_kmeans, silhouette
 from personas.models import Segment, SegmentModel, Statement
@@ -138,6 +139,11 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
     """Segments of respondents, with how their number was chosen and how well they separate.
     Stability of the final segments is measured afterwards (``stability.measure_stability``)."""
     n = len(features.keys)
+    if n == 0:
+        raise NoUsableInput(
+            "no respondents to build personas of: no record names, describes or stands for"
+            " a person (run `personas inspect` to see what was read)"
+        )
     x, known = features.matrix, features.known
     minimum = max(math.ceil(config.min_segment_share * n), config.min_segment_size)
     scores: dict[str, float] = {}

@@ -6,13 +6,14 @@ naming the column), so the rest of the row is still used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from personas.ingest.dates import parse_datetime
 from personas.ingest.orders import PRODUCTS, product_name
-from personas.ingest.profile import normalise_header
+from personas.ingest.profile import is_list_literal, list_items, normalise_header
 from personas.ingest.values import (
     id_namespace,
     normalise_email,
@@ -31,6 +32,14 @@ from personas.models import ColumnRole, TextField
 
 _TEXT_FIELDS = set(TextField.model_fields)
 NON_ANSWERS = {"n/a", "na", "-", "--", ".", "null", "nan", "none given"}
+# "No Negative", "No Positive", "No comments", "nothing to report": a form's placeholder
+# for a field left empty (booking sites fill the empty half of a split review with one)
+PLACEHOLDER_ANSWER = re.compile(
+    r"^(?:no|none|nothing|n/?a|nil)[\s_-]+(?:negative|positive|comments?|review|feedback|answer"
+    r"|response|remarks?|complaints?|to (?:report|add|say)|(?:negative|positive) (?:comments?|review))"
+    r"s?\W*$",
+    re.IGNORECASE,
+)
 NUMERIC_ROLES = {"nps", "rating", "money", "refund", "age", "birth_year"}
 
 Note = Callable[[str, str], None]  # note(column, reason): a value dropped from a used row
@@ -63,7 +72,7 @@ def read_cell(
     value, kind, column = raw.strip(), role.role, role.column
     if not value or kind in ("ignore", "date"):
         return
-    if value.lower() in NON_ANSWERS and kind not in NUMERIC_ROLES:
+    if kind not in NUMERIC_ROLES and is_non_answer(value):
         return
     if kind == "identity":
         _identity(out, value, column, note)
@@ -111,9 +120,20 @@ def read_cell(
     elif attribute is not None and role.multiple:
         chosen = out.choices.setdefault(attribute, [])
         options = [value] if role.group else split_options(value)
-        chosen.extend(o for o in options if o not in chosen)
+        for option in options:
+            counted = None if role.group else counted_option(option)
+            if counted is not None:
+                out.attributes[counted[0]] = counted[1]
+            elif option not in chosen:
+                chosen.append(option)
     elif attribute is not None:
         out.attributes[attribute] = value
+
+
+def is_non_answer(value: str) -> bool:
+    """A cell that holds no answer: "n/a", "-", a form's "No Negative" placeholder."""
+    text = value.strip()
+    return text.lower() in NON_ANSWERS or bool(PLACEHOLDER_ANSWER.match(text))
 
 
 def author_key(value: str) -> str | None:
@@ -123,8 +143,27 @@ def author_key(value: str) -> str | None:
 
 
 def split_options(value: str) -> list[str]:
-    """A multi-select answer's options (Google Forms and most tools join them with ``", "``)."""
+    """A multi-select answer's options (Google Forms and most tools join them with ``", "``;
+    some exports write a list: ``['Leisure trip', 'Couple']``)."""
+    if is_list_literal(value):
+        return list_items(value)
     return [part.strip() for part in value.split(", ") if part.strip()]
+
+
+_COUNTED = re.compile(r"^([^\d]*[A-Za-z][^\d]*?)\s+(\d{1,4}(?:\.\d+)?)\s+([A-Za-z][^\d]*)$")
+
+
+def counted_option(option: str) -> tuple[str, str] | None:
+    """An option that is a count in words ("Stayed 2 nights"): (its attribute, the number).
+
+    The attribute is the wording without the number ("stayed nights"), so the
+    counts of one tag list become one ordered number instead of a level per count."""
+    match = _COUNTED.match(option.strip())
+    if not match:
+        return None
+    before, number, after = match.groups()
+    name = " ".join(f"{before} {after}".lower().split())
+    return name, number
 
 
 def finish_choices(out: RowValues) -> None:

@@ -19,6 +19,23 @@ from personas.ingest.values import IPV4, URL, is_email, is_person_name, parse_mo
 _SAMPLE = 2000  # value checks on big files look at an evenly spread sample
 
 
+_LIST_LITERAL = re.compile(r"""^\[\s*(?:(["'])[^"']*\1\s*(?:,\s*(["'])[^"']*\2\s*)*)?\]$""")
+
+
+def is_list_literal(value: str) -> bool:
+    """A cell holding a JSON or Python list of strings: ``['Couple', 'Stayed 2 nights']``."""
+    return bool(_LIST_LITERAL.match(value.strip()))
+
+
+def list_items(value: str) -> list[str]:
+    """The strings of a list literal cell, stripped; ``[]`` for anything else."""
+    if not is_list_literal(value):
+        return []
+    return [
+        m.group(2).strip() for m in re.finditer(r"""(["'])(.*?)\1""", value) if m.group(2).strip()
+    ]
+
+
 @lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """Lower-case words: ``RecipientEmail`` → ``recipient email``; ``created_at`` too."""
@@ -118,6 +135,8 @@ class Profile:
     @cached_property
     def multiselect(self) -> bool:
         """Options joined with ``", "``: many values hold commas but few distinct parts exist."""
+        if self.sample and self.share(is_list_literal) >= 0.8:
+            return True  # ["a", "b"] / ['a', 'b']: tags exported as a list
         joined = [v for v in self.sample if ", " in v]
         if len(joined) < max(2, 0.3 * len(self.sample)):
             return False

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from personas.config import Config
 from personas.ingest import vocabulary as vocab
+from personas.ingest.cells import PLACEHOLDER_ANSWER
 from personas.ingest.profile import Profile
 from personas.ingest.questions import question_groups
 from personas.ingest.tables import Table
@@ -86,7 +87,11 @@ def infer_roles(
 
 
 def _profile(table: Table, sample: list[list[str]], index: int) -> Profile:
-    values = [c[index].strip() for c in sample if index < len(c) and c[index].strip()]
+    values = [
+        c[index].strip()
+        for c in sample
+        if index < len(c) and c[index].strip() and not PLACEHOLDER_ANSWER.match(c[index].strip())
+    ]
     return Profile(column=table.columns[index], values=values, n_rows=len(sample))
 
 
@@ -190,6 +195,8 @@ def _technical(p: Profile, kind: SourceKind) -> Guess | None:
     if re.search(r"\b(robot|captcha)\b", p.header):
         return ("ignore", 0.9, "anti-robot check")
     name = p.header.split(" | ")[0]
+    if p.column.name.startswith("_"):
+        return ("ignore", 0.9, "a tool's own metadata (the name starts with _)")
     if vocab.TECH_H.match(name):
         return ("ignore", 0.9, "survey/shop metadata, not about the person")
     if vocab.TECH_ID_H.search(name) and p.name_words <= 4:
@@ -349,7 +356,15 @@ def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
         indices = [i for i, g in enumerate(out) if g[0] == role]
         if len(indices) < 2:
             continue
-        best = min(indices, key=lambda i: (-out[i][1], _money_rank(profiles[i], role), i))
+        best = min(
+            indices,
+            key=lambda i: (
+                -out[i][1],
+                _money_rank(profiles[i], role),
+                _place_rank(profiles[i], role),
+                i,
+            ),
+        )
         winner = profiles[best].column.name
         for i in indices:
             if i != best:
@@ -361,6 +376,14 @@ def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
                     f'also looks like {role}, but "{winner[:60]}" is used for it',
                 )
     return out
+
+
+def _place_rank(profile: Profile, role: str) -> int:
+    """Regions: the coarsest place wins (country before state before city before postcode):
+    a persona is "mostly from Georgia", and a thousand towns pool into "other"."""
+    if role != "region":
+        return 0
+    return profile.distinct if profile.distinct >= 2 else 10**9
 
 
 def _money_rank(profile: Profile, role: str) -> int:

@@ -94,19 +94,19 @@ ATTRIBUTE_H: tuple[tuple[ColumnRoleName, str, float], ...] = (  # (role, pattern
     (
         "region",
         r"\b(country|region|state|province|county|city|town|location|postcode|post code"
-        r"|zip|where do you live|where are you based|reside|residence)\b",
+        r"|zip|where do you live|where are you based|reside|residence|nationality|time ?zone)\b",
         0.9,
     ),
     ("device", r"\b(device|devices|browser|operating system|mobile or desktop)\b|^platform$", 0.85),
     (
         "channel",
         r"\b(shipping method|delivery method|how did you hear|hear about|heard about|referr\w*"
-        r"|acquisition|channel|utm source|find us|found us)\b",
+        r"|acquisition|channel|utm source|find us|found us|received via|submitted via)\b",
         0.85,
     ),
 )
 TEXT_H = re.compile(
-    r"\b(comments?|feedback|review|review text|body|message|text|content|suggestions?|improve"
+    r"\b(comments?|feedback|reviews?|review text|complaints?|narrative|body|message|text|content|suggestions?|improve"
     r"|thoughts|anything else|tell us|describe|explain|why|like best|like least|like most"
     r"|dislike|open-ended response|please specify)\b"
 )
@@ -116,7 +116,7 @@ CHOICE_H = re.compile(r"^(which|do you|did you|are you|have you|how often|how ma
 TITLE_H = re.compile(r"^(title|review title|summary|headline|subject|review headline)$")
 
 # discover: which kind of table is this?
-REVIEW_TEXT_H = re.compile(r"\b(review|review text|body|comments?|content|text|review body)\b")
+REVIEW_TEXT_H = re.compile(r"\b(reviews?|review text|body|comments?|content|text|review body)\b")
 ORDER_MONEY_H = re.compile(r"\b(total|order total|amount|subtotal|price|revenue|spend|spent)\b")
 CUSTOMER_H = re.compile(r"\be ?mail\b|\bcustomer\b|\bbuyer\b|\bbilling name\b")
 FREE_TEXT_H = re.compile(r"\b(review|comments?|feedback|message|body|text|notes?|why)\b")
@@ -125,7 +125,16 @@ SOCIAL_TEXT_H = re.compile(
     r"^(text|tweet|tweet text|full text|message|comment|comment text|post text)$"
 )
 SOCIAL_WHO_H = re.compile(r"\b(user ?name|screen ?name|handle|author|author id|commenter)\b")
-TICKET_H = re.compile(r"\b(ticket|ticket id|requester|conversation id)\b")
+TICKET_H = re.compile(r"\b(ticket|ticket id|requester|conversation id|case (id|number)|incident)\b")
+# complaint and ticket exports: the customer's account of the problem
+COMPLAINT_H = re.compile(
+    r"\b(complaints?|narrative|grievances?|(issue|problem|case|incident) (description|details))\b"
+)
+# social exports (tweets, posts): metadata columns only a social platform writes
+SOCIAL_META_H = re.compile(
+    r"^(tweet|retweet|retweeted|user|favou?rite|hashtags?|mentions?|quote|reply to|in reply to"
+    r"|screen name|followers?|post|subreddit)\b"
+)
 METRIC_H = re.compile(
     r"\b(sessions|users|new users|page ?views|views|visits|visitors|bounce rate|share|percentage"
     r"|percent|conversion rate|impressions|clicks|ctr|transactions)\b|%"
