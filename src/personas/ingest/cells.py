@@ -36,7 +36,8 @@ NON_ANSWERS = {"n/a", "na", "-", "--", ".", "null", "nan", "none given"}
 # for a field left empty (booking sites fill the empty half of a split review with one)
 PLACEHOLDER_ANSWER = re.compile(
     r"^(?:no|none|nothing|n/?a|nil)[\s_-]+(?:negative|positive|comments?|review|feedback|answer"
-    r"|response|remarks?|complaints?|to (?:report|add|say)|(?:negative|positive) (?:comments?|review))"
+    r"|response|remarks?|complaints?|to (?:report|add|say)"
+    r"|(?:negative|positive) (?:comments?|review))"
     r"s?\W*$",
     re.IGNORECASE,
 )

@@ -106,7 +106,8 @@ ATTRIBUTE_H: tuple[tuple[ColumnRoleName, str, float], ...] = (  # (role, pattern
     ),
 )
 TEXT_H = re.compile(
-    r"\b(comments?|feedback|reviews?|review text|complaints?|narrative|body|message|text|content|suggestions?|improve"
+    r"\b(comments?|feedback|reviews?|review text|complaints?|narrative|body|message|text|content"
+    r"|suggestions?|improve"
     r"|thoughts|anything else|tell us|describe|explain|why|like best|like least|like most"
     r"|dislike|open-ended response|please specify)\b"
 )
