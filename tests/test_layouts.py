@@ -310,3 +310,28 @@ def test_people_less_real_reviews_build_personas(tmp_path: Path) -> None:
     assert document["corpus"]["respondents"] == 300
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert "300 records are one respondent each" in run["people"]
+
+
+def test_tone_is_the_share_of_praise_where_people_chose_what_to_say() -> None:
+    """With ``tone`` the voice block gains one column: motivations / (pains + motivations),
+    unknown for someone who voiced neither; surveys that asked for both leave it off."""
+    from collections import Counter
+
+    from personas.features import Profile, fit_encoder, wants_tone
+
+    profiles = [
+        Profile(key="a", themes=Counter({"pain-01": 3})),
+        Profile(key="b", themes=Counter({"motivation-01": 1, "pain-01": 1})),
+        Profile(key="c", themes=Counter({"motivation-01": 2})),
+        Profile(key="d", themes=Counter({"goal-01": 1})),
+    ]
+    encoder = fit_encoder(profiles, tone=True)
+    assert encoder.names[-1] == "tone" and encoder.tone_mean == pytest.approx(0.5)
+    features = encoder.transform(profiles)
+    column = features.matrix[:, -1] * encoder.scales["voice"]
+    assert column[:3] == pytest.approx([-0.5, 0.0, 0.5])
+    assert features.known[:, -1].tolist() == [True, True, True, False]
+    assert "tone" not in fit_encoder(profiles).names
+    asked = statement("slow delivery", "What frustrates you most?", "survey")
+    said = statement("slow delivery", "Review Text", "reviews")
+    assert not wants_tone([asked, asked, said]) and wants_tone([asked, said, said])

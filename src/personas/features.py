@@ -78,6 +78,13 @@ OTHER = "other"
 # than min/max so one extreme spender does not set the scale; the range also
 # puts numbers on the 0..1 footing of one-hot and share columns.
 SPREAD = (1.0, 99.0)
+# Where people chose what to say (reviews, posts, tickets: no question asked for pains
+# or for motivations), whether they praise or complain is part of who they are; the
+# voice shares within each kind cannot say it, because a kind never voiced is unknown.
+# ``tone`` is that balance. Where a survey asked for both, it mirrors the questionnaire,
+# so the pipeline switches it on only when most statements answered no such question.
+TONE = "tone"
+UNPROMPTED_SHARE = 0.5
 MIN_ORDINAL_LEVELS = 3
 MIN_ORDINAL_SHARE = 0.7  # of the answers that must sit on the scale
 
@@ -167,19 +174,23 @@ class FeatureEncoder(BaseModel):
     voice_means: list[float]
     scales: dict[str, float]  # block -> divisor
     theme_kinds: list[str] = []  # kind of each theme; shares are taken within a kind
+    # "tone": the share of motivations among a person's pains and motivations, a voice
+    # column of its own where people chose what to say (see ``TONE``); older bundles: off
+    tone: bool = False
+    tone_mean: float = 0.0
 
     @property
     def names(self) -> list[str]:
         out = [c.name for c in self.numeric]
         out += [f"{c.attribute}={lv}" for c in self.categories for lv in c.levels]
         out += [f"theme:{t}" for t in self.themes]
-        return out
+        return out + ([TONE] if self.tone else [])
 
     def widths(self) -> dict[str, int]:
         widths = {
             "numbers": len(self.numeric),
             "categories": sum(len(c.levels) for c in self.categories),
-            "voice": len(self.themes),
+            "voice": len(self.themes) + int(self.tone),
         }
         return {b: w for b, w in widths.items() if w}
 
@@ -237,7 +248,11 @@ class FeatureEncoder(BaseModel):
             share = np.divide(mine, total, out=np.zeros_like(mine), where=total > 0)
             voice[:, cols] = np.where(spoke[:, None], share - np.array(self.voice_means)[cols], 0.0)
             known[:, cols] = spoke[:, None]
-        return voice, known
+        if not self.tone:
+            return voice, known
+        tone, voiced = tone_of(counts, kinds)
+        tone = np.where(voiced, tone - self.tone_mean, 0.0)
+        return np.column_stack([voice, tone]), np.column_stack([known, voiced])
 
     def transform(self, profiles: list[Profile]) -> FeatureMatrix:
         blocks = self.raw(profiles)
@@ -535,8 +550,19 @@ def theme_kind(theme_id: str) -> str:
     return theme_id.rsplit("-", 1)[0]
 
 
-def fit_encoder(profiles: list[Profile]) -> FeatureEncoder:
-    """Learn columns, centres and block scales from the build's profiles."""
+def tone_of(counts: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per person, motivations / (pains + motivations) over their themed statements,
+    and whether they voiced either (``counts``: statements per theme, ``kinds``: each
+    theme's kind)."""
+    pains = counts[:, kinds == "pain"].sum(axis=1)
+    likes = counts[:, kinds == "motivation"].sum(axis=1)
+    total = pains + likes
+    return np.divide(likes, total, out=np.zeros_like(total), where=total > 0), total > 0
+
+
+def fit_encoder(profiles: list[Profile], tone: bool = False) -> FeatureEncoder:
+    """Learn columns, centres and block scales from the build's profiles (``tone``: add
+    the tone column, see ``TONE``)."""
     n_min = max(2, math.ceil(MIN_KNOWN_SHARE * len(profiles)))
     themes = sorted({t for p in profiles for t in p.themes})
     ordinal = _fit_ordinal(profiles)
@@ -549,7 +575,18 @@ def fit_encoder(profiles: list[Profile]) -> FeatureEncoder:
         scales={b: 1.0 for b in BLOCKS},
         theme_kinds=[theme_kind(t) for t in themes],
     )
+    if tone:
+        index = {t: j for j, t in enumerate(themes)}
+        counts = np.zeros((len(profiles), len(themes)))
+        for i, p in enumerate(profiles):
+            for theme, c in p.themes.items():
+                counts[i, index[theme]] += c
+        values, voiced = tone_of(counts, np.array(encoder.theme_kinds))
+        if voiced.sum() >= n_min:
+            mean = float(values[voiced].mean())
+            encoder = encoder.model_copy(update={"tone": True, "tone_mean": mean})
     shares, spoke = encoder._voice(profiles)
+    shares, spoke = shares[:, : len(themes)], spoke[:, : len(themes)]
     voice_means = [
         float(shares[spoke[:, j], j].mean()) if spoke[:, j].any() else 0.0
         for j in range(len(themes))
@@ -563,7 +600,19 @@ def fit_encoder(profiles: list[Profile]) -> FeatureEncoder:
     return encoder.model_copy(update={"scales": scales})
 
 
-def build_features(respondents: list[Respondent], statements: list[Statement]) -> FeatureMatrix:
+def build_features(
+    respondents: list[Respondent], statements: list[Statement], tone: bool = False
+) -> FeatureMatrix:
     """The respondent x feature matrix that segmentation clusters."""
     profiles = profiles_of(respondents, statements)
-    return fit_encoder(profiles).transform(profiles)
+    return fit_encoder(profiles, tone=tone).transform(profiles)
+
+
+def wants_tone(statements: list[Statement]) -> bool:
+    """Whether most statements were said unprompted (see ``TONE``)."""
+    from personas.classify import question_kind
+
+    if not statements:
+        return False
+    unprompted = sum(1 for s in statements if question_kind(s.question) is None)
+    return unprompted >= UNPROMPTED_SHARE * len(statements)

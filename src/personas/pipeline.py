@@ -244,7 +244,7 @@ class Understanding:
 def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
     from personas.classify import classify_statements
     from personas.embed import embed_texts
-    from personas.features import fit_encoder, profiles_of
+    from personas.features import fit_encoder, profiles_of, wants_tone
     from personas.prepare import load_nlp, prepare_statements
     from personas.segment import attribute_anonymous, segment_respondents
     from personas.stability import measure_stability
@@ -282,7 +282,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     counts.update(theme_counts)
     with timer.stage("segment"):
         profiles = profiles_of(respondents, statements)
-        encoder = fit_encoder(profiles)
+        encoder = fit_encoder(profiles, tone=wants_tone(statements))
         features = encoder.transform(profiles)
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)

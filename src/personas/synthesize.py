@@ -268,6 +268,12 @@ def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
             theme.kind if theme else "", "talks"
         )
         return f"{kind} {'more' if more else 'less'} than others about “{label}”"
+    if name == "tone":
+        return (
+            "praises more than others (more motivations than pain points)"
+            if more
+            else "complains more than others (more pain points than motivations)"
+        )
     if "=" in name:
         attr, _, level = name.partition("=")
         if attr == "products":
