@@ -335,3 +335,17 @@ def test_tone_is_the_share_of_praise_where_people_chose_what_to_say() -> None:
     asked = statement("slow delivery", "What frustrates you most?", "survey")
     said = statement("slow delivery", "Review Text", "reviews")
     assert not wants_tone([asked, asked, said]) and wants_tone([asked, said, said])
+
+
+def test_a_post_without_feeling_of_its_own_is_no_feedback() -> None:
+    """A social post that is news or chatter is "other"; one that says how it feels is not."""
+    record = Record(record_id="r#1", source="x.csv", source_kind="social", locator="row 2")
+    out = classify_statements(
+        [
+            statement("Apple opens a new store downtown on Friday", "text", "social"),
+            statement("My new phone is brilliant, love it", "text", "social"),
+            statement("The battery died again and I hate it", "text", "social"),
+        ],
+        {"r#1": record},
+    )
+    assert [s.kind for s in out] == ["other", "motivation", "pain"]

@@ -214,6 +214,30 @@ def _complaints(scores: _Scores, statements: Sequence[Statement]) -> None:
             scores.add(i, P, float(row[M] - row[P]) + 0.01, "filed as a complaint")
 
 
+OWN_WORDS = ("sentiment", "wish for something better", "complaint wording", "goal wording")
+
+
+def _chatter(
+    scores: _Scores, statements: Sequence[Statement], records: Mapping[str, Record]
+) -> None:
+    """A social post says what it feels in its own words, or it is no feedback.
+
+    Most posts that mention a brand are news, links, jokes and event chatter.
+    Without a question, a rating or a feeling, wish, complaint or goal in its own
+    words, a post is "other", whatever its likeness to others' pains or praise (the
+    corpus classifier would otherwise spread the corpus's majority kind over it)."""
+    for i, s in enumerate(statements):
+        if s.source_kind != "social" or question_kind(s.question) is not None:
+            continue
+        record = records.get(s.record_id)
+        if record is not None and (record.rating is not None or record.nps is not None):
+            continue
+        own = any(note.startswith(OWN_WORDS) for _, _, note in scores.notes[i])
+        row = scores.values[i]
+        if not own and int(np.argmax(row)) != X:
+            scores.add(i, X, float(row.max() - row[X]) + 0.01, "a post with no feeling of its own")
+
+
 def _learn(
     scores: _Scores, vectors: np.ndarray, texts: Sequence[str], seed: int, rounds: int = 2
 ) -> None:
@@ -279,6 +303,7 @@ def classify_statements(
     if vectors is not None and len(statements):
         _learn(scores, vectors, [s.text for s in statements], seed)
     if use == "all":
+        _chatter(scores, statements, records)
         _complaints(scores, statements)
         _no_pain(scores, statements)
     return [_decide(s, scores, i, senti[i]) for i, s in enumerate(statements)]
