@@ -92,7 +92,7 @@ PLACEHOLDER_WORDS = frozenset(
     ["address", "card", "email", "handle", "id", "name", "names", "phone", "url"]
 )
 GENERIC_SHARE = 0.15  # a word said by this share of a theme's statements ...
-GENERIC_THEMES = 0.5  # ... in this share of a kind's themes (3 or more) says nothing there
+GENERIC_THEMES = 0.34  # ... in a third of a kind's themes (3 or more) says nothing there
 NOUNS = frozenset({"NOUN", "PROPN"})
 COPULAS = frozenset({"is", "was", "are", "were", "feels", "felt", "seems", "seemed", "looks"})
 ARTICLES = frozenset({"the", "a", "an"})
@@ -293,7 +293,7 @@ def _score(cov: float, outside: float, words: int) -> float:
 
 def corpus_generic(docs_by_theme: dict[str, list[str]]) -> set[str]:
     """Stems that say nothing in this kind: said by ``GENERIC_SHARE`` of the statements
-    of at least ``GENERIC_THEMES`` of its themes (3 or more): "flight" among airline
+    of at least ``GENERIC_THEMES`` (a third) of its themes (3 or more): "flight" among airline
     complaints, "dress" among dress reviews."""
     ids = [t for t, docs in docs_by_theme.items() if docs]
     if len(ids) < 3:
