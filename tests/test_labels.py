@@ -153,7 +153,14 @@ def test_label_problems_say_why_a_label_is_bad(label: str, reason: str) -> None:
 
 @pytest.mark.parametrize(
     "label",
-    ["Cancelled flights", "Lost luggage", "Long hold times", "Thin fabric", "Slow refunds"],
+    [
+        "Cancelled flights",
+        "Lost luggage",
+        "Long hold times",
+        "Thin fabric",
+        "Slow refunds",
+        "Quality for the price",
+    ],
 )
 def test_label_problems_pass_a_marketers_label(label: str) -> None:
     """Short noun phrases naming a problem or reason have no problem."""

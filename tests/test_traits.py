@@ -270,6 +270,7 @@ def test_plural_nouns() -> None:
     assert plural("data scientist or analyst") == "data scientists or analysts"
     assert plural("retired") == "retired"
     assert plural("teen") == "teens"
+    assert plural("60-something") == "60-somethings"
 
 
 def test_claims_prefer_statistically_distinctive_themes() -> None:

@@ -72,13 +72,24 @@ LONE_GENERIC: frozenset[str] = frozenset(
             "able answer anyone app apps asked ask bad business call called cant can't company",
             "dont everyone experience guy guys help hey hello hi info",
             "information issue issues lol look need needed name names please problem problems",
-            "product products question questions reason response service services someone",
-            "sorry store support tell thank thanks today told tomorrow tonight try tried want",
-            "wanted work worked works yes yesterday flight flights airline hotel room",
-            "price prices quality value money place cause rt via amp http https www com",
+            "question questions reason response someone",
+            "sorry tell thank thanks today told tomorrow tonight try tried want",
+            "wanted work worked works yes yesterday",
+            "cause rt via amp http https www com",
             "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday",
             "sunday jan feb mar apr jun jul aug sep sept oct nov dec january february march",
             "april june july august september october november december",
+        )
+    ).split()
+)
+# Topics: no label alone ("Flight", "Service"), but two of them name a reason
+# ("Quality for the price").
+TOPICS: frozenset[str] = frozenset(
+    " ".join(
+        (
+            "airline app apps business company experience flight flights hotel info",
+            "information money place price prices product products quality room service",
+            "services store support value",
         )
     ).split()
 )
@@ -126,7 +137,8 @@ def label_problems(
     Public for the benchmark's "label hygiene" count. Reasons, in this order:
     "mask or placeholder" (``MASK_RE``: "[NAME]", "XXXX", "***", "<redacted>", ...),
     "profanity" (``toxicity.is_toxic``), "lone generic word" (no word left beyond
-    filler and topic words like "flight", "names", "thank": ``LONE_GENERIC``, or
+    filler words like "names", "thank" (``LONE_GENERIC``) and one topic word like
+    "flight" (``TOPICS``; two of them name a reason: "Quality for the price"), or
     ``generic``, stems the caller knows say nothing in its corpus) and "place or brand
     alone" (every word a name: ``KNOWN_NAMES`` or ``names``, lower-case words the caller
     knows to be proper nouns). A label made only of the words our placeholders leave
@@ -136,15 +148,16 @@ def label_problems(
     out: list[str] = []
     words = [w.strip("'-") for w in tokens(label)]
     content = [w for w in words if w and w not in STOP and len(w) > 1]
-    vague = LONE_GENERIC | generic
+    vague = LONE_GENERIC | TOPICS | generic
     specific = [w for w in content if w not in vague and stem(w) not in vague]
+    topics = {stem(w) for w in content if w in TOPICS or stem(w) in TOPICS}
     specific = specific if any(len(w) > 2 for w in specific) else []  # "Rt at ft"
     leftovers = specific and all(w in PLACEHOLDER_WORDS for w in specific)
     if has_mask(label) or re.search(r"\bx{3,}\b", label, re.IGNORECASE) or leftovers:
         out.append("mask or placeholder")
     if is_toxic(label):
         out.append("profanity")
-    if not specific:
+    if not specific and len(topics) < 2:
         out.append("lone generic word")
     proper = KNOWN_NAMES | {w.lower() for w in names}
     if content and all(w in proper for w in content):

@@ -295,6 +295,8 @@ def _plural_phrase(phrase: str) -> str:
     irregular = {"woman": "women", "man": "men", "person": "people", "child": "children"}
     if low in irregular:
         last = irregular[low]
+    elif low.endswith("something"):
+        last += "s"
     elif not low.isalpha() or low.endswith(("s", "ed", "ing", "ic", "ly", "al")):
         pass  # "Retired", "Academic", "Other" stay as they are
     elif low == "other":
@@ -390,18 +392,16 @@ def archetype_forms(
     adjective = _adjective(seg)
     if adjective:
         basis.insert(0, adjective[1])
-    category = _category(st, seg, k)
-    if category:
-        basis.append(category[1])
-    if not who:
+    if not who:  # a distinctive answer or their mood says who they are
+        category = _category(st, seg, k)
+        if category:
+            basis.append(category[1])
         noun, why = _mood(st, k)
         if adjective:  # "Disappointed customers", not "Disappointed frustrated customers"
             noun = noun.split(" ")[-1]
         elif why:
             basis.append(why)
         who = f"{category[0]} {noun}" if category else noun
-    elif category:
-        who = f"{who} ({category[0]})"
     head = f"{adjective[0]} {who}" if adjective else who[:1].upper() + who[1:]
     pains, mots, goals = (_usable(claims.get(kind, [])) for kind in ("pain", "motivation", "goal"))
     for word, cl in (("top pain", pains[:1]), ("top motivation", mots[:1]), ("top goal", goals)):
