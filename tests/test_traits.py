@@ -218,7 +218,7 @@ def test_a_distinctive_answer_names_the_group() -> None:
     )
     claims = {"pain": [claim("pain", "Long hold times", 0.4, 2.0)]}
     label, basis = archetype(st, seg("Type of traveller=Business +1.1"), claims, None, 5)
-    assert label == "Business customers put off by long hold times"
+    assert label == "Customers (Business) put off by long hold times"
     assert "Type of traveller: Business (75%)" in basis
 
 

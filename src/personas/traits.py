@@ -401,7 +401,7 @@ def archetype_forms(
             noun = noun.split(" ")[-1]
         elif why:
             basis.append(why)
-        who = f"{category[0]} {noun}" if category else noun
+        who = f"{noun} ({category[0]})" if category else noun
     head = f"{adjective[0]} {who}" if adjective else who[:1].upper() + who[1:]
     pains, mots, goals = (_usable(claims.get(kind, [])) for kind in ("pain", "motivation", "goal"))
     for word, cl in (("top pain", pains[:1]), ("top motivation", mots[:1]), ("top goal", goals)):
