@@ -143,6 +143,7 @@ def test_no_phrase_spans_a_mask() -> None:
         ("Able to get", "lone generic word"),
         ("Thanks for the response", "lone generic word"),
         ("Tue dec", "lone generic word"),
+        ("Theme 2", "lone generic word"),
         ("Nyc", "place or brand alone"),
     ],
 )

@@ -229,6 +229,7 @@ def test_a_bad_theme_label_never_reaches_a_persona_label() -> None:
             claim("motivation", "Names", 0.6, 3.0),
             claim("motivation", "Xxxx payment", 0.5, 3.0),
             claim("motivation", "Shit", 0.5, 3.0),
+            claim("motivation", "Theme 2", 0.5, 3.0),
             claim("motivation", "Fast delivery", 0.3, 2.0),
         ]
     }

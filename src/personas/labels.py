@@ -75,7 +75,7 @@ LONE_GENERIC: frozenset[str] = frozenset(
             "question questions reason response someone",
             "sorry tell thank thanks today told tomorrow tonight try tried want",
             "wanted work worked works yes yesterday",
-            "cause rt via amp http https www com",
+            "cause rt via amp http https www com theme",  # "Theme 2" is no label either
             "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday",
             "sunday jan feb mar apr jun jul aug sep sept oct nov dec january february march",
             "april june july august september october november december",
