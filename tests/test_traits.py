@@ -265,6 +265,25 @@ def test_persona_labels_of_one_build_differ_and_do_not_all_start_alike() -> None
     assert varied == [("Slow refunds", "a"), ("Postage costs", "b")]
 
 
+def test_a_persona_label_says_a_theme_once_and_prefers_phrases() -> None:
+    """The same label as pain and motivation is said once; a phrase among the top
+    claims goes before a lone word; a date is no group."""
+    claims = {
+        "pain": [claim("pain", "Sound quality", 0.5, 2.0)],
+        "motivation": [
+            claim("motivation", "Sound quality", 0.5, 2.0),
+            claim("motivation", "Wear", 0.4, 2.0),
+            claim("motivation", "Soft fabric", 0.3, 2.0),
+        ],
+    }
+    st = stats(
+        categories={"date": [Share(value="30-Jul-18", count=30, share=0.75)]},
+        category_known={"date": 40},
+    )
+    label, _ = archetype(st, seg("date=30-Jul-18 +1.1"), claims, None, 5)
+    assert label == "Customers won over by soft fabric, but put off by sound quality"
+
+
 def test_plural_nouns() -> None:
     """The group's noun reads in the plural."""
     assert plural("30-something woman") == "30-something women"

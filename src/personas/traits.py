@@ -339,7 +339,7 @@ def _category(st: SegmentStats, seg: Segment, k: int) -> tuple[str, str] | None:
             continue
         shares = st.categories.get(attr, [])
         top = next((v for v in shares if v.value == value), None)
-        short = 0 < len(value.split()) <= 3 and not re.search(r"\d{3,}|[@/]", value)
+        short = 0 < len(value.split()) <= 3 and not re.search(r"[\d@/]", value)  # no dates
         if top and top.count >= k and top.share >= 0.6 and short and not _unsayable(value):
             return value, f"{attr}: {value} ({pct(top.share)})"
     return None
@@ -368,9 +368,13 @@ def _mood(st: SegmentStats, k: int) -> tuple[str, str]:
     return noun, ""
 
 
-def _usable(claims: list[Claim]) -> list[Claim]:
-    """Claims whose label can stand in a persona label (``labels.label_problems``)."""
-    return [c for c in claims if not label_problems(c.label)]
+def _usable(claims: list[Claim], used: tuple[Claim, ...] = ()) -> list[Claim]:
+    """Claims whose label can stand in a persona label (``labels.label_problems``), not
+    already ``used`` by another kind; among the top three, phrases before lone words."""
+    said = {c.label.lower() for c in used}
+    ok = [c for c in claims if not label_problems(c.label) and c.label.lower() not in said]
+    top = sorted(ok[:3], key=lambda c: " " not in c.label.strip())
+    return top + ok[3:]
 
 
 def _phrase(labels: list[str]) -> str:
@@ -403,7 +407,9 @@ def archetype_forms(
             basis.append(why)
         who = f"{noun} ({category[0]})" if category else noun
     head = f"{adjective[0]} {who}" if adjective else who[:1].upper() + who[1:]
-    pains, mots, goals = (_usable(claims.get(kind, [])) for kind in ("pain", "motivation", "goal"))
+    pains = _usable(claims.get("pain", []))
+    mots = _usable(claims.get("motivation", []), tuple(pains[:2]))
+    goals = _usable(claims.get("goal", []))
     for word, cl in (("top pain", pains[:1]), ("top motivation", mots[:1]), ("top goal", goals)):
         for c in cl[:1]:
             lift = f", ×{c.lift:.1f} vs others" if c.lift else ", only them"
