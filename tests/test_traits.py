@@ -8,7 +8,15 @@ from personas.document import UNKNOWN, Claim
 from personas.models import NumberSummary, Segment, SegmentStats, Share, ThemeStat
 from personas.names import name_basis, pick_name
 from personas.synthesize import persona_name, rank_claims
-from personas.traits import archetype, bant, journey, psychographics
+from personas.traits import (
+    archetype,
+    archetype_forms,
+    bant,
+    journey,
+    plural,
+    psychographics,
+    vary_labels,
+)
 
 EMPTY = NumberSummary(n=0)
 ACTIVITIES = "Which activities do you shop for?"
@@ -159,7 +167,7 @@ def test_archetype_from_distinctive_behaviour_age_gender_and_top_claim() -> None
     )
     claims = {"motivation": [claim("motivation", "Kids clothes", 0.3, 4.0)], "pain": []}
     label, basis = archetype(st, seg("device=Mobile +1.2", "total_spend -0.9"), claims, "woman", 5)
-    assert label == "Budget-minded 30-something woman who values kids clothes"
+    assert label == "Budget-minded 30-something women won over by kids clothes"
     assert basis.startswith("lower total spend than others (-0.9 SD); median age 34")
     assert "“Kids clothes” (30%, ×4.0 vs others)" in basis
 
@@ -167,8 +175,122 @@ def test_archetype_from_distinctive_behaviour_age_gender_and_top_claim() -> None
 def test_archetype_says_customer_when_nothing_is_known() -> None:
     """No distinctive behaviour, age, gender or claim: a plain label, and a basis saying so."""
     label, basis = archetype(stats(), seg(), {}, None, 5)
-    assert label == "Customer"
+    assert label == "Customers"
     assert basis == "nothing in the data sets this persona apart"
+
+
+def theme_stat(kind: str, prevalence: float) -> ThemeStat:
+    return ThemeStat(
+        theme_id=f"{kind}-01",
+        kind=kind,  # type: ignore[arg-type]
+        label=kind,
+        respondents=20,
+        prevalence=prevalence,
+        prevalence_rest=0.1,
+        lift=prevalence / 0.1,
+        statements=20,
+    )
+
+
+def test_a_persona_nobody_describes_is_named_by_its_mood_and_pains() -> None:
+    """No age, gender or occupation: pains outweighing praise make "Frustrated customers",
+    and the label names their two top pains, never "Customer who values"."""
+    st = stats(themes=[theme_stat("pain", 0.8), theme_stat("motivation", 0.2)])
+    claims = {
+        "pain": [claim("pain", "Cancelled flights", 0.5, 3.0), claim("pain", "Lost bags", 0.3, 2)],
+        "motivation": [],
+    }
+    label, basis = archetype(st, seg(), claims, None, 5)
+    assert label == "Frustrated customers put off by cancelled flights and lost bags"
+    assert "pain themes outweigh their praise" in basis
+    happy = stats(themes=[theme_stat("pain", 0.1), theme_stat("motivation", 0.7)])
+    claims = {"motivation": [claim("motivation", "Friendly staff", 0.5, 2.0)]}
+    assert (
+        archetype(happy, seg(), claims, None, 5)[0] == "Happy customers won over by friendly staff"
+    )
+
+
+def test_a_distinctive_answer_names_the_group() -> None:
+    """A short answer most of them share and that sets them apart joins the noun."""
+    st = stats(
+        categories={"Type of traveller": [Share(value="Business", count=30, share=0.75)]},
+        category_known={"Type of traveller": 40},
+    )
+    claims = {"pain": [claim("pain", "Long hold times", 0.4, 2.0)]}
+    label, basis = archetype(st, seg("Type of traveller=Business +1.1"), claims, None, 5)
+    assert label == "Customers (Business) put off by long hold times"
+    assert "Type of traveller: Business (75%)" in basis
+
+
+def test_a_bad_theme_label_never_reaches_a_persona_label() -> None:
+    """Claims labelled with a mask, profanity or a lone generic word are skipped."""
+    claims = {
+        "motivation": [
+            claim("motivation", "Names", 0.6, 3.0),
+            claim("motivation", "Xxxx payment", 0.5, 3.0),
+            claim("motivation", "Shit", 0.5, 3.0),
+            claim("motivation", "Theme 2", 0.5, 3.0),
+            claim("motivation", "Fast delivery", 0.3, 2.0),
+        ]
+    }
+    label, _ = archetype(stats(), seg(), claims, None, 5)
+    assert label == "Customers won over by fast delivery"
+
+
+def test_both_pains_and_motivations_reach_the_label() -> None:
+    """A motivation-led persona also says what puts them off; a pain-led one what they like."""
+    claims = {
+        "motivation": [claim("motivation", "Kids clothes", 0.3, 4.0)],
+        "pain": [claim("pain", "Postage costs", 0.4, 2.0)],
+    }
+    label, _ = archetype(stats(), seg(), claims, None, 5)
+    assert label == "Customers won over by kids clothes, but put off by postage costs"
+
+
+def test_persona_labels_of_one_build_differ_and_do_not_all_start_alike() -> None:
+    """When every first label starts "Frustrated customers", the labels lead with their own
+    themes; two identical labels never survive."""
+    st = stats(themes=[theme_stat("pain", 0.9)])
+    forms = [
+        archetype_forms(st, seg(), {"pain": [claim("pain", lab, 0.5, 2.0)]}, None, 5)
+        for lab in ("Billing errors", "Data caps", "Data caps")
+    ]
+    assert all(f[0][0].startswith("Frustrated customers") for f in forms)
+    labels = [label for label, _ in vary_labels(forms)]
+    assert len(set(labels)) == 3
+    assert labels[0] == "Billing errors: frustrated customers"
+    assert labels[1] == "Data caps: frustrated customers"
+    assert len({" ".join(x.split()[:2]) for x in labels}) > 1
+    varied = vary_labels([[("Slow refunds", "a")], [("Postage costs", "b")]])
+    assert varied == [("Slow refunds", "a"), ("Postage costs", "b")]
+
+
+def test_a_persona_label_says_a_theme_once_and_prefers_phrases() -> None:
+    """The same label as pain and motivation is said once; a phrase among the top
+    claims goes before a lone word; a date is no group."""
+    claims = {
+        "pain": [claim("pain", "Sound quality", 0.5, 2.0)],
+        "motivation": [
+            claim("motivation", "Sound quality", 0.5, 2.0),
+            claim("motivation", "Wear", 0.4, 2.0),
+            claim("motivation", "Soft fabric", 0.3, 2.0),
+        ],
+    }
+    st = stats(
+        categories={"date": [Share(value="30-Jul-18", count=30, share=0.75)]},
+        category_known={"date": 40},
+    )
+    label, _ = archetype(st, seg("date=30-Jul-18 +1.1"), claims, None, 5)
+    assert label == "Customers won over by soft fabric, but put off by sound quality"
+
+
+def test_plural_nouns() -> None:
+    """The group's noun reads in the plural."""
+    assert plural("30-something woman") == "30-something women"
+    assert plural("data scientist or analyst") == "data scientists or analysts"
+    assert plural("retired") == "retired"
+    assert plural("teen") == "teens"
+    assert plural("60-something") == "60-somethings"
 
 
 def test_claims_prefer_statistically_distinctive_themes() -> None:

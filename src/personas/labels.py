@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -26,7 +27,26 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TOKEN_RE = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
-PLACEHOLDER_RE = re.compile(r"\[[A-Z]+\]")
+# Masks are not words. Our own redaction placeholders ("[NAME]", "[URL]", ...) and the
+# masks other tools leave in exports: "XXXX", "XX/XX/2019", "***", "****1234", "{$12.00}",
+# "<redacted>", "[redacted]", "[CUSTOMER NAME]", "<PERSON>", Excel's "#NAME?".
+MASK_RE = re.compile(
+    "|".join(
+        (
+            r"\[(?:EMAIL|PHONE|CARD|ADDRESS|URL|HANDLE|ID|NAME)\]",  # ours, any case
+            r"(?<![A-Za-z0-9])(?:[xX]{1,4}[/.-]){1,2}(?:[xX]{2,4}|\d{2,4})(?![A-Za-z0-9])",
+            r"(?<![A-Za-z0-9])(?:[xX]{2,}|[xX]{3,}\d+)(?![A-Za-z])",  # XXXX, xxxx, XXXX1234
+            r"(?<![A-Za-z])\*{3,}\d*|\*+\d{2,}",  # ***, ****1234 (not "f***")
+            r"\{\$?[\d.,]+\}",  # {$12.00}
+            r"[<\[(]\s*(?:redacted|removed|deleted|masked|hidden|censored|anonymi[sz]ed|pii)"
+            r"[^>\])]{0,20}[>\])]",
+            r"(?-i:[<\[][A-Z][A-Z_ ]{1,24}[>\]])",  # [CUSTOMER NAME], <PERSON>
+            r"#(?:NAME|VALUE|REF|N/A|NUM|NULL|DIV/0)[?!]?",
+            r"[█▇■]+",
+        )
+    ),
+    re.IGNORECASE,
+)
 MAX_WORDS = 4
 # Filler words: never the first or last word of a label ("people", "many" included).
 GENERIC: frozenset[str] = frozenset(
@@ -44,6 +64,46 @@ GENERIC: frozenset[str] = frozenset(
     ).split()
 )
 STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(GENERIC)
+# Words that name a topic, a courtesy or a filler, not a problem or a reason: no label
+# on their own ("Flight", "Names", "Information", "Thank", "Able to get", "Cant help").
+LONE_GENERIC: frozenset[str] = frozenset(
+    " ".join(
+        (
+            "able answer anyone app apps asked ask bad business call called cant can't company",
+            "dont everyone experience guy guys help hey hello hi info",
+            "information issue issues lol look need needed name names please problem problems",
+            "question questions reason response someone",
+            "sorry tell thank thanks today told tomorrow tonight try tried want",
+            "wanted work worked works yes yesterday",
+            "cause rt via amp http https www com theme",  # "Theme 2" is no label either
+            "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday",
+            "sunday jan feb mar apr jun jul aug sep sept oct nov dec january february march",
+            "april june july august september october november december",
+        )
+    ).split()
+)
+# Topics: no label alone ("Flight", "Service"), but two of them name a reason
+# ("Quality for the price").
+TOPICS: frozenset[str] = frozenset(
+    " ".join(
+        (
+            "airline app apps business company experience flight flights hotel info",
+            "information money place price prices product products quality room service",
+            "services store support value",
+        )
+    ).split()
+)
+# Places and brands known without context; theme_labels also learns them from how a
+# theme's statements write a word (capitalised mid-sentence).
+KNOWN_NAMES = frozenset(
+    ["nyc", "usa", "uk", "us", "la", "sf", "dc", "eu", "uae", "lax", "jfk", "lhr"]
+)
+# Words our placeholders leave when a tool lower-cases "[HANDLE]": "Handle url" is no label.
+PLACEHOLDER_WORDS = frozenset(
+    ["address", "card", "email", "handle", "id", "name", "names", "phone", "url"]
+)
+GENERIC_SHARE = 0.15  # a word said by this share of a theme's statements ...
+GENERIC_THEMES = 0.34  # ... in a third of a kind's themes (3 or more) says nothing there
 NOUNS = frozenset({"NOUN", "PROPN"})
 COPULAS = frozenset({"is", "was", "are", "were", "feels", "felt", "seems", "seemed", "looks"})
 ARTICLES = frozenset({"the", "a", "an"})
@@ -54,8 +114,83 @@ AROUND = 0.1  # a phrase around the best word wins if it scores this share of th
 SAYING = 0.4  # a short statement around a lone best word wins if it scores this share
 
 
+def unmask(text: str, sep: str = " ") -> str:
+    """The text with every mask and placeholder replaced by ``sep``."""
+    return MASK_RE.sub(sep, text)
+
+
+def has_mask(text: str) -> bool:
+    """True when the text holds a mask or a placeholder (``MASK_RE``)."""
+    return MASK_RE.search(text) is not None
+
+
 def tokens(text: str) -> list[str]:
-    return TOKEN_RE.findall(PLACEHOLDER_RE.sub(" ", text.lower()).replace("’", "'"))
+    """Lower-case words of the text; masks and placeholders are not words."""
+    return TOKEN_RE.findall(unmask(text).lower().replace("’", "'"))
+
+
+def label_problems(
+    label: str, names: AbstractSet[str] = frozenset(), generic: AbstractSet[str] = frozenset()
+) -> list[str]:
+    """Why a label is no label a marketer would write; empty when it is fine.
+
+    Public for the benchmark's "label hygiene" count. Reasons, in this order:
+    "mask or placeholder" (``MASK_RE``: "[NAME]", "XXXX", "***", "<redacted>", ...),
+    "profanity" (``toxicity.is_toxic``), "lone generic word" (no word left beyond
+    filler words like "names", "thank" (``LONE_GENERIC``) and one topic word like
+    "flight" (``TOPICS``; two of them name a reason: "Quality for the price"), or
+    ``generic``, stems the caller knows say nothing in its corpus) and "place or brand
+    alone" (every word a name: ``KNOWN_NAMES`` or ``names``, lower-case words the caller
+    knows to be proper nouns). A label made only of the words our placeholders leave
+    ("Handle url") counts as a placeholder."""
+    from personas.toxicity import is_toxic
+
+    out: list[str] = []
+    words = [w.strip("'-") for w in tokens(label)]
+    content = [w for w in words if w and w not in STOP and len(w) > 1]
+    vague = LONE_GENERIC | TOPICS | generic
+    specific = [w for w in content if w not in vague and stem(w) not in vague]
+    topics = {stem(w) for w in content if w in TOPICS or stem(w) in TOPICS}
+    specific = specific if any(len(w) > 2 for w in specific) else []  # "Rt at ft"
+    leftovers = specific and all(w in PLACEHOLDER_WORDS for w in specific)
+    if has_mask(label) or re.search(r"\bx{3,}\b", label, re.IGNORECASE) or leftovers:
+        out.append("mask or placeholder")
+    if is_toxic(label):
+        out.append("profanity")
+    if not specific and len(topics) < 2:
+        out.append("lone generic word")
+    proper = KNOWN_NAMES | {w.lower() for w in names}
+    if content and all(w in proper for w in content):
+        out.append("place or brand alone")
+    return out
+
+
+def proper_words(docs: list[str]) -> set[str]:
+    """Lower-case words the docs write as names in most of their uses: capitalised in the
+    middle of a sentence ("flew into NYC", "my Verizon bill"), with a capital inside
+    ("iPhone") or tagged ("#SXSW", "$AAPL", "@Apple"). Title-case and shouting docs are
+    skipped: there every word is capitalised."""
+    seen: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for doc in docs:
+        text = unmask(doc)
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+        titled = not words or sum(w[0].isupper() for w in words) > 0.4 * len(words)
+        for m in re.finditer(r"([#$@]?)([A-Za-z][A-Za-z'’-]*)", text):
+            tag, word = m.groups()
+            low = word.lower()
+            if low == "i" or low.startswith(("i'", "i’")):
+                continue
+            before = text[: m.start()].rstrip()[-1:]
+            first = not before or before in '.!?:;"“(\n'
+            inner = any(c.isupper() for c in word[1:]) and not word.isupper()
+            if tag or inner:
+                seen[low] += 1
+                named[low] += 1
+            elif not titled and not first:
+                seen[low] += 1
+                named[low] += word[0].isupper()
+    return {w for w, n in seen.items() if n >= 2 and named[w] > 0.6 * n}
 
 
 def stem(word: str) -> str:
@@ -68,8 +203,15 @@ def stem(word: str) -> str:
 
 
 def phrases(text: str) -> set[str]:
-    """Every 1–4 word phrase of the text that starts and ends on a content word."""
-    toks = tokens(text)
+    """Every 1–4 word phrase of the text that starts and ends on a content word; no
+    phrase spans a mask ("loan from XXXX bank" has no "loan bank")."""
+    out: set[str] = set()
+    for piece in MASK_RE.split(text):
+        out |= _spans(tokens(piece))
+    return out
+
+
+def _spans(toks: list[str]) -> set[str]:
     out: set[str] = set()
     for i, first in enumerate(toks):
         if first in STOP or len(first) < 3:
@@ -154,7 +296,7 @@ def tagged_phrases(doc: Any) -> set[str]:
         verb_and = pos[i] == "VERB" and pos[i + 1] in {"ADV", "ADJ"}
         if verb_and and _content(low[i + 1]) and not before_noun:
             out.add(f"{low[i]} {low[i + 1]}")
-    return out
+    return {p for p in out if all(TOKEN_RE.fullmatch(w) for w in p.split())}
 
 
 def _score(cov: float, outside: float, words: int) -> float:
@@ -162,21 +304,44 @@ def _score(cov: float, outside: float, words: int) -> float:
     return cov * (cov / (cov + outside + 1e-9)) * bonus
 
 
+def corpus_generic(docs_by_theme: dict[str, list[str]]) -> set[str]:
+    """Stems that say nothing in this kind: said by ``GENERIC_SHARE`` of the statements
+    of at least ``GENERIC_THEMES`` (a third) of its themes (3 or more): "flight" among airline
+    complaints, "dress" among dress reviews."""
+    ids = [t for t, docs in docs_by_theme.items() if docs]
+    if len(ids) < 3:
+        return set()
+    wide: Counter[str] = Counter()
+    for t in ids:
+        said = Counter(w for d in docs_by_theme[t] for w in {stem(x) for x in tokens(d)})
+        n = len(docs_by_theme[t])
+        wide.update(w for w, c in said.items() if c >= GENERIC_SHARE * n)
+    return {w for w, c in wide.items() if c >= GENERIC_THEMES * len(ids)}
+
+
 def theme_labels(
     docs_by_theme: dict[str, list[str]],
     vectors_by_theme: dict[str, np.ndarray] | None = None,
     tagger: Any = None,
+    keywords_by_theme: dict[str, list[str]] | None = None,
 ) -> dict[str, str]:
     """A unique readable label for each theme of one kind (theme id -> label).
 
     ``vectors_by_theme`` (unit embeddings aligned with the docs) rank a phrase
-    by how central the statements that say it are to their theme."""
+    by how central the statements that say it are to their theme. Masks never
+    reach a label, and no label has a ``label_problems`` reason while an acceptable
+    phrase exists; the last resort is the theme's acceptable c-TF-IDF keywords
+    (``keywords_by_theme``)."""
     ids = list(docs_by_theme)
     all_docs = [d for t in ids for d in docs_by_theme[t]]
     if tagger is not None:
-        cands = [tagged_phrases(doc) for doc in tagger.pipe(all_docs, batch_size=128)]
+        # a mask ends a phrase; "#SXSW" and "$AAPL" read as words
+        clean = (re.sub(r"[#$](?=[A-Za-z])", "", unmask(d, " , ")) for d in all_docs)
+        cands = [tagged_phrases(doc) for doc in tagger.pipe(clean, batch_size=128)]
     else:
         cands = [phrases(d) for d in all_docs]
+    names = proper_words(all_docs)
+    generic = corpus_generic(docs_by_theme)
     words = [{stem(w) for w in tokens(d)} for d in all_docs]
     owner = [t for t in ids for _ in docs_by_theme[t]]
     # coverage counts: a statement "says" a phrase when it has all of the phrase's content words
@@ -233,9 +398,16 @@ def theme_labels(
                 scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
         written = Counter(t for d in docs_by_theme[theme_id] for t in tokens(d))
         shown = {_surface(k, surface[k], written): v for k, v in scored.items()}
+        shown = {p: v for p, v in shown.items() if not label_problems(p, names, generic)}
         ranked = sorted(shown, key=lambda p: (-shown[p], p))
         scored = shown  # type: ignore[assignment]
-        label = _pick(ranked, scored, taken, sayings) or _said_most(docs_by_theme[theme_id], taken)
+        ok = lambda p: not label_problems(p, names, generic)  # noqa: E731
+        label = (
+            _pick(ranked, scored, taken, sayings)
+            or _said_most(docs_by_theme[theme_id], taken, ok)
+            or _from_keywords((keywords_by_theme or {}).get(theme_id, []), taken, ok)
+            or f"theme {len(taken) + 1}"
+        )
         taken.add(label)
         labels[theme_id] = tidy(label)
     return labels
@@ -287,13 +459,24 @@ def _pick(
     return phrases_[0] if phrases_ and phrases_[0] not in taken else ""
 
 
-def _said_most(docs: list[str], taken: set[str]) -> str:
-    """For a theme with no content words ("Love it!"): its most common short statement."""
+def _said_most(docs: list[str], taken: set[str], ok: Callable[[str], bool]) -> str:
+    """For a theme with no content words ("Love it!"): its most common short statement
+    that is no label problem."""
     said = Counter(" ".join(tokens(d)) for d in docs if 0 < len(tokens(d)) <= MAX_WORDS)
     for text, _ in sorted(said.items(), key=lambda x: (-x[1], x[0])):
-        if text not in taken:
+        if text not in taken and ok(text):
             return text
-    return f"theme {len(taken) + 1}"
+    return ""
+
+
+def _from_keywords(keywords: list[str], taken: set[str], ok: Callable[[str], bool]) -> str:
+    """The last resort: the theme's top two acceptable c-TF-IDF keywords ("battery &
+    charger"), or its best acceptable keyword alone."""
+    good = [w for w in keywords if ok(w) and not has_mask(w)]
+    for label in ([" & ".join(good[:2])] if len(good) > 1 else []) + good:
+        if label and label not in taken and ok(label):
+            return label
+    return ""
 
 
 def tidy(label: str) -> str:

@@ -35,7 +35,7 @@ from personas.models import (
 from personas.names import dominant_gender, name_basis, pick_name
 from personas.redact import PLACEHOLDER_RE, name_parts
 from personas.toxicity import is_toxic
-from personas.traits import archetype, bant, journey, psychographics
+from personas.traits import archetype_forms, bant, journey, psychographics, vary_labels
 
 MIN_KNOWN = 5  # default small-group threshold k: fewer respondents than this, nothing shown
 DEMOGRAPHICS = ("gender", "region", "income", "occupation", "education", "household")
@@ -388,6 +388,7 @@ def synthesize(
     # A customer's first name alone must not become a persona's name either.
     used_names: set[str] = set(taken_names) | name_parts(taken_names)
     personas: list[Persona] = []
+    forms: list[list[tuple[str, str]]] = []
     for st, seg in zip(stats, model.segments, strict=True):
         claims = persona_claims(st, seg, by_id, ev, quotes_per_claim, claims_per_kind, k)
         name, why_name = persona_name(seg, st, used_names, names)
@@ -395,7 +396,12 @@ def synthesize(
         personas.append(
             build_persona(st, seg, model, claims, name, why_name, by_id, source_paths, k)
         )
-    return personas
+        forms.append(archetype_forms(st, seg, claims, dominant_gender(st), k))
+    # labels of one build: unique, and not all starting with the same words
+    return [
+        p.model_copy(update={"label": label, "slug": slugify(label), "label_basis": why})
+        for p, (label, why) in zip(personas, vary_labels(forms), strict=True)
+    ]
 
 
 def build_persona(
@@ -418,7 +424,7 @@ def build_persona(
     ]
     psycho = psychographics(st, seg, claims["motivation"], k)
     stages = journey(st, k)
-    label, why_label = archetype(st, seg, claims, dominant_gender(st), k)
+    label, why_label = archetype_forms(st, seg, claims, dominant_gender(st), k)[0]
     interests = [f for f in psycho if f.name == "Interests"][:1]
     n_anon = sum(1 for _, (sid, _s) in model.anonymous.items() if sid == seg.segment_id)
     return Persona(

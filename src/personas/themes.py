@@ -27,7 +27,7 @@ import numpy as np
 
 from personas.clusters import cluster_statements
 from personas.embed import Embeddings
-from personas.labels import theme_labels, tidy
+from personas.labels import has_mask, theme_labels, tidy, unmask
 from personas.models import Statement, StatementKind, Theme
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,6 @@ MIN_STATEMENTS = 8  # fewer statements of a kind than this: no themes for that k
 LABEL_SAMPLE = 80  # statements per theme (closest to its centre) that labels are drawn from
 EXTRA_STOP_WORDS = frozenset(
     [
-        "name",
-        "email",
-        "phone",
-        "card",
-        "url",
-        "handle",
-        "id",
         "really",
         "just",
         "like",
@@ -79,8 +72,17 @@ def _vectorizer():  # type: ignore[no-untyped-def]
 
     stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
     return CountVectorizer(
-        stop_words=stop, ngram_range=(1, 2), token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b"
+        stop_words=stop,
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b",
+        preprocessor=keyword_text,
     )
+
+
+def keyword_text(text: str) -> str:
+    """What c-TF-IDF counts words in: the text lower-cased, masks and placeholders
+    dropped ("[HANDLE]", "XXXX", "{$12.00}" are not words)."""
+    return unmask(text).lower()
 
 
 def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dict[int, list[str]]:
@@ -99,7 +101,8 @@ def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dic
         top_n_words=10,
         verbose=False,
     )
-    model.fit(docs, embeddings=vectors, y=labels)
+    # masks go before BERTopic strips punctuation ("[HANDLE]" would become "HANDLE")
+    model.fit([keyword_text(d) for d in docs], embeddings=vectors, y=labels)
     # BERTopic renumbers topics by size: map each of our labels to its topic.
     assigned = np.asarray(model.topics_)
     out: dict[int, list[str]] = {}
@@ -113,7 +116,8 @@ def representatives(
     idx: np.ndarray, vectors: np.ndarray, ids: list[str], texts: list[str], n: int = 5
 ) -> list[str]:
     """Statement ids near the theme centre and unlike each other (maximal marginal
-    relevance), skipping toxic ones and ones with a redaction placeholder."""
+    relevance), skipping toxic ones and ones with a redaction placeholder; one with a
+    mask another tool left ("XXXX", "***") comes after every clean one."""
     from personas.redact import PLACEHOLDER_RE
     from personas.toxicity import is_toxic
 
@@ -134,7 +138,8 @@ def representatives(
             redundancy = (vectors[idx[pool]] @ vectors[idx[chosen]].T).max(axis=1)
         else:
             redundancy = np.zeros(len(pool))
-        gain = 0.7 * closeness[pool] - 0.3 * redundancy
+        masked = np.array([has_mask(texts[idx[j]]) for j in pool], dtype=float)
+        gain = 0.7 * closeness[pool] - 0.3 * redundancy - 2.0 * masked
         j = pool.pop(int(np.argmax(gain)))
         key = re.sub(r"\W+", " ", texts[idx[j]].lower()).strip()
         if key not in seen:
@@ -221,6 +226,7 @@ def _fit_kind(kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger):  
         {tid: [texts[i] for i in m] for tid, m in near.items()},
         {tid: vectors[m] for tid, m in near.items()},
         tagger,
+        {tid: keywords.get(topic_of[tid], []) for tid in members},
     )
     found = []
     for tid, m in members.items():

@@ -12,9 +12,9 @@ the answers are never reinterpreted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from personas.document import UNKNOWN, Claim, Fact, ValueShare
+from personas.labels import label_problems
 from personas.models import ATTRIBUTE_ROLES, NumberSummary, Segment, SegmentStats
 
 INTEREST_RE = re.compile(
@@ -283,12 +283,40 @@ def _adjective(seg: Segment) -> tuple[str, str] | None:
     return None
 
 
+def plural(noun: str) -> str:
+    """ "30-something woman" -> "30-something women"; each "or" alternative's last word."""
+    parts = [p.strip() for p in re.split(r"\s+or\s+", noun)]
+    return " or ".join(_plural_phrase(p) for p in parts)
+
+
+def _plural_phrase(phrase: str) -> str:
+    *head, last = phrase.split(" ") or [""]
+    low = last.lower()
+    irregular = {"woman": "women", "man": "men", "person": "people", "child": "children"}
+    if low in irregular:
+        last = irregular[low]
+    elif low.endswith("something"):
+        last += "s"
+    elif not low.isalpha() or low.endswith(("s", "ed", "ing", "ic", "ly", "al")):
+        pass  # "Retired", "Academic", "Other" stay as they are
+    elif low == "other":
+        pass
+    elif low.endswith("y") and low[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif low.endswith(("ch", "sh", "x")):
+        last += "es"
+    else:
+        last += "s"
+    return " ".join([*head, last])
+
+
 def _who(st: SegmentStats, gender: str | None, k: int) -> tuple[str, list[str]]:
-    """The noun of the label and what it rests on: a dominant occupation, else age and gender."""
+    """The noun of the label and what it rests on: a dominant occupation, else age and
+    gender; "" when none of them is known."""
     occupation = [v for v in st.categories.get("occupation", []) if v.count >= k]
     if st.category_known.get("occupation", 0) >= k and occupation and occupation[0].share >= 0.5:
         top = occupation[0]
-        return top.value.lower(), [f"occupation {top.value} ({pct(top.share)})"]
+        return plural(top.value.lower()), [f"occupation {top.value} ({pct(top.share)})"]
     basis: list[str] = []
     who = ""
     if st.age.n >= k and st.age.median is not None:
@@ -298,7 +326,126 @@ def _who(st: SegmentStats, gender: str | None, k: int) -> tuple[str, list[str]]:
         share = st.categories["gender"][0].share
         who = f"{who} {gender}".strip()
         basis.append(f"{pct(share)} {st.categories['gender'][0].value}")
-    return who or "customer", basis
+    return (plural(who) if who else ""), basis
+
+
+def _category(st: SegmentStats, seg: Segment, k: int) -> tuple[str, str] | None:
+    """(value, basis) of a short answer most of the segment share and that sets it apart
+    ("Business" travellers, "Economy Class", a product variant), if any."""
+    for feature in seg.distinctive:
+        name, _, effect = feature.rpartition(" ")
+        attr, eq, value = name.partition("=")
+        if not eq or not effect.startswith("+") or attr in ("gender", "occupation", "products"):
+            continue
+        shares = st.categories.get(attr, [])
+        top = next((v for v in shares if v.value == value), None)
+        short = 0 < len(value.split()) <= 3 and not re.search(r"[\d@/]", value)  # no dates
+        if top and top.count >= k and top.share >= 0.6 and short and not _unsayable(value):
+            return value, f"{attr}: {value} ({pct(top.share)})"
+    return None
+
+
+def _unsayable(value: str) -> bool:
+    """A mask, placeholder or profanity: never in a label, not even as an answer."""
+    return bool({"mask or placeholder", "profanity"} & set(label_problems(value)))
+
+
+def _mood(st: SegmentStats, k: int) -> tuple[str, str]:
+    """(noun, basis) from what the segment says when nothing else is known about who they
+    are: "frustrated customers" when pains outweigh praise two to one, "happy customers"
+    the other way round, "regulars" for repeat buyers."""
+    said = {
+        kind: sum(t.prevalence for t in st.themes if t.kind == kind)
+        for kind in ("pain", "motivation")
+    }
+    repeat = _orders_known(st, k) and (st.orders_per_year.median or 0) >= 2
+    noun = "regulars" if repeat else "customers"
+    pain, praise = said["pain"], said["motivation"]
+    if pain > 0 and pain >= 2 * praise:
+        return f"frustrated {noun}", "their pain themes outweigh their praise two to one"
+    if praise > 0 and praise >= 2 * pain:
+        return f"happy {noun}", "their praise outweighs their pain themes two to one"
+    return noun, ""
+
+
+def _usable(claims: list[Claim], used: tuple[Claim, ...] = ()) -> list[Claim]:
+    """Claims whose label can stand in a persona label (``labels.label_problems``), not
+    already ``used`` by another kind; among the top three, phrases before lone words."""
+    said = {c.label.lower() for c in used}
+    ok = [c for c in claims if not label_problems(c.label) and c.label.lower() not in said]
+    top = sorted(ok[:3], key=lambda c: " " not in c.label.strip())
+    return top + ok[3:]
+
+
+def _phrase(labels: list[str]) -> str:
+    return " and ".join(lab.lower() for lab in labels)
+
+
+def archetype_forms(
+    st: SegmentStats,
+    seg: Segment,
+    claims: dict[str, list[Claim]],
+    gender: str | None,
+    k: int,
+) -> list[tuple[str, str]]:
+    """Labels for a persona, best first, each with its basis: the head says who they are
+    (behaviour adjective + occupation, age and gender, a distinctive answer, or their
+    mood), the tail what sets them apart (distinctive pains and motivations first).
+    The later forms use other themes or lead with the themes, for ``vary_labels``."""
+    who, basis = _who(st, gender, k)
+    adjective = _adjective(seg)
+    if adjective:
+        basis.insert(0, adjective[1])
+    if not who:  # a distinctive answer or their mood says who they are
+        category = _category(st, seg, k)
+        if category:
+            basis.append(category[1])
+        noun, why = _mood(st, k)
+        if adjective:  # "Disappointed customers", not "Disappointed frustrated customers"
+            noun = noun.split(" ")[-1]
+        elif why:
+            basis.append(why)
+        who = f"{noun} ({category[0]})" if category else noun
+    head = f"{adjective[0]} {who}" if adjective else who[:1].upper() + who[1:]
+    pains = _usable(claims.get("pain", []))
+    mots = _usable(claims.get("motivation", []), tuple(pains[:2]))
+    goals = _usable(claims.get("goal", []))
+    for word, cl in (("top pain", pains[:1]), ("top motivation", mots[:1]), ("top goal", goals)):
+        for c in cl[:1]:
+            lift = f", ×{c.lift:.1f} vs others" if c.lift else ", only them"
+            basis.append(f"{word} “{c.label}” ({pct(c.share)}{lift})")
+    why = "; ".join(basis) or "nothing in the data sets this persona apart"
+    pain_led = bool(pains) and (
+        not mots or (pains[0].distinctive and not mots[0].distinctive) or not _liked(head)
+    )
+    tails: list[str] = []
+    leads: list[str] = []
+    # one pain beside a motivation, else two pains; later sets for vary_labels
+    pain_sets = [pains[:1], pains[1:2]] if mots else [pains[:2], pains[:1], pains[1:3]]
+    pain_sets = [ps for ps in pain_sets if ps]
+    mot_sets = [mots[:1], mots[1:2]] if mots else []
+    for ps in pain_sets or [[]]:
+        for ms in mot_sets or [[]]:
+            if not ps and not ms:
+                continue
+            put_off = f"put off by {_phrase([c.label for c in ps])}" if ps else ""
+            won = f"won over by {_phrase([c.label for c in ms])}" if ms else ""
+            if pain_led:
+                tails.append(", ".join(x for x in (put_off, won and f"still {won}") if x))
+            else:
+                tails.append(", ".join(x for x in (won, put_off and f"but {put_off}") if x))
+            lead = [c.label for c in (ps + ms if pain_led else ms + ps)][:2]
+            leads.append(f"{lead[0]}" + (f", {lead[1].lower()}" if len(lead) > 1 else ""))
+    if not tails and goals:
+        tails = [f"who want {goals[0].label.lower()}"]
+        leads = [goals[0].label]
+    forms = [f"{head} {t}".strip() for t in dict.fromkeys(tails)] or [head]
+    forms += [f"{lead}: {head[:1].lower()}{head[1:]}" for lead in dict.fromkeys(leads)]
+    return [(f[:1].upper() + f[1:], why) for f in dict.fromkeys(forms)]
+
+
+def _liked(head: str) -> bool:
+    return not head.lower().startswith(("frustrated", "disappointed", "disaffected"))
 
 
 def archetype(
@@ -308,25 +455,34 @@ def archetype(
     gender: str | None,
     k: int,
 ) -> tuple[str, str]:
-    """A label from what is distinctive, and its basis: "Budget-minded 30-something woman
-    who values kids clothes" = behaviour adjective + who + top claim."""
-    who, basis = _who(st, gender, k)
-    adjective = _adjective(seg)
-    if adjective:
-        basis.insert(0, adjective[1])
-    tails: list[tuple[str, str, Callable[[str], str]]] = [
-        ("motivation", "top motivation", lambda lab: f"who values {lab}"),
-        ("pain", "top pain", lambda lab: f"frustrated by {lab}"),
-        ("goal", "top goal", lambda lab: f"who wants {lab}"),
-    ]
-    tail = ""
-    for kind, word, phrase in tails:
-        if claims.get(kind):
-            top = claims[kind][0]
-            tail = phrase(top.label.lower())
-            lift = f", ×{top.lift:.1f} vs others" if top.lift else ", only them"
-            basis.append(f"{word} “{top.label}” ({pct(top.share)}{lift})")
-            break
-    head = f"{adjective[0]} {who}" if adjective else who[:1].upper() + who[1:]
-    label = f"{head} {tail}".strip()
-    return label, "; ".join(basis) or "nothing in the data sets this persona apart"
+    """A label from what is distinctive, and its basis: "Budget-minded 30-something women
+    won over by kids clothes, but put off by postage costs"."""
+    return archetype_forms(st, seg, claims, gender, k)[0]
+
+
+def vary_labels(forms: list[list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """One label per persona of a build (each persona's ``archetype_forms``): no two
+    alike, and when every first choice starts with the same two words ("Frustrated
+    customers put off by ..."), the labels that lead with their themes instead."""
+    firsts = [f[0][0] for f in forms if f]
+    same_start = len(firsts) > 1 and len({" ".join(x.lower().split()[:2]) for x in firsts}) == 1
+    chosen: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for options in forms:
+        if not options:
+            chosen.append(("Customers", "nothing in the data sets this persona apart"))
+            continue
+        order = options
+        if same_start:
+            led = [o for o in options if ":" in o[0]]
+            order = led + [o for o in options if o not in led]
+        pick = next((o for o in order if o[0].lower() not in taken), None)
+        if pick is None:
+            base, why = order[0]
+            n = 2
+            while f"{base} ({n})".lower() in taken:
+                n += 1
+            pick = (f"{base} ({n})", why)
+        taken.add(pick[0].lower())
+        chosen.append(pick)
+    return chosen
