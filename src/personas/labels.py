@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-TOKEN_RE = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+TOKEN_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*[^\W\d_]|[^\W\d_]")  # any alphabet
 # Masks are not words. Our own redaction placeholders ("[NAME]", "[URL]", ...) and the
 # masks other tools leave in exports: "XXXX", "XX/XX/2019", "***", "****1234", "{$12.00}",
 # "<redacted>", "[redacted]", "[CUSTOMER NAME]", "<PERSON>", Excel's "#NAME?".

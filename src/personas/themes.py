@@ -74,15 +74,20 @@ def _vectorizer():  # type: ignore[no-untyped-def]
     return CountVectorizer(
         stop_words=stop,
         ngram_range=(1, 2),
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b",
+        token_pattern=r"(?u)\b[^\W\d_](?:[^\W\d_]|['-])+\b",  # any alphabet: "análisis"
         preprocessor=keyword_text,
     )
 
 
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+
 def keyword_text(text: str) -> str:
     """What c-TF-IDF counts words in: the text lower-cased, masks and placeholders
-    dropped ("[HANDLE]", "XXXX", "{$12.00}" are not words)."""
-    return unmask(text).lower()
+    dropped ("[HANDLE]", "XXXX", "{$12.00}" are not words), and punctuation removed as
+    BERTopic's English preprocessing does ("don't" → "dont") but keeping every
+    alphabet's letters ("análisis", which BERTopic's ASCII-only rule cuts to "anlisis")."""
+    return _NOT_WORD.sub("", unmask(text).lower())
 
 
 def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dict[int, list[str]]:
@@ -99,6 +104,7 @@ def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dic
         vectorizer_model=_vectorizer(),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         top_n_words=10,
+        language="multilingual",  # no ASCII-only preprocessing: keyword_text does it
         verbose=False,
     )
     # masks go before BERTopic strips punctuation ("[HANDLE]" would become "HANDLE")
