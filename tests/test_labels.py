@@ -292,3 +292,11 @@ def test_a_masked_quote_ranks_after_clean_ones() -> None:
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
     chosen = representatives(np.arange(3), vectors, ["s-0", "s-1", "s-2"], texts, n=3)
     assert chosen[-1] == "s-0"
+
+
+def test_keyword_pair_never_repeats_a_word() -> None:
+    """The keyword fallback pairs two different ideas, not a word and a phrase holding it."""
+    from personas.labels import _from_keywords
+
+    label = _from_keywords(["weekly", "weekly peaks", "summits"], set(), lambda _: True)
+    assert label == "weekly & summits"

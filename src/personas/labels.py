@@ -473,7 +473,14 @@ def _from_keywords(keywords: list[str], taken: set[str], ok: Callable[[str], boo
     """The last resort: the theme's top two acceptable c-TF-IDF keywords ("battery &
     charger"), or its best acceptable keyword alone."""
     good = [w for w in keywords if ok(w) and not has_mask(w)]
-    for label in ([" & ".join(good[:2])] if len(good) > 1 else []) + good:
+    # a pair says two things: "weekly & weekly peaks" says one twice
+    pairs = [
+        f"{a} & {b}"
+        for i, a in enumerate(good)
+        for b in good[i + 1 :]
+        if not set(a.split()) & set(b.split())
+    ][:1]
+    for label in pairs + good:
         if label and label not in taken and ok(label):
             return label
     return ""
