@@ -116,7 +116,8 @@ def test_k_chosen_by_silhouette_and_stability_and_small_segments_merged() -> Non
     fm = build_features(rs, statements_for(rs))
     model = segment_respondents(fm, Config(k_min=2, k_max=4, min_segment_size=5))
     assert set(scores_by_k(model.scores)) == {"2", "3", "4"}
-    assert all(set(v) == {"silhouette", "stability"} for v in scores_by_k(model.scores).values())
+    measures = {"silhouette", "stability", "weakest", "valley"}
+    assert all(set(v) == measures for v in scores_by_k(model.scores).values())
     assert model.k == 2 and model.scores["2 stability"] >= HOLDS_UP
     assert model.silhouette == model.scores["2 silhouette"]
     assert all(len(s.respondent_keys) >= 5 for s in model.segments)
@@ -147,10 +148,116 @@ def test_unstable_k_cannot_win_on_silhouette(
     x = np.random.default_rng(0).standard_normal((60, 3))
     k, labels, _, scores = segment.choose_k(x, np.ones_like(x, dtype=bool), range(2, 5), seed=0)
     assert k == want and len(set(labels.tolist())) == want
-    assert scores == {
+    assert {key: v for key, v in scores.items() if key.endswith(("silhouette", "stability"))} == {
         **{f"{k} silhouette": v for k, v in silhouettes.items()},
         **{f"{k} stability": v for k, v in stability.items()},
     }
+
+
+def by_silhouette(scores: dict[str, float]) -> int:
+    """The k the criterion picked before the valley rule: best silhouette among the k that
+    hold up on average, else the most stable."""
+    by = {int(k): v for k, v in scores_by_k(scores).items()}
+    holding = [k for k in by if by[k]["stability"] >= HOLDS_UP]
+    if holding:
+        return max(holding, key=lambda k: (by[k]["silhouette"], -k))
+    return max(by, key=lambda k: (by[k]["stability"], by[k]["silhouette"], -k))
+
+
+def four_blobs(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Four groups of 60 in six dimensions: three 10 SD apart, the fourth 5 SD from the third."""
+    rng = np.random.default_rng(seed)
+    centres = np.zeros((4, 6))
+    centres[0, 0] = centres[1, 1] = centres[2, 2] = centres[3, 2] = 10.0
+    centres[3, 3] = 5.0
+    x = np.vstack([rng.normal(c, 1.0, (60, 6)) for c in centres])
+    return x, np.repeat(np.arange(4), 60)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_close_groups_are_not_merged_for_silhouette(seed: int) -> None:
+    """Silhouette prefers k = 3 (the close pair merged); every segment of k = 4 holds up and is
+    parted by a valley, so k = 4 wins and recovers the planted groups."""
+    from sklearn.metrics import adjusted_rand_score
+
+    x, truth = four_blobs(seed)
+    k, labels, _, scores = segment.choose_k(x, np.ones_like(x, dtype=bool), range(2, 7), seed=0)
+    assert scores["3 silhouette"] > scores["4 silhouette"] and by_silhouette(scores) == 3
+    assert scores["4 weakest"] >= HOLDS_UP and scores["4 valley"] <= segment.VALLEY
+    assert k == 4 and adjusted_rand_score(truth, labels) > 0.95
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_noise_gets_no_larger_k_than_silhouette_picks(seed: int) -> None:
+    """Uniform noise cut into pieces that hold up (every segment's agreement >= HOLDS_UP at
+    some larger k) has no valley between them, so k stays the silhouette's pick."""
+    x = np.random.default_rng(seed).uniform(size=(600, 2))
+    k, _, _, scores = segment.choose_k(x, np.ones_like(x, dtype=bool), range(3, 9), seed=0)
+    assert k == by_silhouette(scores)
+    assert any(scores[f"{j} weakest"] >= HOLDS_UP for j in range(k + 1, 9))
+    assert all(scores[f"{j} valley"] > segment.VALLEY for j in range(k + 1, 9))
+
+
+def test_gaussian_noise_keeps_its_k() -> None:
+    """Structureless Gaussian features, some values unknown: the same k as before the rule."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((300, 10))
+    known = rng.uniform(size=x.shape) > 0.2
+    k, _, _, scores = segment.choose_k(x, known, range(3, 9), seed=0)
+    assert k == by_silhouette(scores)
+
+
+@pytest.mark.parametrize(
+    ("agree3", "valley3", "want"),
+    [
+        ([0.9, 0.9, 0.9], 0.1, 3),  # every segment holds up, valleys: the larger k wins
+        ([1.0, 1.0, 0.5], 0.1, 2),  # holds up on average (0.83) but one segment dissolves
+        ([0.9, 0.9, 0.9], 0.9, 2),  # holds up, but no valley: noise cut into stable pieces
+    ],
+)
+def test_larger_k_needs_every_segment_to_hold_up_and_a_valley(
+    monkeypatch: pytest.MonkeyPatch, agree3: list[float], valley3: float, want: int
+) -> None:
+    """k = 2 has the better silhouette; k = 3 replaces it only on both conditions.
+    Scores are faked here to pin the rule itself."""
+    silhouettes, agree = {2: 0.6, 3: 0.5}, {2: [1.0, 1.0], 3: agree3}
+    valleys = {2: 0.0, 3: valley3}
+
+    def fake_silhouette(x, known, labels, seed):  # type: ignore[no-untyped-def]
+        return silhouettes[len(set(labels.tolist()))]
+
+    def fake_agreement(x, known, labels, seed, resamples, n_init):  # type: ignore[no-untyped-def]
+        return np.array(agree[int(labels.max()) + 1])
+
+    def fake_valley(x, known, labels, centres):  # type: ignore[no-untyped-def]
+        return valleys[len(centres)]
+
+    monkeypatch.setattr(segment, "silhouette", fake_silhouette)
+    monkeypatch.setattr(segment, "agreement", fake_agreement)
+    monkeypatch.setattr(segment, "valley", fake_valley)
+    x = np.random.default_rng(0).standard_normal((60, 3))
+    k, _, _, scores = segment.choose_k(x, np.ones_like(x, dtype=bool), range(2, 4), seed=0)
+    assert k == want
+    assert scores["3 weakest"] == min(agree3) and scores["3 valley"] == valley3
+
+
+def test_valley_between_groups_and_within_one() -> None:
+    """Two groups with empty space between them: valley near 0. One flat spread cut in the
+    middle: about 1. One hump cut in the middle: above 1 (the boundary is its top)."""
+    rng = np.random.default_rng(0)
+    known = np.ones((400, 1), dtype=bool)
+    halves = np.repeat([0, 1], 200)
+
+    def valley_of(x: np.ndarray) -> float:
+        centres = np.array([[x[halves == 0].mean()], [x[halves == 1].mean()]])
+        return segment.valley(x, known, halves, centres)
+
+    groups = np.concatenate([rng.normal(-4, 1, 200), rng.normal(4, 1, 200)])[:, None]
+    flat = np.sort(rng.uniform(-1, 1, 400))[:, None]
+    hump = np.sort(rng.normal(0, 1, 400))[:, None]
+    assert valley_of(groups) < 0.1
+    assert 0.7 < valley_of(flat) < 1.3
+    assert valley_of(hump) > 1.1  # a Gaussian: 1.26 in theory (phi(0) / phi(0.674))
 
 
 def test_stats_prevalence_and_lift() -> None:
