@@ -129,6 +129,16 @@ def fact_table(personas: list[Persona], field: str) -> list[dict[str, Any]]:
     return [{"name": n, "facts": [facts.get(n) for facts in by_persona]} for n in names]
 
 
+def by_k(scores: dict[str, float]) -> list[tuple[str, dict[str, float]]]:
+    """Segmentation scores ``{"3 silhouette": .., "3 stability": ..}`` as rows per k:
+    ``[("3", {"silhouette": .., "stability": ..}), ...]`` in order of k."""
+    rows: dict[str, dict[str, float]] = {}
+    for key, value in scores.items():
+        k, _, measure = key.partition(" ")
+        rows.setdefault(k, {})[measure or "score"] = value
+    return sorted(rows.items(), key=lambda row: int(row[0]) if row[0].isdigit() else 0)
+
+
 def stack_chart(row: dict[str, Any], limit: int = 7) -> dict[str, Any]:
     """A stacked share chart of one ``fact_table`` row: ``values`` (the ``limit`` answers
     with the largest summed share, one colour each), ``bars`` (per persona its segments
@@ -177,7 +187,7 @@ def make_environment(templates_dir: Path | None = None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, num=num, lift=lift, oneline=oneline, cell=cell)
+    env.filters.update(pct=pct, num=num, lift=lift, oneline=oneline, cell=cell, by_k=by_k)
     env.globals.update(persona_file=persona_file, fact_table=fact_table, stack_chart=stack_chart)
     return env
 
