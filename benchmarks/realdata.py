@@ -62,7 +62,10 @@ other's proxy), the Spanish survey its obstacle answer ("mayor obstáculo que
 tuviste"). The held-out corpora of issue 14 (complaint narratives, airline
 tweets, hotel reviews) are not in this benchmark.
 
-``--json PATH`` also writes the figures (``make bench`` collects them).
+``--only NAME`` runs one corpus, ``--rows N`` samples N rows of each instead
+(quick checks); ``--json PATH`` also writes the figures (``make bench``
+collects them). The builds stay in benchmarks/out/realdata/ for a look at their
+labels until the next run.
 """
 
 from __future__ import annotations
@@ -560,8 +563,14 @@ def run_corpus(corpus: Corpus, full: bool, seed: int, size: int | None = None) -
     """Copy, build and score one corpus; a failed build is recorded, not raised."""
     folder = OUT / re.sub(r"[^a-z0-9]+", "-", corpus.name.lower()).strip("-")
     shutil.rmtree(folder, ignore_errors=True)
-    labels = copy_input(corpus, folder / "input", full, seed, size)
-    result: dict[str, Any] = {"corpus": corpus.name, "rows": len(labels), "note": corpus.note}
+    result: dict[str, Any] = {"corpus": corpus.name, "rows": 0, "note": corpus.note}
+    try:
+        labels = copy_input(corpus, folder / "input", full, seed, size)
+    except (OSError, ValueError, IndexError) as exc:  # a manifest naming no such file or column
+        error = f"cannot copy the input: {exc}"[:300]
+        result["build"] = {"rc": None, "traceback": False, "error": error, "seconds": 0.0}
+        return result
+    result["rows"] = len(labels)
     result["build"] = build(folder / "input", folder / "out", seed)
     if result["build"]["rc"] == 0:
         try:
@@ -652,6 +661,7 @@ def main() -> None:
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     if any(r["build"]["rc"] != 0 or r["build"]["traceback"] for r in results):
+        print("\nFAILED: a corpus did not build (see the build column)", file=sys.stderr)
         sys.exit(1)
 
 
