@@ -44,8 +44,9 @@ assignments.csv, personas.json, personas.duckdb), never from internals:
 - the same for vanilla BERTopic (defaults: UMAP seeded with ``random_state``,
   HDBSCAN default) on the same statements of each themed kind, with the same
   embeddings (the build's personas.duckdb cache, through personas.embed) and
-  ``nr_topics`` = our number of themes of that kind, over the statements it put
-  in a topic (its outlier share is in the JSON);
+  ``nr_topics`` = our number of themes of that kind (plus one: BERTopic counts
+  its outlier topic among them), over the statements it put in a topic (its
+  outlier share is in the JSON; leaving outliers out favours BERTopic);
 - personas vs the label: NMI between each respondent's persona
   (assignments.csv) and the label of its row(s) (the category, else the kind
   label); a respondent's rows come from personas.duckdb's records, else from
@@ -63,9 +64,10 @@ tuviste"). The held-out corpora of issue 14 (complaint narratives, airline
 tweets, hotel reviews) are not in this benchmark.
 
 ``--only NAME`` runs one corpus, ``--rows N`` samples N rows of each instead
-(quick checks); ``--json PATH`` also writes the figures (``make bench``
-collects them). The builds stay in benchmarks/out/realdata/ for a look at their
-labels until the next run.
+(quick checks), ``--rescore`` scores the kept builds again without building;
+``--json PATH`` also writes the figures (``make bench`` collects them). The
+builds stay in benchmarks/out/realdata/ for a look at their labels until the
+next run.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections import Counter
@@ -462,7 +465,9 @@ def bertopic_topics(
                 umap = UMAP(
                     n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed
                 )
-                model = BERTopic(umap_model=umap, nr_topics=max(n_ours, 2))
+                # BERTopic counts its outlier topic (-1) among nr_topics: one more gives it
+                # as many real topics as we have themes
+                model = BERTopic(umap_model=umap, nr_topics=n_ours + 1)
                 found = model.fit_transform(docs, embeddings=emb.vectors)[0]
             except Exception as exc:  # too few statements for UMAP / HDBSCAN
                 info["kinds"][kind] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
@@ -559,11 +564,23 @@ def persona_agreement(
 # -- the run --------------------------------------------------------------------------------------
 
 
-def run_corpus(corpus: Corpus, full: bool, seed: int, size: int | None = None) -> dict[str, Any]:
-    """Copy, build and score one corpus; a failed build is recorded, not raised."""
+def run_corpus(
+    corpus: Corpus, full: bool, seed: int, size: int | None = None, rescore: bool = False
+) -> dict[str, Any]:
+    """Copy, build and score one corpus; a failed build is recorded, not raised.
+
+    ``rescore``: score the build kept from an earlier run with the same rows again
+    (its build figures are kept in build.json), without building."""
     folder = OUT / re.sub(r"[^a-z0-9]+", "-", corpus.name.lower()).strip("-")
+    kept = folder / "build.json"
+    if rescore and kept.is_file():
+        with tempfile.TemporaryDirectory() as tmp:
+            labels = copy_input(corpus, Path(tmp) / "input", full, seed, size)
+        result = {"corpus": corpus.name, "rows": len(labels), "note": corpus.note}
+        result["build"] = json.loads(kept.read_text(encoding="utf-8"))
+        return scored(result, corpus, folder, labels, seed)
     shutil.rmtree(folder, ignore_errors=True)
-    result: dict[str, Any] = {"corpus": corpus.name, "rows": 0, "note": corpus.note}
+    result = {"corpus": corpus.name, "rows": 0, "note": corpus.note}
     try:
         labels = copy_input(corpus, folder / "input", full, seed, size)
     except (OSError, ValueError, IndexError) as exc:  # a manifest naming no such file or column
@@ -572,6 +589,14 @@ def run_corpus(corpus: Corpus, full: bool, seed: int, size: int | None = None) -
         return result
     result["rows"] = len(labels)
     result["build"] = build(folder / "input", folder / "out", seed)
+    kept.write_text(json.dumps(result["build"]) + "\n", encoding="utf-8")
+    return scored(result, corpus, folder, labels, seed)
+
+
+def scored(
+    result: dict[str, Any], corpus: Corpus, folder: Path, labels: list[dict[str, str]], seed: int
+) -> dict[str, Any]:
+    """The result with the build's scores, or why it has none."""
     if result["build"]["rc"] == 0:
         try:
             result.update(score(corpus, folder / "out", labels, seed))
@@ -628,6 +653,10 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--rows", type=int, help="rows per corpus instead of each one's sample")
     parser.add_argument("--only", action="append", default=[], help="run only corpora named so")
+    parser.add_argument(
+        "--rescore", action="store_true", help="score the builds kept in benchmarks/out/realdata "
+        "by the last run with the same options again, without building",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     from personas.offline import force_offline
@@ -640,8 +669,8 @@ def main() -> None:
         sys.exit(f"skipped: no corpus found ({DATA} is not beside the repository)")
     results = []
     for corpus in corpora:
-        print(f"{corpus.name}: building ...", file=sys.stderr, flush=True)
-        results.append(run_corpus(corpus, args.full, args.seed, args.rows))
+        print(f"{corpus.name}: {'scoring' if args.rescore else 'building'} ...", file=sys.stderr)
+        results.append(run_corpus(corpus, args.full, args.seed, args.rows, args.rescore))
     rows = [table_row(r) for r in results]
     print("Real labelled corpora, built without their labels\n")
     print(markdown(HEADER, rows))

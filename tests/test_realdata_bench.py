@@ -189,3 +189,21 @@ def test_results_section_shows_the_table_and_the_bad_labels() -> None:
     assert results_md.realdata_crashes(step) == 0
     assert "Not run" in results_md.realdata_section(None)
     assert json.dumps(results_md.realdata_hygiene(None)) == '"not measured"'
+
+
+def test_rescore_reads_the_kept_build_and_does_not_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--rescore takes the build figures kept in build.json and runs no build."""
+    source = tmp_path / "a.csv"
+    write_csv(source, [["Text", "Dept"], ["hello", "d"]])
+    monkeypatch.setattr(realdata, "OUT", tmp_path / "out")
+    monkeypatch.setattr(realdata, "build", lambda *a: pytest.fail("built"))
+    kept = {"rc": 2, "traceback": False, "error": "Error: no text", "seconds": 1.0}
+    (tmp_path / "out" / "shop").mkdir(parents=True)
+    (tmp_path / "out" / "shop" / "build.json").write_text(json.dumps(kept), encoding="utf-8")
+    corpus = realdata.Corpus("Shop", source, drop=("Dept",), categories=("Dept",))
+    got = realdata.run_corpus(corpus, full=True, seed=1, rescore=True)
+    assert got["build"] == kept
+    assert got["rows"] == 1
+    assert realdata.table_row(got)[2] == "**no** (rc 2: Error: no text)"
