@@ -553,7 +553,8 @@ def realdata_section(step: Any) -> str:
         "row's labelled kind (reviews: rating 1–2 pain, 5 motivation; surveys: “like least” "
         "pain, “like best” motivation). Theme NMI / purity: themes vs the category label over "
         "themed statements; BERTopic: vanilla BERTopic (seeded UMAP, HDBSCAN) on the same "
-        "statements and embeddings with `nr_topics` = our themes of that kind. Persona NMI: "
+        "statements and embeddings, `nr_topics` set for as many topics as our themes of that "
+        "kind. Persona NMI: "
         "each respondent's persona vs its row's label. Label problems: theme and persona labels "
         "with a placeholder, mask, profanity or a lone generic word (target 0).",
         table(f["header"], f["rows"]),
