@@ -123,6 +123,18 @@ def goals(
         ],
         ["privacy: planted values in shareable outputs", "0", leaks, status(_eq0(leaks))],
         [
+            "real labelled corpora: builds failed or with a traceback",
+            "0",
+            realdata_crashes(steps.get("realdata")),
+            status(_eq0(realdata_crashes(steps.get("realdata")))),
+        ],
+        [
+            "real labelled corpora: theme and persona labels with a problem",
+            "0",
+            realdata_hygiene(steps.get("realdata")),
+            status(_eq0(realdata_hygiene(steps.get("realdata")))),
+        ],
+        [
             "`make bench` on 2 cores",
             "≤ 30 min",
             minutes(total_s) + ("" if cpu_s is None else f" wall, {minutes(cpu_s)} CPU"),
@@ -518,6 +530,54 @@ def privacy_section(step: Any) -> str:
     return "\n\n".join(parts)
 
 
+def realdata_section(step: Any) -> str:
+    title = "## Real labelled corpora, built without their labels"
+    if step is None:
+        return f"{title}\n\nNot run (benchmarks/realdata.py)."
+    problem = failed(step)
+    if problem and not step.figures:
+        return f"{title}\n\n{problem}"
+    f = step.figures
+    notes = "; ".join(f"{c['corpus']}: {c['note']}" for c in f["corpora"] if c.get("note"))
+    bad = [
+        f"{c['corpus']}: {b['what']} “{b['label']}” ({', '.join(b['problems'])})"
+        for c in f["corpora"]
+        for b in c.get("hygiene", {}).get("bad", [])
+    ]
+    parts = [
+        title,
+        "Every labelled real corpus under ../shared/data, "
+        + ("a seeded sample of each" if f["sampled"] else "every row")
+        + ", copied without its label columns and built with `personas build`, then scored "
+        "from the outputs against those labels. Kind accuracy: statements whose kind is the "
+        "row's labelled kind (reviews: rating 1–2 pain, 5 motivation; surveys: “like least” "
+        "pain, “like best” motivation). Theme NMI / purity: themes vs the category label over "
+        "themed statements; BERTopic: vanilla BERTopic (seeded UMAP, HDBSCAN) on the same "
+        "statements and embeddings, `nr_topics` set for as many topics as our themes of that "
+        "kind. Persona NMI: "
+        "each respondent's persona vs its row's label. Label problems: theme and persona labels "
+        "with a placeholder, mask, profanity or a lone generic word (target 0).",
+        table(f["header"], f["rows"]),
+        f"Notes: {notes}." if notes else "",
+        ("Labels with a problem:\n\n" + "\n".join(f"- {b}" for b in bad)) if bad else "",
+        problem or "",
+        ran(step),
+    ]
+    return "\n\n".join(x for x in parts if x)
+
+
+def realdata_hygiene(step: Any) -> int | str:
+    if step is None or not step.figures:
+        return "not measured"
+    return sum(c.get("hygiene", {}).get("problems", 0) for c in step.figures["corpora"])
+
+
+def realdata_crashes(step: Any) -> int | str:
+    if step is None or not step.figures:
+        return "not measured"
+    return sum(c["build"]["rc"] != 0 or c["build"]["traceback"] for c in step.figures["corpora"])
+
+
 def verbatim_section(title: str, step: Any, note: str) -> str:
     body = f"**Failed:**\n\n```\n{step.error.strip()}\n```" if step.error else ""
     out = step.stdout.strip()
@@ -546,6 +606,7 @@ def render_results(
         scale_section(steps["scale"], big),
         time_section(steps["scale"], big),
         understanding_sections(steps["understanding"]),
+        realdata_section(steps.get("realdata")),
         real_build_section(steps["scale"]),
         planted_section(steps["planted"]),
         privacy_section(steps["privacy"]),
