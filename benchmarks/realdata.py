@@ -377,52 +377,12 @@ def agreement(clusters: list[str], labels: list[str]) -> dict[str, Any]:
 
 
 def label_problems(label: str) -> list[str]:
-    """Why a theme or persona label is no label a marketer would write (empty: fine).
+    """Why a theme or persona label is no label a marketer would write (empty: fine):
+    the library's own check (``personas.labels.label_problems``: mask or placeholder,
+    profanity, lone generic word, place or brand alone)."""
+    from personas.labels import label_problems as check
 
-    Uses ``personas.labels.label_problems`` (branch ``labels``, issue 14) when the
-    installed package has it; until it lands, the small local check below. This
-    is the one place to swap when it does."""
-    from personas import labels
-
-    library = getattr(labels, "label_problems", None)
-    if library is not None:
-        return list(library(label))
-    return local_label_problems(label)
-
-
-MASK = re.compile(
-    r"\[[A-Z_ ]+\]|<[A-Za-z_ ]+>|\b[xX]{2,}\b|\b[xX]{2}/[xX]{2}|\*{3,}|\{\$[\d.,]+\}"
-    r"|\b(?:redacted|placeholder)\b",
-    re.IGNORECASE,
-)
-LONE = frozenset(
-    " ".join(
-        (
-            "able answer call can't cant company experience get good great handle help info",
-            "information issue issues like look love name names need nice people please problem",
-            "problems product products question questions service stuff thank thanks thing",
-            "things time url want way work yes",
-        )
-    ).split()
-)
-
-
-def local_label_problems(label: str) -> list[str]:
-    """Placeholder or mask, profanity, or a lone generic word (a stand-in; see above)."""
-    out = []
-    if MASK.search(label):
-        out.append("mask or placeholder")
-    try:
-        from personas.toxicity import is_toxic
-
-        if is_toxic(label):
-            out.append("profanity")
-    except ImportError:
-        pass
-    content = re.findall(r"[a-z][a-z'-]*", label.lower())
-    if len(content) <= 1 and (not content or content[0] in LONE):
-        out.append("lone generic word")
-    return out
+    return list(check(label))
 
 
 def hygiene(out: Path) -> dict[str, Any]:

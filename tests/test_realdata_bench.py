@@ -83,15 +83,15 @@ def test_purity_and_nmi_over_labelled_items_only() -> None:
         ("Thank", "lone generic word"),
     ],
 )
-def test_local_label_check_finds_masks_and_lone_generic_words(label: str, problem: str) -> None:
-    """The stand-in hygiene check flags masks, placeholders and lone generic words."""
-    assert problem in realdata.local_label_problems(label)
+def test_label_check_finds_masks_and_lone_generic_words(label: str, problem: str) -> None:
+    """The hygiene count flags masks, placeholders and lone generic words."""
+    assert problem in realdata.label_problems(label)
 
 
-def test_local_label_check_passes_a_marketer_label() -> None:
+def test_label_check_passes_a_marketer_label() -> None:
     """A short noun phrase naming the problem has no problem."""
-    assert realdata.local_label_problems("Cancelled flights") == []
-    assert realdata.local_label_problems("Thin fabric") == []
+    assert realdata.label_problems("Cancelled flights") == []
+    assert realdata.label_problems("Thin fabric") == []
 
 
 def test_manifest_reads_paths_relative_to_itself(tmp_path: Path) -> None:
