@@ -38,6 +38,17 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def tagger():  # type: ignore[no-untyped-def]
+    """spaCy's packaged tagger, as labels use it (skips where the package is missing)."""
+    from personas.themes import load_tagger
+
+    found = load_tagger()
+    if found is None:
+        pytest.skip("the packaged spaCy pipeline is not installed")
+    return found
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -15,7 +15,7 @@ from personas.labels import (
     tokens,
     unmask,
 )
-from personas.themes import keywords_of, load_tagger, representatives
+from personas.themes import keywords_of, representatives
 
 MASKS = [
     "[NAME]",
@@ -95,14 +95,6 @@ def has_mask_word(text: str) -> bool:
     return bool(MASK_RE.search(text)) or any(
         set(w) <= {"x"} and len(w) >= 2 for w in text.lower().split()
     )
-
-
-@pytest.fixture(scope="module")
-def tagger():  # type: ignore[no-untyped-def]
-    found = load_tagger()
-    if found is None:
-        pytest.skip("the packaged spaCy pipeline is not installed")
-    return found
 
 
 @pytest.mark.parametrize("mask", MASKS)

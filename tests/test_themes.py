@@ -11,7 +11,7 @@ from personas.config import SeedTheme
 from personas.embed import Embeddings
 from personas.labels import phrases, tagged_phrases, theme_labels, tidy
 from personas.models import Statement
-from personas.themes import fit_themes, load_tagger, representatives
+from personas.themes import fit_themes, representatives
 
 DIM = 8
 
@@ -171,14 +171,6 @@ def test_representatives_are_central_diverse_and_safe() -> None:
     ids = [f"s-{i}" for i in range(5)]
     chosen = representatives(np.arange(5), vectors, ids, texts, n=3)
     assert chosen == ["s-0", "s-4"]
-
-
-@pytest.fixture(scope="module")
-def tagger():  # type: ignore[no-untyped-def]
-    found = load_tagger()
-    if found is None:
-        pytest.skip("the packaged spaCy pipeline is not installed")
-    return found
 
 
 def test_tagged_phrases_read_like_a_marketer_wrote_them(tagger) -> None:  # type: ignore[no-untyped-def]
