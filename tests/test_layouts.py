@@ -349,3 +349,14 @@ def test_a_post_without_feeling_of_its_own_is_no_feedback() -> None:
         {"r#1": record},
     )
     assert [s.kind for s in out] == ["other", "motivation", "pain"]
+
+
+def test_inspect_says_who_the_people_of_a_people_less_corpus_are(tmp_path: Path) -> None:
+    """`personas inspect` names the kind's reason and why each account is a respondent."""
+    write(tmp_path, "export.csv", TWEETS, tweet_rows())
+    result = run_cli("inspect", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "12 social accounts" in text
+    assert "Why: no file names or describes the people who wrote" in text
+    assert "joined into 12 accounts" in text
