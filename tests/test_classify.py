@@ -153,3 +153,24 @@ def test_a_pain_after_nothing_is_still_a_pain(text: str) -> None:
     """ "Nothing, except ..." goes on to name the pain; it stays one."""
     [out] = classify_statements([stmt(text, "What frustrates you most when shopping with us?")], {})
     assert out.kind == "pain"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("¿Qué es lo que más te gusta de usar R?", "motivation"),
+        ("¿Qué es lo que menos te gusta de usar R?", "pain"),
+        ("Qu'est-ce que vous aimez le plus ?", "motivation"),
+        ("Qu'est-ce que vous aimez le moins ?", "pain"),
+        ("Was gefällt Ihnen am besten?", "motivation"),
+        ("Was gefällt Ihnen am wenigsten?", "pain"),
+        ("O que você mais gosta?", "motivation"),
+        ("What do you aim to achieve?", "goal"),
+        ("Negative_Review", "pain"),
+        ("Positive_Review", "motivation"),
+    ],
+)
+def test_questions_in_other_languages_and_split_fields(question: str, kind: str) -> None:
+    """Like best / like least asked in Spanish, French, German or Portuguese, and split
+    review fields, say which kind the answer is ("aimez" is no "aim")."""
+    assert question_kind(question) == kind

@@ -42,19 +42,25 @@ from personas.models import Record, Statement, StatementKind
 PAIN_Q = re.compile(
     r"frustrat|least|dislike|don.t like|problem|difficult|obstacle|improve|annoy|worst|"
     r"complain|challenge|pain|wrong|issue|hate|bother|change about|better|disappoint|"
-    r"negativ|(?<![a-z])cons(?![a-z])|grievance|narrative",
+    r"negativ|(?<![a-z])cons(?![a-z])|grievance|narrative|"
+    # the same questions in Spanish, Portuguese, French, German: "¿Qué es lo que menos te
+    # gusta …?", "Qu'est-ce que vous aimez le moins ?", "Was gefällt Ihnen am wenigsten?"
+    r"menos (?:te |le |les |você |voce )?gust|lo peor|frustr|dificultad|problema|mejorar|"
+    r"melhorar|le moins|moins aim|probl[eè]me|am wenigsten|st[öo]rt|[äa]rger|verbesser",
     re.I,
 )
 MOTIVATION_Q = re.compile(
     r"like (?:most|best|about)|love|enjoy|why do you (?:buy|shop|choose|use)|reason|"
-    r"best thing|favourite|favorite|value|appeal|prefer|positiv|(?<![a-z])pros(?![a-z])|liked",
+    r"best thing|favourite|favorite|value|appeal|prefer|positiv|(?<![a-z])pros(?![a-z])|liked|"
+    r"m[aá]s (?:te |le |les |você |voce )?gust|lo mejor|\ble plus\b|plus aim|mais gost"
+    r"|gef[äa]llt\b.*\bam (?:besten|meisten)",
     re.I,
 )
 # A text filed as a complaint (a complaint / narrative field, a support message): its
 # statements are pain points unless something strongly says otherwise.
 COMPLAINT_FIELD = re.compile(r"complain|grievance|narrative", re.I)
 STRONG_MOTIVATION = 2.5  # lead a motivation needs over pain in a complaint
-GOAL_Q = re.compile(r"achiev|goal|hoping|hope to|trying to|plan|aim|want to|looking to", re.I)
+GOAL_Q = re.compile(r"achiev|goal|hoping|hope to|trying to|plan|\baims?\b|want to|looking to", re.I)
 CONTRAST_START = re.compile(r"^(?:but|however|although|though|whereas|except)\b", re.I)
 # "Nothing major.", "Not a lot", "Can't think of anything, always a pleasure": asked what
 # frustrates them, they say nothing does. An answer, but no pain point (unless it goes on
