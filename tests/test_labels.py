@@ -292,3 +292,27 @@ def test_keyword_pair_never_repeats_a_word() -> None:
 
     label = _from_keywords(["weekly", "weekly peaks", "summits"], set(), lambda _: True)
     assert label == "weekly & summits"
+
+
+def test_labels_of_spanish_statements_leave_out_spanish_function_words() -> None:
+    """In Spanish statements "que" and "los" are function words: no "Que los" label."""
+    from personas.labels import language_stop_words
+
+    docs = {
+        "p-1": [
+            "Que los mensajes de error son difíciles de entender",
+            "Los mensajes de error no ayudan",
+            "que los mensajes de error son crípticos",
+        ]
+        * 6,
+        "p-2": [
+            "La curva de aprendizaje es muy empinada al principio",
+            "Que la curva de aprendizaje es difícil",
+            "los primeros meses la curva de aprendizaje",
+        ]
+        * 6,
+    }
+    labels = theme_labels(docs)
+    assert labels == {"p-1": "Mensajes de error", "p-2": "Curva de aprendizaje"}
+    assert "que" in language_stop_words(docs["p-1"])
+    assert not language_stop_words(["the error messages are hard to read"] * 20)

@@ -21,6 +21,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -64,6 +66,45 @@ GENERIC: frozenset[str] = frozenset(
     ).split()
 )
 STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(GENERIC)
+# Stop words of the language a kind's statements are written in, when it is not English
+# (set by ``theme_labels`` for its call: "Que los" and "Comunidad que" are no labels).
+_LANGUAGE_STOP: ContextVar[frozenset[str]] = ContextVar("language_stop", default=frozenset())
+OTHER_LANGUAGES = ("es", "fr", "de", "pt", "it", "nl")
+MIN_LANGUAGE_SHARE = 0.15
+
+
+def is_stop(word: str) -> bool:
+    """A function or filler word: English, ours, or the statements' own language's."""
+    return word in STOP or word in _LANGUAGE_STOP.get()
+
+
+@lru_cache(maxsize=8)
+def _stop_words(language: str) -> frozenset[str]:
+    from importlib import import_module
+
+    return frozenset(import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+
+
+def language_stop_words(texts: list[str]) -> frozenset[str]:
+    """spaCy's stop words for the texts' language when most of their function words are
+    Spanish, French, German, Portuguese, Italian or Dutch rather than English; empty
+    for English (or too little text to tell)."""
+    toks = [t for text in texts[:2000] for t in tokens(text)]
+    if len(toks) < 50:
+        return frozenset()
+    english = sum(t in ENGLISH_STOP_WORDS for t in toks) / len(toks)
+    try:
+        shares = {
+            lang: sum(t in _stop_words(lang) for t in toks) / len(toks) for lang in OTHER_LANGUAGES
+        }
+    except ImportError:  # spaCy's language data missing: English only
+        return frozenset()
+    best = max(OTHER_LANGUAGES, key=lambda lang: (shares[lang], lang))
+    if shares[best] > max(english, MIN_LANGUAGE_SHARE):
+        return _stop_words(best) - frozenset(GENERIC)
+    return frozenset()
+
+
 # Words that name a topic, a courtesy or a filler, not a problem or a reason: no label
 # on their own ("Flight", "Names", "Information", "Thank", "Able to get", "Cant help").
 LONE_GENERIC: frozenset[str] = frozenset(
@@ -147,7 +188,7 @@ def label_problems(
 
     out: list[str] = []
     words = [w.strip("'-") for w in tokens(label)]
-    content = [w for w in words if w and w not in STOP and len(w) > 1]
+    content = [w for w in words if w and not is_stop(w) and len(w) > 1]
     vague = LONE_GENERIC | TOPICS | generic
     specific = [w for w in content if w not in vague and stem(w) not in vague]
     topics = {stem(w) for w in content if w in TOPICS or stem(w) in TOPICS}
@@ -214,13 +255,13 @@ def phrases(text: str) -> set[str]:
 def _spans(toks: list[str]) -> set[str]:
     out: set[str] = set()
     for i, first in enumerate(toks):
-        if first in STOP or len(first) < 3:
+        if is_stop(first) or len(first) < 3:
             continue
         for n in range(1, MAX_WORDS + 1):
             if i + n > len(toks):
                 break
             last = toks[i + n - 1]
-            if last not in STOP and len(last) >= 3:
+            if not is_stop(last) and len(last) >= 3:
                 out.add(" ".join(toks[i : i + n]))
     return out
 
@@ -237,13 +278,13 @@ def whole_statement(text: str) -> str | None:
         return None
     if any(t in NEGATIONS or t.endswith("n't") for t in toks):
         return None
-    if len(toks) > 2 and not any(t in STOP for t in toks):
+    if len(toks) > 2 and not any(is_stop(t) for t in toks):
         return None  # a list of words ("weight, materials, HH"), not a saying
     return " ".join(toks)
 
 
 def _content(word: str) -> bool:
-    return word not in STOP and len(word) >= 3 and word.isalpha()
+    return not is_stop(word) and len(word) >= 3 and word.isalpha()
 
 
 def tagged_phrases(doc: Any) -> set[str]:
@@ -331,7 +372,22 @@ def theme_labels(
     by how central the statements that say it are to their theme. Masks never
     reach a label, and no label has a ``label_problems`` reason while an acceptable
     phrase exists; the last resort is the theme's acceptable c-TF-IDF keywords
-    (``keywords_by_theme``)."""
+    (``keywords_by_theme``). Statements in another language than English have
+    that language's function words left out too (``language_stop_words``)."""
+    texts = [d for docs in docs_by_theme.values() for d in docs]
+    token = _LANGUAGE_STOP.set(language_stop_words(texts))
+    try:
+        return _theme_labels(docs_by_theme, vectors_by_theme, tagger, keywords_by_theme)
+    finally:
+        _LANGUAGE_STOP.reset(token)
+
+
+def _theme_labels(
+    docs_by_theme: dict[str, list[str]],
+    vectors_by_theme: dict[str, np.ndarray] | None,
+    tagger: Any,
+    keywords_by_theme: dict[str, list[str]] | None,
+) -> dict[str, str]:
     ids = list(docs_by_theme)
     all_docs = [d for t in ids for d in docs_by_theme[t]]
     if tagger is not None:

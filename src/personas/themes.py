@@ -27,7 +27,7 @@ import numpy as np
 
 from personas.clusters import cluster_statements
 from personas.embed import Embeddings
-from personas.labels import has_mask, theme_labels, tidy, unmask
+from personas.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
 from personas.models import Statement, StatementKind, Theme
 
 log = logging.getLogger(__name__)
@@ -67,10 +67,10 @@ EXTRA_STOP_WORDS = frozenset(
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
-def _vectorizer():  # type: ignore[no-untyped-def]
+def _vectorizer(extra: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
+    stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS) | extra)
     return CountVectorizer(
         stop_words=stop,
         ngram_range=(1, 2),
@@ -101,7 +101,7 @@ def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dic
         embedding_model=None,
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
-        vectorizer_model=_vectorizer(),
+        vectorizer_model=_vectorizer(language_stop_words(docs)),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         top_n_words=10,
         language="multilingual",  # no ASCII-only preprocessing: keyword_text does it
