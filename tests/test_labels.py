@@ -316,3 +316,17 @@ def test_labels_of_spanish_statements_leave_out_spanish_function_words() -> None
     assert labels == {"p-1": "Mensajes de error", "p-2": "Curva de aprendizaje"}
     assert "que" in language_stop_words(docs["p-1"])
     assert not language_stop_words(["the error messages are hard to read"] * 20)
+
+
+@pytest.mark.parametrize("label", ["Worst", "Amazing", "Disappointed", "Minutes", "Food"])
+def test_a_lone_feeling_or_topic_is_no_label(label: str) -> None:
+    """One word that only says how someone feels, a time unit or a bare topic names no
+    reason; with what it is about it does ("Worst food", "Slow service")."""
+    assert "lone generic word" in label_problems(label)
+    assert label_problems(f"{label} and slow refunds") == []
+
+
+def test_curly_placeholders_are_masks() -> None:
+    """Exports that write {link} or {mention} for a removed link or handle leave masks."""
+    assert "mask or placeholder" in label_problems("Sxsw news {link}")
+    assert unmask("great session {link} today").split() == ["great", "session", "today"]

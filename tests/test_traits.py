@@ -338,3 +338,15 @@ def test_names_setting_reads_from_toml_values() -> None:
     assert Config(names=False).names is False
     assert Config.model_validate({"names": {"women": ["Ada"]}}).names == NameLists(women=["Ada"])
     assert Config().names is True and Config().brief_format == "md"
+
+
+def test_a_yes_no_answer_never_names_the_group() -> None:
+    """ "(FALSE)" or "(Yes)" says nothing without its question: no flag value in a label."""
+    for flag in ("FALSE", "Yes", "1"):
+        st = stats(
+            categories={"Verified": [Share(value=flag, count=30, share=0.75)]},
+            category_known={"Verified": 40},
+        )
+        claims = {"pain": [claim("pain", "Long hold times", 0.4, 2.0)]}
+        label, _ = archetype(st, seg(f"Verified={flag} +1.1"), claims, None, 5)
+        assert label == "Customers put off by long hold times"

@@ -40,6 +40,7 @@ MASK_RE = re.compile(
             r"(?<![A-Za-z0-9])(?:[xX]{2,}|[xX]{3,}\d+)(?![A-Za-z])",  # XXXX, xxxx, XXXX1234
             r"(?<![A-Za-z])\*{3,}\d*|\*+\d{2,}",  # ***, ****1234 (not "f***")
             r"\{\$?[\d.,]+\}",  # {$12.00}
+            r"\{(?:link|url|name|user|username|email|phone|mention|handle|number|date)\}",
             r"[<\[(]\s*(?:redacted|removed|deleted|masked|hidden|censored|anonymi[sz]ed|pii)"
             r"[^>\])]{0,20}[>\])]",
             r"(?-i:[<\[][A-Z][A-Z_ ]{1,24}[>\]])",  # [CUSTOMER NAME], <PERSON>
@@ -115,7 +116,7 @@ LONE_GENERIC: frozenset[str] = frozenset(
             "information issue issues lol look need needed name names please problem problems",
             "question questions reason response someone",
             "sorry tell thank thanks today told tomorrow tonight try tried want",
-            "wanted work worked works yes yesterday",
+            "wanted work worked works yes yesterday minute minutes hour hours second seconds",
             "cause rt via amp http https www com theme",  # "Theme 2" is no label either
             "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday",
             "sunday jan feb mar apr jun jul aug sep sept oct nov dec january february march",
@@ -130,7 +131,7 @@ TOPICS: frozenset[str] = frozenset(
         (
             "airline app apps business company experience flight flights hotel info",
             "information money place price prices product products quality room service",
-            "services store support value",
+            "services store support value food staff stay trip order delivery customer customers",
         )
     ).split()
 )
@@ -198,12 +199,22 @@ def label_problems(
         out.append("mask or placeholder")
     if is_toxic(label):
         out.append("profanity")
-    if not specific and len(topics) < 2:
+    if (not specific and len(topics) < 2) or _lone_feeling(content):
         out.append("lone generic word")
     proper = KNOWN_NAMES | {w.lower() for w in names}
     if content and all(w in proper for w in content):
         out.append("place or brand alone")
     return out
+
+
+def _lone_feeling(content: list[str]) -> bool:
+    """One word that only says how someone feels ("Worst", "Amazing", "Disappointed"):
+    the kind already says whether it pleases; a label names what."""
+    if len(content) != 1:
+        return False
+    from personas.kinds import sentiment
+
+    return abs(sentiment(content[0])) >= 0.05
 
 
 def proper_words(docs: list[str]) -> set[str]:

@@ -340,9 +340,44 @@ def _category(st: SegmentStats, seg: Segment, k: int) -> tuple[str, str] | None:
         shares = st.categories.get(attr, [])
         top = next((v for v in shares if v.value == value), None)
         short = 0 < len(value.split()) <= 3 and not re.search(r"[\d@/]", value)  # no dates
-        if top and top.count >= k and top.share >= 0.6 and short and not _unsayable(value):
+        flag = value.strip().lower() in FLAGS  # "(FALSE)" says nothing without its question
+        if (
+            top
+            and top.count >= k
+            and top.share >= 0.6
+            and short
+            and not flag
+            and not _unsayable(value)
+        ):
             return value, f"{attr}: {value} ({pct(top.share)})"
     return None
+
+
+FLAGS = frozenset(
+    [
+        "true",
+        "false",
+        "yes",
+        "no",
+        "y",
+        "n",
+        "t",
+        "f",
+        "0",
+        "1",
+        "none",
+        "n/a",
+        "na",
+        "unknown",
+        "other",
+        "ja",
+        "nein",
+        "oui",
+        "non",
+        "si",
+        "sí",
+    ]
+)
 
 
 def _unsayable(value: str) -> bool:
