@@ -81,8 +81,10 @@ SPREAD = (1.0, 99.0)
 # Where people chose what to say (reviews, posts, tickets: no question asked for pains
 # or for motivations), whether they praise or complain is part of who they are; the
 # voice shares within each kind cannot say it, because a kind never voiced is unknown.
-# ``tone`` is that balance. Where a survey asked for both, it mirrors the questionnaire,
-# so the pipeline switches it on only when most statements answered no such question.
+# ``tone`` is that balance, a number like the rating (so where nothing else is known it
+# weighs as much as everything they talked about: how they feel, then what about). Where
+# a survey asked for both, it mirrors the questionnaire, so the pipeline switches it on
+# only when most statements answered no such question.
 TONE = "tone"
 UNPROMPTED_SHARE = 0.5
 MIN_ORDINAL_LEVELS = 3
@@ -140,6 +142,8 @@ class NumericColumn(BaseModel):
     def value(self, profile: Profile) -> float | None:
         """The raw (log-scaled if ``log``) value, or None when unknown."""
         value = profile.numbers.get(self.name)
+        if value is None and self.name == TONE:
+            value = tone_of(profile.themes)
         if value is None and self.attribute is not None:
             value = self.levels.get(profile.attributes.get(self.attribute, ""))
         if value is None or not math.isfinite(value):
@@ -174,23 +178,19 @@ class FeatureEncoder(BaseModel):
     voice_means: list[float]
     scales: dict[str, float]  # block -> divisor
     theme_kinds: list[str] = []  # kind of each theme; shares are taken within a kind
-    # "tone": the share of motivations among a person's pains and motivations, a voice
-    # column of its own where people chose what to say (see ``TONE``); older bundles: off
-    tone: bool = False
-    tone_mean: float = 0.0
 
     @property
     def names(self) -> list[str]:
         out = [c.name for c in self.numeric]
         out += [f"{c.attribute}={lv}" for c in self.categories for lv in c.levels]
         out += [f"theme:{t}" for t in self.themes]
-        return out + ([TONE] if self.tone else [])
+        return out
 
     def widths(self) -> dict[str, int]:
         widths = {
             "numbers": len(self.numeric),
             "categories": sum(len(c.levels) for c in self.categories),
-            "voice": len(self.themes) + int(self.tone),
+            "voice": len(self.themes),
         }
         return {b: w for b, w in widths.items() if w}
 
@@ -248,11 +248,7 @@ class FeatureEncoder(BaseModel):
             share = np.divide(mine, total, out=np.zeros_like(mine), where=total > 0)
             voice[:, cols] = np.where(spoke[:, None], share - np.array(self.voice_means)[cols], 0.0)
             known[:, cols] = spoke[:, None]
-        if not self.tone:
-            return voice, known
-        tone, voiced = tone_of(counts, kinds)
-        tone = np.where(voiced, tone - self.tone_mean, 0.0)
-        return np.column_stack([voice, tone]), np.column_stack([known, voiced])
+        return voice, known
 
     def transform(self, profiles: list[Profile]) -> FeatureMatrix:
         blocks = self.raw(profiles)
@@ -550,14 +546,12 @@ def theme_kind(theme_id: str) -> str:
     return theme_id.rsplit("-", 1)[0]
 
 
-def tone_of(counts: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per person, motivations / (pains + motivations) over their themed statements,
-    and whether they voiced either (``counts``: statements per theme, ``kinds``: each
-    theme's kind)."""
-    pains = counts[:, kinds == "pain"].sum(axis=1)
-    likes = counts[:, kinds == "motivation"].sum(axis=1)
-    total = pains + likes
-    return np.divide(likes, total, out=np.zeros_like(total), where=total > 0), total > 0
+def tone_of(themes: Counter[str]) -> float | None:
+    """Motivations / (pains + motivations) over a person's themed statements (theme ids
+    name their kind: "pain-03"); None when they voiced neither."""
+    pains = sum(c for t, c in themes.items() if theme_kind(t) == "pain")
+    likes = sum(c for t, c in themes.items() if theme_kind(t) == "motivation")
+    return likes / (pains + likes) if pains + likes else None
 
 
 def fit_encoder(profiles: list[Profile], tone: bool = False) -> FeatureEncoder:
@@ -567,6 +561,9 @@ def fit_encoder(profiles: list[Profile], tone: bool = False) -> FeatureEncoder:
     themes = sorted({t for p in profiles for t in p.themes})
     ordinal = _fit_ordinal(profiles)
     numeric = _fit_numeric(profiles, n_min, ordinal)
+    tones = [t for t in map(tone_of, (p.themes for p in profiles)) if t is not None]
+    if tone and len(tones) >= n_min:
+        numeric.append(_numeric_column(TONE, tones, log=False))
     encoder = FeatureEncoder(
         numeric=numeric,
         categories=_fit_categories(profiles, n_min, {c.attribute for c in numeric if c.attribute}),
@@ -575,18 +572,7 @@ def fit_encoder(profiles: list[Profile], tone: bool = False) -> FeatureEncoder:
         scales={b: 1.0 for b in BLOCKS},
         theme_kinds=[theme_kind(t) for t in themes],
     )
-    if tone:
-        index = {t: j for j, t in enumerate(themes)}
-        counts = np.zeros((len(profiles), len(themes)))
-        for i, p in enumerate(profiles):
-            for theme, c in p.themes.items():
-                counts[i, index[theme]] += c
-        values, voiced = tone_of(counts, np.array(encoder.theme_kinds))
-        if voiced.sum() >= n_min:
-            mean = float(values[voiced].mean())
-            encoder = encoder.model_copy(update={"tone": True, "tone_mean": mean})
     shares, spoke = encoder._voice(profiles)
-    shares, spoke = shares[:, : len(themes)], spoke[:, : len(themes)]
     voice_means = [
         float(shares[spoke[:, j], j].mean()) if spoke[:, j].any() else 0.0
         for j in range(len(themes))
