@@ -22,7 +22,7 @@ from personas.identity import build_respondents
 from personas.ingest import ingest
 from personas.ingest.dates import parse_datetime
 from personas.ingest.values import rating_scale, to_five
-from personas.models import IngestResult, Record, Statement, TextField
+from personas.models import IngestResult, Record, Respondent, Statement, TextField
 from personas.segment import segment_respondents
 from tests.conftest import SHARED_DATA, run_cli
 
@@ -336,6 +336,10 @@ def test_tone_is_the_share_of_praise_where_people_chose_what_to_say() -> None:
     asked = statement("slow delivery", "What frustrates you most?", "survey")
     said = statement("slow delivery", "Review Text", "reviews")
     assert not wants_tone([asked, asked, said]) and wants_tone([asked, said, said])
+    known = Respondent(key="email:a@b.example", identified=True, sources=[], record_ids=[])
+    writer = Respondent(key="row:x#row 2", identified=False, sources=[], record_ids=[])
+    assert wants_tone([said], [writer, writer, known])
+    assert not wants_tone([said], [writer, known, known])
 
 
 def test_a_post_without_feeling_of_its_own_is_no_feedback() -> None:

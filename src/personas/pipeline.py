@@ -282,7 +282,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     counts.update(theme_counts)
     with timer.stage("segment"):
         profiles = profiles_of(respondents, statements)
-        encoder = fit_encoder(profiles, tone=wants_tone(statements))
+        encoder = fit_encoder(profiles, tone=wants_tone(statements, respondents))
         features = encoder.transform(profiles)
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)
