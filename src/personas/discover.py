@@ -167,7 +167,7 @@ def _social_kind(table: Table, headers: list[tuple[str, str]]) -> tuple[SourceKi
     texts = [
         (i, n)
         for i, (n, h) in enumerate(headers)
-        if vocab.SOCIAL_TEXT_H.match(h) or re.search(r"\b(text|tweet|post|message|content)\b", h)
+        if vocab.SOCIAL_TEXT_H.match(h) or vocab.POST_TEXT_H.search(h)
     ]
     if not texts:
         return None

@@ -131,6 +131,8 @@ TICKET_H = re.compile(r"\b(ticket|ticket id|requester|conversation id|case (id|n
 COMPLAINT_H = re.compile(
     r"\b(complaints?|narrative|grievances?|(issue|problem|case|incident) (description|details))\b"
 )
+# social exports: a column that may hold the post itself ("tweet_text", "Post content")
+POST_TEXT_H = re.compile(r"\b(text|tweet|post|message|content)\b")
 # social exports (tweets, posts): metadata columns only a social platform writes
 SOCIAL_META_H = re.compile(
     r"^(tweet|retweet|retweeted|user|favou?rite|hashtags?|mentions?|quote|reply to|in reply to"
