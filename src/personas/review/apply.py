@@ -143,7 +143,9 @@ def _merge(edit: MergeThemes, state: _State) -> str:
         raise LookupError(f"themes {keep.theme_id} and {other.theme_id} cannot be merged here")
     moved = state.members(other.theme_id)
     state.theme_of.update(dict.fromkeys(moved, keep.theme_id))
-    words = list(dict.fromkeys(w for pair in zip(keep.keywords, other.keywords) for w in pair))
+    words = list(
+        dict.fromkeys(w for pair in zip(keep.keywords, other.keywords, strict=False) for w in pair)
+    )
     words += [w for w in keep.keywords + other.keywords if w not in words]
     reps = keep.representative_ids + other.representative_ids
     state.themes[keep.theme_id] = keep.model_copy(
