@@ -69,7 +69,8 @@ def review_block(review: Review) -> str:
     for edit in review.edits:
         out.append("\n[[review.edits]]\n")
         data = edit.model_dump(mode="json")
-        order = ["id", "action"] + [k for k in data if k not in ("id", "action")]
+        tail = ["who", "when", "why"]
+        order = ["id", "action"] + [k for k in data if k not in ("id", "action", *tail)] + tail
         out += [f"{key} = {toml_value(data[key])}\n" for key in order]
     return "".join(out)
 
