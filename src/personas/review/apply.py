@@ -232,15 +232,22 @@ def _move(edit: MoveTheme, state: _State) -> str:
     return f"theme {theme.theme_id} “{theme.label}” moved to {edit.kind}: now {new_id}"
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def _reject(edit: RejectQuote, state: _State) -> str:
-    sid = edit.quote.statement_id
-    if state.text_of.get(sid, "").strip() != edit.quote.text.strip():
-        same = [s for s, t in state.text_of.items() if t.strip() == edit.quote.text.strip()]
-        if not same:
-            raise LookupError(f"statement {sid} “{edit.quote.text[:60]}” is not in this build")
-        sid = same[0]
-    state.rejected.add(sid)
-    return f"statement {sid} is never quoted"
+    """The statement, and any other with the same words (a quote is its words: the same
+    sentence from another row would bring it back), is never quoted."""
+    said = _words(edit.quote.text)
+    same = [s for s, t in state.text_of.items() if _words(t) == said]
+    if not same:
+        raise LookupError(
+            f"statement {edit.quote.statement_id} “{edit.quote.text[:60]}” is not in this build"
+        )
+    state.rejected.update(same)
+    also = f" (and {len(same) - 1} more with the same words)" if len(same) > 1 else ""
+    return f"statement {edit.quote.statement_id}{also} is never quoted"
 
 
 THEME_EDITS = {

@@ -203,7 +203,8 @@ def _quote_changes(edit: RejectQuote, view: BuildView) -> list[str]:
         if any(q["statement_id"] == edit.quote.statement_id for q in c["quotes"])
     ]
     return [
-        f"Never quote “{row['text']}” again ({edit.quote.statement_id}).",
+        f"Never quote “{row['text']}” again ({edit.quote.statement_id}, and any statement "
+        "with the same words).",
         "Quoted now in: " + (", ".join(quoted) or "no claim") + "; another statement of the "
         "claim takes its place where there is one. It still counts as evidence.",
     ]
