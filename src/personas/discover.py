@@ -223,7 +223,9 @@ def _files(input_dir: Path) -> list[Path]:
         rel = path.relative_to(input_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        if path.name in (CONFIG_NAME, REVIEW_HISTORY_NAME) or any(parent in outputs for parent in path.parents):
+        if path.name in (CONFIG_NAME, REVIEW_HISTORY_NAME) or any(
+            parent in outputs for parent in path.parents
+        ):
             continue
         found.append(path)
     return sorted(found, key=lambda p: p.relative_to(input_dir).as_posix())
