@@ -170,8 +170,9 @@ def _merge_changes(edit: MergeThemes, view: BuildView, theme: dict[str, Any]) ->
         f"Merge {other['theme_id']} “{other['label']}” ({other['size']} statements) into "
         f"{theme['theme_id']} “{theme['label']}” ({theme['size']}): one theme of {total} "
         f"statements named “{theme['label']}”.",
-        f"Both themes' evidence is kept; {_in(view.claimed_in(theme['theme_id']))} and "
-        f"{_in(view.claimed_in(other['theme_id']))} are recomputed at the next build.",
+        "Both themes' evidence is kept; "
+        + _in(sorted(set(view.claimed_in(theme["theme_id"]) + view.claimed_in(other["theme_id"]))))
+        + " are recomputed at the next build.",
     ]
 
 
