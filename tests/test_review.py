@@ -358,3 +358,11 @@ def test_review_refuses_an_open_host_without_a_token(tmp_path: Path) -> None:
     result = run_cli("review", str(tmp_path), "--host", "0.0.0.0", "--no-browser")
     assert result.returncode == 1
     assert result.stderr.startswith("Error: --host 0.0.0.0 would let other machines")
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
+    """Saving where no file can be written is a ConfigError naming the file, not a traceback."""
+    not_a_folder = tmp_path / "in"
+    not_a_folder.write_text("a file, not a folder", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"in/personas.toml: cannot save the review"):
+        ReviewStore.for_input(not_a_folder).add(HideTheme(theme=ref(THEMES[0])), "ann")

@@ -152,7 +152,10 @@ def create_review_app(
     @app.post("/api/edits", dependencies=[guard], response_model=Saved)
     def save(edit: Edit) -> Saved:
         changes = checked(edit)
-        saved = session.store.add(edit, session.reviewer)
+        try:
+            saved = session.store.add(edit, session.reviewer)
+        except PersonasError as exc:
+            raise HTTPException(status_code=500, detail=str(exc)) from None
         return Saved(edit=saved.model_dump(mode="json"), changes=changes)
 
     @app.delete("/api/edits/{number}", dependencies=[guard])
@@ -161,6 +164,8 @@ def create_review_app(
             review = session.store.revoke(number, session.reviewer)
         except KeyError:
             raise HTTPException(status_code=404, detail=f"no edit #{number}") from None
+        except PersonasError as exc:
+            raise HTTPException(status_code=500, detail=str(exc)) from None
         return {"edits": len(review.edits)}
 
     _job_routes(app, session, guard)

@@ -130,12 +130,23 @@ class ReviewStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with _THREAD_LOCK, self.lock_path.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        """The store to oneself: other threads wait on the lock, other processes on flock.
+        A folder that cannot be written to is one clear ConfigError."""
+        with _THREAD_LOCK:
             try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle = self.lock_path.open("a")
+            except OSError as exc:
+                raise ConfigError(f"{self.path}: cannot save the review: {exc.strerror}") from None
+            with handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                except OSError as exc:
+                    raise ConfigError(
+                        f"{self.path}: cannot save the review: {exc.strerror}"
+                    ) from None
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     def add(self, edit: Any, who: str) -> Any:
         """Append ``edit`` (its id, who and when filled in); return it as saved."""
