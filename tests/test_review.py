@@ -366,3 +366,19 @@ def test_a_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> N
     not_a_folder.write_text("a file, not a folder", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"in/personas.toml: cannot save the review"):
         ReviewStore.for_input(not_a_folder).add(HideTheme(theme=ref(THEMES[0])), "ann")
+
+
+def test_edits_follow_their_theme_when_ids_shift() -> None:
+    """New data renumbers themes: an edit finds its theme by label, not a stranger by id."""
+    shifted = [
+        _theme("pain-01", "Postage costs", ["postage", "cost", "delivery"], 3),
+        _theme("pain-02", "Slow refunds", ["refund", "weeks", "money", "return"], 3),
+    ]
+    statements = [
+        s.model_copy(update={"theme_id": {"pain-03": "pain-01", "pain-01": "pain-02"}[s.theme_id]})
+        for s in STATEMENTS
+        if s.theme_id in ("pain-01", "pain-03")
+    ]
+    review = Review(edits=[RenameTheme(id=1, theme=ref(THEMES[0]), label="Refund waits")])
+    out = apply_theme_edits(shifted, statements, MODEL, review)
+    assert [t.label for t in out.themes] == ["Postage costs", "Refund waits"]

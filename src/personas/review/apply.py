@@ -94,11 +94,11 @@ def _overlap(a: Iterable[str], b: Iterable[str]) -> int:
 
 def _same(theme: Theme, ref: ThemeRef) -> bool:
     """The theme is the one the reviewer saw: same label, or (a renamed or merged one)
-    at least two of the keywords it had."""
+    at least three of the keywords it had (a merge keeps the first four of its own)."""
     if theme.label.casefold() == ref.label.casefold():
         return True
     return bool(ref.keywords) and _overlap(theme.keywords, ref.keywords) >= min(
-        2, len(ref.keywords)
+        3, len(ref.keywords)
     )
 
 
