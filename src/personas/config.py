@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from personas.errors import ConfigError
 from personas.models import ColumnRoleName, SourceKind
+from personas.review.edits import Review
 
 CONFIG_NAME = "personas.toml"
+REVIEW_HISTORY_NAME = "personas.review-history.jsonl"  # every version of [review]; never input
 
 
 class SourceOverride(BaseModel):
@@ -73,6 +75,9 @@ class Config(BaseModel):
     brief_format: Literal["md", "docx"] = Field(
         default="md", description="docx: also write brief.docx beside brief.md"
     )
+    # Reviewed edits (`personas review`). Left out of run.json's "config" (notes and
+    # reasons are the reviewer's words); the fingerprint and run.json "review" carry them.
+    review: Review = Field(default_factory=Review, exclude=True)
 
     @model_validator(mode="after")
     def _range(self) -> Config:

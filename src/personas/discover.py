@@ -27,7 +27,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from personas.config import CONFIG_NAME, Config
+from personas.config import CONFIG_NAME, REVIEW_HISTORY_NAME, Config
 from personas.errors import InputError, NoUsableInput
 from personas.ingest import vocabulary as vocab
 from personas.ingest.accounting import plain
@@ -223,7 +223,9 @@ def _files(input_dir: Path) -> list[Path]:
         rel = path.relative_to(input_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        if path.name == CONFIG_NAME or any(parent in outputs for parent in path.parents):
+        if path.name in (CONFIG_NAME, REVIEW_HISTORY_NAME) or any(
+            parent in outputs for parent in path.parents
+        ):
             continue
         found.append(path)
     return sorted(found, key=lambda p: p.relative_to(input_dir).as_posix())

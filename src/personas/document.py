@@ -109,6 +109,13 @@ class Coverage(Doc):
     )
 
 
+class Approval(Doc):
+    """A reviewer approved the persona (``personas review``): who and when."""
+
+    by: str = Field(description="the reviewer")
+    at: str = Field(description="when, ISO 8601 UTC")
+
+
 class Persona(Doc):
     persona_id: str
     slug: str
@@ -139,6 +146,9 @@ class Persona(Doc):
     )
     proof: list[Quote] = Field(
         default_factory=list, description="quotes that back the messages, in customers' words"
+    )
+    approval: Approval | None = Field(
+        default=None, description="set when a reviewer approved the persona; null otherwise"
     )
 
 

@@ -146,9 +146,19 @@ def build(
         )
         with timer.stage("synthesize"):
             document, warnings = _document(
-                records, respondents, sources, statements, themes, embeddings, model, stats, config
+                records,
+                respondents,
+                sources,
+                statements,
+                themes,
+                embeddings,
+                model,
+                stats,
+                config,
+                rejected=u.rejected,
             )
             document.context = analytics_context(ingested.context, ingested.accounts)
+            review = _review_personas(document, config, u.outcomes, warnings)
         with timer.stage("quality"):  # before render: the report shows it
             document.quality = _quality(records, statements, themes, model, document)
         with timer.stage("render"):
@@ -183,6 +193,8 @@ def build(
     run["quality"] = document.quality.model_dump(mode="json") if document.quality else None
     run["fingerprint"] = fingerprint
     run["outputs"] = output_digests(out_dir, written)
+    if review is not None:
+        run["review"] = review
     write_run(out_dir, run)
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
@@ -239,6 +251,26 @@ class Understanding:
     counts: dict[str, Any]
     encoder: Any
     redaction_seconds: float = 0.0
+    # reviewed edits (personas.review.apply): the themes as found feed the bundle
+    raw_themes: list[Any] = field(default_factory=list)
+    raw_statements: list[Statement] = field(default_factory=list)
+    rejected: frozenset[str] = frozenset()
+    outcomes: list[Any] = field(default_factory=list)
+
+
+def _review_personas(
+    document: PersonasDocument, config: Config, theme_outcomes: list[Any], warnings: list[str]
+) -> dict[str, Any] | None:
+    """Persona edits applied to ``document``; stale edits added to ``warnings``; the
+    run.json "review" section (None without edits)."""
+    from personas.review.apply import apply_persona_edits, review_section, stale_warnings
+
+    if not config.review.edits:
+        return None
+    document.personas, persona_outcomes = apply_persona_edits(document.personas, config.review)
+    outcomes = theme_outcomes + persona_outcomes
+    warnings.extend(stale_warnings(outcomes))
+    return review_section(outcomes)
 
 
 def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
@@ -246,6 +278,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     from personas.embed import embed_texts
     from personas.features import fit_encoder, profiles_of, wants_tone
     from personas.prepare import load_nlp, prepare_statements
+    from personas.review.apply import apply_theme_edits
     from personas.segment import attribute_anonymous, segment_respondents
     from personas.stability import measure_stability
     from personas.stats import segment_stats
@@ -288,11 +321,24 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
         model = attribute_anonymous(model, statements, embeddings)
     with timer.stage("stability"):
         model = measure_stability(model, features, config.seed)
+    with timer.stage("review"):
+        reviewed = apply_theme_edits(themes, statements, model, config.review)
     with timer.stage("stats"):
         kinds = {s.path: s.kind for s in sources}
-        stats = segment_stats(respondents, statements, themes, model, kinds)
+        stats = segment_stats(respondents, reviewed.statements, reviewed.themes, model, kinds)
     return Understanding(
-        statements, themes, embeddings, model, stats, counts, encoder, redaction_seconds
+        reviewed.statements,
+        reviewed.themes,
+        embeddings,
+        reviewed.model,
+        stats,
+        counts,
+        encoder,
+        redaction_seconds,
+        raw_themes=themes,
+        raw_statements=statements,
+        rejected=reviewed.rejected,
+        outcomes=reviewed.outcomes,
     )
 
 
@@ -306,6 +352,7 @@ def _document(
     model,
     stats: list[SegmentStats],
     config: Config,
+    rejected: frozenset[str] = frozenset(),
 ):  # type: ignore[no-untyped-def]
     from personas.synthesize import Evidence, synthesize
 
@@ -324,6 +371,7 @@ def _document(
         embeddings=embeddings,
         segment_of=segment_of,
         anonymous=model.anonymous,
+        rejected=rejected,
     )
     personas = synthesize(
         stats,
@@ -422,8 +470,10 @@ def _save_bundle(
         document=document,
         encoder=u.encoder,
         model=u.model,
-        themes=u.themes,
-        centroids=theme_centroids(u.themes, u.statements, u.embeddings),
+        themes=u.raw_themes or u.themes,  # the segmentation's features name these
+        centroids=theme_centroids(
+            u.raw_themes or u.themes, u.raw_statements or u.statements, u.embeddings
+        ),
         embedding_model=u.embeddings.model,
         reference_date=newest.isoformat() if newest else None,
     )

@@ -76,6 +76,7 @@ def data_fingerprint(sources: list[Source], file_issues: list[RowIssue], config:
         "inputs": sorted((s.path, s.sha256, s.kind, s.format) for s in sources),
         "ignored": sorted((i.source, i.reason) for i in file_issues),
         "config": config.model_dump(mode="json"),
+        "review": config.review.fingerprint(),  # excluded from the dump above
         # the salt is left out of the config dump (a secret); only its hash goes in
         "salt": hashlib.sha256((config.salt or "").encode()).hexdigest(),
         "code": code_digest(),

@@ -60,6 +60,7 @@ class Evidence:
     embeddings: Embeddings
     segment_of: dict[str, int]  # respondent key -> segment
     anonymous: dict[str, tuple[int, float]]
+    rejected: frozenset[str] = frozenset()  # statement ids a reviewer rejected as quotes
 
     def row(self, statement_id: str) -> int:
         return self._rows[statement_id]
@@ -244,7 +245,8 @@ def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote
         s = candidates[i]
         words = _words(s.text)
         if (
-            PLACEHOLDER_RE.search(s.text)
+            s.statement_id in ev.rejected
+            or PLACEHOLDER_RE.search(s.text)
             or is_toxic(s.text)
             or any(len(words & w) >= 0.7 * max(len(words | w), 1) for w in chosen)
         ):

@@ -53,6 +53,7 @@ from personas.cli import init as _init  # noqa: E402,F401
 from personas.cli import inspect as _inspect  # noqa: E402,F401
 from personas.cli import profile as _profile  # noqa: E402,F401
 from personas.cli import render as _render  # noqa: E402,F401  (registers the command)
+from personas.cli import review as _review  # noqa: E402,F401  (registers the command)
 from personas.cli import templates as _templates  # noqa: E402,F401  (templates list / copy)
 
 

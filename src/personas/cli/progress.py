@@ -25,6 +25,7 @@ STAGE_TEXT = {
     "themes": "Discovering themes",
     "segment": "Segmenting people",
     "stability": "Checking the segments hold up",
+    "review": "Applying reviewed edits",
     "stats": "Computing statistics",
     "synthesize": "Writing personas",
     "quality": "Measuring quality",
