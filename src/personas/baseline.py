@@ -1,9 +1,9 @@
 """Stable identities across rebuilds: ``personas build NEW -o OUT2 --baseline OUT1``.
 
-After themes are found, each new theme is matched to a baseline theme of the same
-kind by the cosine similarity of their centroids (Hungarian matching, kept at
-``THEME_MATCH`` or above): a match takes the baseline's id and label, unless a
-seed theme of personas.toml named it. After segmentation, each new segment is
+After themes are found afresh, those whose centroid is unlike every baseline
+theme of their kind are new; every other statement joins its nearest baseline
+theme, which so keeps its id, label and keywords (see ``carry_themes``); a seed
+theme of personas.toml still wins. After segmentation, each new segment is
 matched to a baseline persona by the respondents they share (keys found in the
 baseline's assignments.csv), or, when too few are shared, by which baseline
 centre each new respondent is nearest to under the baseline's own encoder;
@@ -29,7 +29,8 @@ from personas.document import Persona, PersonasDocument
 from personas.errors import OutputError
 from personas.models import Respondent, SegmentModel, Statement, Theme
 
-THEME_MATCH = 0.8  # cosine similarity of centroids a theme match needs
+THEME_MATCH = 0.8  # cosine similarity of centroids a theme match needs (personas diff)
+NEW_THEME_SIM = 0.7  # a theme found afresh below this to every baseline theme is new
 PERSONA_MATCH = 0.5  # share of the smaller side a persona match needs
 MIN_SHARED = 0.3  # share of new respondents the baseline must know to match on keys
 _NUMBER = re.compile(r"(\d+)$")
@@ -113,53 +114,141 @@ def carry_themes(
     statements: list[Statement],
     embeddings: Any,
     seed_names: set[str],
+    counts: dict[str, int] | None = None,
 ) -> tuple[list[Theme], list[Statement]]:
-    """The themes renamed to the baseline's ids and labels where they match; the
-    statements pointing at the new ids. Records the match on ``base``."""
-    old = base.bundle.meta.themes
-    same_model = base.bundle.meta.embedding_model == embeddings.model
-    new_c = theme_centroids(themes, statements, embeddings)
-    old_c = base.bundle.theme_centroids
-    mapping: dict[str, str] = {}
+    """The baseline's themes carried into this build, plus the ones new since.
+
+    A theme found afresh in this build is *new* when its centroid is below
+    ``NEW_THEME_SIM`` to every baseline theme of its kind (or a seed theme of
+    personas.toml named it: the seed wins); its statements stay in it. Every other
+    statement of a themed kind joins the baseline theme whose centroid it is most
+    similar to (at least ``OUTLIER_SIM``, as in discovery), so the baseline's themes
+    keep their ids, labels and keywords instead of being re-cut; a baseline theme
+    left with fewer statements than discovery's minimum is gone, its statements
+    joining their next nearest. Records the matches on ``base``.
+    """
+    meta = base.bundle.meta
+    old = [] if meta.embedding_model != embeddings.model else list(meta.themes)
+    fresh_c = theme_centroids(themes, statements, embeddings)
+    keep = _new_themes(themes, fresh_c, old, base.bundle.theme_centroids, seed_names)
+    row = {sid: i for i, sid in enumerate(embeddings.ids)}
+    theme_of = {s.statement_id: keep[s.theme_id] for s in statements if s.theme_id in keep}
     for kind in ("pain", "motivation", "goal"):
-        rows = [i for i, t in enumerate(themes) if t.kind == kind]
-        cols = [j for j, t in enumerate(old) if t.kind == kind]
-        if not rows or not cols or not same_model:
-            continue
-        sim = new_c[rows] @ old_c[cols].T
-        for r, c in hungarian(sim):
-            if sim[r, c] >= THEME_MATCH:
-                mapping[themes[rows[r]].theme_id] = old[cols[c]].theme_id
-                base.theme_sim[old[cols[c]].theme_id] = round(float(sim[r, c]), 4)
-    taken = {t.theme_id for t in old} | set(mapping.values())
-    next_n = {
-        k: max([_number(t) for t in taken if t.startswith(k)] + [0])
+        cols = [j for j, t in enumerate(old) if t.kind == kind and t.theme_id not in keep.values()]
+        todo = [s for s in statements if s.kind == kind and s.statement_id not in theme_of]
+        if cols and todo and any(t.kind == kind for t in themes):
+            vecs = embeddings.vectors[[row[s.statement_id] for s in todo]]
+            best = _nearest_themes(vecs, base.bundle.theme_centroids[cols], len(todo))
+            theme_of.update(
+                {
+                    s.statement_id: old[cols[b]].theme_id
+                    for s, b in zip(todo, best, strict=True)
+                    if b >= 0
+                }
+            )
+    out = [s.model_copy(update={"theme_id": theme_of.get(s.statement_id)}) for s in statements]
+    carried = _theme_list(base, themes, keep, out, embeddings)
+    for t, c in zip(carried, theme_centroids(carried, out, embeddings), strict=True):
+        j = next((j for j, o in enumerate(old) if o.theme_id == t.theme_id), None)
+        if j is not None:
+            base.theme_sim[t.theme_id] = round(float(c @ base.bundle.theme_centroids[j]), 4)
+    if counts is not None:
+        themed = sum(1 for s in out if s.theme_id)
+        total = counts.get("statements_themed", 0) + counts.get("statements_unthemed", 0)
+        counts.update({"statements_themed": themed, "statements_unthemed": total - themed})
+    return carried, out
+
+
+def _new_themes(
+    themes: list[Theme],
+    fresh_c: np.ndarray,
+    old: list[Any],
+    old_c: np.ndarray,
+    seed_names: set[str],
+) -> dict[str, str]:
+    """Fresh theme id -> its id in this build, for the themes new since the baseline
+    (and seeded ones, which take the id of a baseline theme with their name). A
+    fresh theme labelled like a baseline theme is not new: it rejoins the baseline's."""
+    by_label = {t.label: t.theme_id for t in old}
+    top = {
+        k: max([_number(t.theme_id) for t in old if t.kind == k] + [0])
         for k in ("pain", "motivation", "goal")
     }
-    for t in themes:
-        if t.theme_id not in mapping:
-            next_n[t.kind] = next_n.get(t.kind, 0) + 1
-            mapping[t.theme_id] = f"{t.kind}-{next_n[t.kind]:02d}"
-    old_label = {t.theme_id: t.label for t in old}
-    renamed = [
-        t.model_copy(
-            update={
-                "theme_id": mapping[t.theme_id],
-                "label": t.label
-                if t.label in seed_names
-                else old_label.get(mapping[t.theme_id], t.label),
-            }
-        )
-        for t in themes
-    ]
+    out: dict[str, str] = {}
+    for i, t in enumerate(themes):
+        cols = [j for j, o in enumerate(old) if o.kind == t.kind]
+        closest = float(np.max(old_c[cols] @ fresh_c[i])) if cols else 0.0
+        if t.label in seed_names and t.label in by_label:
+            out[t.theme_id] = by_label[t.label]
+        elif t.label in seed_names or (closest < NEW_THEME_SIM and t.label not in by_label):
+            top[t.kind] = top.get(t.kind, 0) + 1
+            out[t.theme_id] = f"{t.kind}-{top[t.kind]:02d}"
+    return out
+
+
+def _nearest_themes(vecs: np.ndarray, centroids: np.ndarray, n_kind: int) -> np.ndarray:
+    """Index of the nearest centroid per vector (-1 below ``OUTLIER_SIM``); a theme
+    left below discovery's minimum size is dropped and its statements move on."""
+    from personas.clusters import OUTLIER_SIM, min_size
+
+    sims = vecs @ centroids.T
+    alive = np.ones(centroids.shape[0], dtype=bool)
+    while True:
+        masked = np.where(alive, sims, -np.inf)
+        best = np.where(masked.max(axis=1) >= OUTLIER_SIM, masked.argmax(axis=1), -1)
+        sizes = np.bincount(best[best >= 0], minlength=len(alive))
+        small = [
+            j for j in np.argsort(sizes, kind="stable") if alive[j] and sizes[j] < min_size(n_kind)
+        ]
+        if not small or alive.sum() <= 1:
+            return best
+        alive[small[0]] = False
+
+
+def _theme_list(
+    base: Baseline,
+    fresh: list[Theme],
+    keep: dict[str, str],
+    statements: list[Statement],
+    embeddings: Any,
+) -> list[Theme]:
+    """Carried baseline themes (their label and keywords) and new ones, each with its
+    size and representative statements in this build; ordered by kind, then id."""
+    from personas.themes import representatives
+
+    row = {sid: i for i, sid in enumerate(embeddings.ids)}
+    members: dict[str, list[int]] = {}
+    for s in statements:
+        if s.theme_id:
+            members.setdefault(s.theme_id, []).append(row[s.statement_id])
+    texts = [""] * len(row)
+    for s in statements:
+        texts[row[s.statement_id]] = s.text
+    ids = list(embeddings.ids)
+    old_doc = {t.theme_id: t for t in base.document.themes}
+    out: list[Theme] = []
+    for t in fresh:
+        if t.theme_id in keep and keep[t.theme_id] in members:
+            out.append(
+                t.model_copy(
+                    update={"theme_id": keep[t.theme_id], "size": len(members[keep[t.theme_id]])}
+                )
+            )
+    for tid, was in old_doc.items():
+        if tid in members and tid not in keep.values():
+            idx = np.array(members[tid])
+            out.append(
+                Theme(
+                    theme_id=tid,
+                    kind=was.kind,
+                    label=was.label,
+                    keywords=was.keywords,
+                    size=len(idx),
+                    representative_ids=representatives(idx, embeddings.vectors, ids, texts),
+                )
+            )
     order = {"pain": 0, "motivation": 1, "goal": 2}
-    renamed.sort(key=lambda t: (order.get(t.kind, 3), _number(t.theme_id)))
-    base.theme_map = mapping
-    out = [
-        s.model_copy(update={"theme_id": mapping[s.theme_id]}) if s.theme_id else s
-        for s in statements
-    ]
-    return renamed, out
+    return sorted(out, key=lambda t: (order.get(t.kind, 3), _number(t.theme_id)))
 
 
 # -- personas -------------------------------------------------------------------------

@@ -373,7 +373,13 @@ def _brief(p: Any) -> dict[str, Any]:
 
 
 def _theme(t: Any) -> dict[str, Any]:
-    return {"theme_id": t.theme_id, "kind": t.kind, "label": t.label, "statements": t.size}
+    return {
+        "theme_id": t.theme_id,
+        "kind": t.kind,
+        "label": t.label,
+        "keywords": t.keywords,
+        "statements": t.size,
+    }
 
 
 def _persona_row(

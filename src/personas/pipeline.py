@@ -301,7 +301,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
         from personas.baseline import carry_themes
 
         seeded = {tidy(t.name) for t in config.themes}
-        themes, statements = carry_themes(base, themes, statements, embeddings, seeded)
+        themes, statements = carry_themes(base, themes, statements, embeddings, seeded, counts)
     with timer.stage("segment"):
         profiles = profiles_of(respondents, statements)
         encoder = fit_encoder(profiles, tone=wants_tone(statements, respondents))
