@@ -445,7 +445,7 @@ def change_sentences(link_: BaselineLink) -> list[str]:
     out: list[str] = []
     if link_.drift is not None:
         out.append(
-            f"{link_.drift:.0%} of the {link_.shared_respondents} respondents in both builds "
+            f"{link_.drift:.1%} of the {link_.shared_respondents} respondents in both builds "
             "changed persona."
         )
     for p in link_.personas:
