@@ -252,6 +252,8 @@ def measure(base: Path, tmp: Path) -> dict[str, Any]:
             + len(d_change["personas"]["gone"]),
             "new_personas": len(d_change["personas"]["new"]),
             "new_theme": new_theme_found(d_change, changed),
+            "new_themes": len(d_change["themes"]["new"]),
+            "vanished_themes": len(d_change["themes"]["vanished"]),
             "prevalence_changes": len(d_change["themes"]["changed"]),
         },
     }
