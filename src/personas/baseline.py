@@ -75,9 +75,10 @@ def load_baseline(folder: Path) -> Baseline:
     )
 
 
-def read_assignments(folder: Path) -> dict[str, str]:
-    """Respondent key -> persona id from ``assignments.csv`` (hashed keys are skipped:
-    they cannot be compared with this build's keys)."""
+def read_assignments(folder: Path, raw_only: bool = True) -> dict[str, str]:
+    """Respondent key -> persona id from ``assignments.csv``. ``raw_only`` skips hashed
+    keys (--hash-keys): a build cannot compare them with its own raw keys, though two
+    builds hashed with the same salt can be compared with each other."""
     path = folder / "assignments.csv"
     if not path.is_file():
         return {}
@@ -86,7 +87,7 @@ def read_assignments(folder: Path) -> dict[str, str]:
     return {
         r["respondent_key"]: r["persona_id"]
         for r in rows
-        if r.get("respondent_key") and ":" in r["respondent_key"]
+        if r.get("respondent_key") and (":" in r["respondent_key"] or not raw_only)
     }
 
 

@@ -73,7 +73,7 @@ def load_build(folder: Path) -> BuildData:
         folder=folder,
         document=document,
         digest=hashlib.sha256(raw).hexdigest(),
-        persona_of=read_assignments(folder),
+        persona_of=read_assignments(folder, raw_only=False),
         people=people,
         voiced=voiced,
         min_group=_min_group(folder),
