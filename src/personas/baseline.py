@@ -45,9 +45,8 @@ class Baseline:
     digest: str
     persona_of: dict[str, str]  # respondent key -> persona id (empty when keys were hashed)
     bundle: Bundle
-    theme_map: dict[str, str] = field(default_factory=dict)  # new theme id -> baseline id
-    theme_sim: dict[str, float] = field(default_factory=dict)  # carried id -> similarity
-    persona_map: dict[int, str] = field(default_factory=dict)  # new segment id -> baseline id
+    theme_sim: dict[str, float] = field(default_factory=dict)  # kept theme id -> similarity
+    persona_map: dict[int, str] = field(default_factory=dict)  # segment id -> its persona id
     persona_basis: str = ""
 
 
