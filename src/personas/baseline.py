@@ -427,8 +427,9 @@ def link(base: Baseline, document: PersonasDocument, model: SegmentModel) -> Bas
         baseline_digest=base.digest,
         method=(
             f"personas: Hungarian matching on {base.persona_basis}, a match needs "
-            f"{PERSONA_MATCH:.0%} of the smaller side; themes: Hungarian matching on centroid "
-            f"cosine similarity within a kind, at least {THEME_MATCH}"
+            f"{PERSONA_MATCH:.0%} of the smaller side; themes: each statement joins its "
+            "nearest baseline theme, and a theme found afresh is new when its centroid's cosine "
+            f"similarity to every baseline theme of its kind is below {NEW_THEME_SIM}"
         ),
         personas=personas,
         themes=themes,
