@@ -122,6 +122,7 @@ def goals(
             status(_le(exponent[0], GOAL_GROWTH)),
         ],
         ["privacy: planted values in shareable outputs", "0", leaks, status(_eq0(leaks))],
+        *drift_goals(steps.get("drift")),
         [
             "real labelled corpora: builds failed or with a traceback",
             "0",
@@ -468,6 +469,108 @@ def planted_section(step: Any) -> str:
     )
 
 
+def drift_goals(step: Any) -> list[list[Any]]:
+    """Goal rows of benchmarks/drift.py (none when this run has no drift step)."""
+    if step is None:
+        return []
+    f = step.figures
+    if not f:
+        return [["personas over time (benchmarks/drift.py)", "—", "no figures", status(None)]]
+    u, p = f["unchanged"], f["planted"]
+    ident, new = u["identity"], p["new_theme"]
+    kept = ident["personas_kept"] + ident["themes_kept"]
+    total = ident["personas"] + ident["themes"]
+    return [
+        [
+            "rebuild with --baseline: persona ids+names and theme labels kept",
+            "100%",
+            f"{ident['personas_kept']}/{ident['personas']} personas, "
+            f"{ident['themes_kept']}/{ident['themes']} themes",
+            status(kept == total),
+        ],
+        [
+            "false drift: unchanged rebuild, other seed",
+            "≈ 0 (≤ 2%)",
+            f"{u['drift']:.1%}",
+            status(_le(u["drift"], 0.02)),
+        ],
+        [
+            "planted shift: moved share found by `personas diff`",
+            f"{p['planted_share']:.1%} ± 5 points",
+            f"{p['moved_share']:.1%}",
+            status(p["moved_within_tolerance"]),
+        ],
+        [
+            "planted shift: unchanged personas keep their id",
+            "100%",
+            f"{p['unchanged_ids_kept']}/{p['unchanged_personas']}",
+            status(p["unchanged_ids_kept"] == p["unchanged_personas"]),
+        ],
+        [
+            "planted new pain theme found as new",
+            "yes",
+            "yes" if new["found"] else "no",
+            status(new["found"]),
+        ],
+    ]
+
+
+def drift_section(step: Any) -> str:
+    if step is None:
+        return ""
+    problem = failed(step)
+    if problem:
+        return "## Personas over time (benchmarks/drift.py)\n\n" + problem
+    u, p = step.figures["unchanged"], step.figures["planted"]
+    ident, new = u["identity"], p["new_theme"]
+    rows = [
+        [
+            "unchanged (seed 7)",
+            f"{ident['personas_kept']}/{ident['personas']}",
+            f"{ident['themes_kept']}/{ident['themes']}",
+            f"{u['drift']:.1%}",
+            f"{u['new_themes']} / {u['vanished_themes']}",
+        ],
+        [
+            "planted change",
+            f"{p['all_ids_kept']}/{p['baseline_personas']} (+{p['new_personas']} new)",
+            "—",
+            f"{p['drift']:.1%}",
+            f"{p.get('new_themes', len(new['themes']))} / {p.get('vanished_themes', '—')}",
+        ],
+    ]
+    return "\n\n".join(
+        [
+            "## Personas over time (benchmarks/drift.py)",
+            "The demo build is the baseline. *Unchanged*: the same corpus rebuilt with "
+            "`--seed 7 --baseline OUT`. *Planted change*: a copy in which "
+            f"{p['moved']} of the {p['persona_size']} people of persona {p['from']} "
+            f"({p['planted_share']:.1%}) take on the survey answers, orders and reviews of "
+            "another group's people, plus 45 anonymous reviews in the newest month about a "
+            "new pain (the loyalty points page logs people out); rebuilt with "
+            "`--baseline OUT` and compared with `personas diff OUT NEW --format json`.",
+            table(
+                [
+                    "rebuild",
+                    "persona ids kept",
+                    "theme labels kept",
+                    "drift",
+                    "new / vanished themes",
+                ],
+                rows,
+            ),
+            f"Moved share found by the diff: {p['moved_share']:.1%} of {p['from']}'s "
+            f"respondents moved to {p['to']} (planted {p['planted_share']:.1%}; "
+            f"{'within' if p['moved_within_tolerance'] else '**outside**'} ±5 points). "
+            f"New pain theme: {', '.join(new['themes']) or 'not found'}; new in the newest "
+            f"period of the build's trends: {'yes' if new['new_in_latest_period'] else 'no'} "
+            f"(trend: {', '.join(str(t) for t in new['trend']) or '—'}). Theme prevalence "
+            f"changes the diff found significant: {p['prevalence_changes']}.",
+            ran(step),
+        ]
+    )
+
+
 def privacy_section(step: Any) -> str:
     problem = failed(step)
     if problem:
@@ -609,6 +712,7 @@ def render_results(
         realdata_section(steps.get("realdata")),
         real_build_section(steps["scale"]),
         planted_section(steps["planted"]),
+        drift_section(steps.get("drift")),
         privacy_section(steps["privacy"]),
         verbatim_section(
             "Assignment speed",

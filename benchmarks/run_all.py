@@ -99,6 +99,7 @@ def steps(build: Path) -> list[Step]:
     return [
         Step("speed", ["benchmarks/build_speed.py", "--keep", str(build)]),
         Step("planted", ["benchmarks/planted.py", "--out", str(build)]),
+        Step("drift", ["benchmarks/drift.py", "--baseline", str(build)]),
         Step("scale", ["benchmarks/build_scale.py", "--statements", *sizes]),
         Step("understanding", ["benchmarks/understanding.py", *(["--full"] if FULL else [])]),
         Step("privacy", ["benchmarks/privacy.py"]),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from personas.changes import BaselineLink, Trends
 from personas.models import StatementKind
 
 if TYPE_CHECKING:
@@ -249,6 +250,12 @@ class PersonasDocument(Doc):
     context: list[AnalyticsTable] = Field(
         default_factory=list,
         description="analytics exports kept as context for the report; empty when there are none",
+    )
+    baseline: BaselineLink | None = Field(
+        default=None, description="what changed since the --baseline build; null without one"
+    )
+    trends: Trends | None = Field(
+        default=None, description="theme prevalence over time; null when statements carry no dates"
     )
 
 

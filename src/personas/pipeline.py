@@ -99,17 +99,21 @@ def build(
     progress: Progress | None = None,
     templates_dir: Path | None = None,
     force: bool = False,
+    baseline: Path | None = None,
 ) -> BuildResult:
     """Read every export under ``input_dir`` and write the personas to ``out_dir``.
 
     A rebuild whose inputs, settings and code are unchanged reuses the earlier
     outputs (re-rendering them if only the templates changed); ``force`` builds
-    from scratch anyway. See ``personas.reuse``."""
+    from scratch anyway. See ``personas.reuse``. With ``baseline`` (an earlier
+    output folder) matched personas and themes keep its ids (``personas.baseline``)."""
     from personas.outputs import write_outputs, write_run
     from personas.render import write_brief_format
     from personas.reuse import data_fingerprint, output_digests, templates_fingerprint
+    from personas.trends import theme_trends
 
     force_offline()
+    base = _load_baseline(baseline)
     timer = _Timer(progress or NoProgress())
     with timer.stage("discover"):
         sources, file_issues = discover(input_dir, config)
@@ -117,6 +121,8 @@ def build(
         "data": data_fingerprint(sources, file_issues, config),
         "templates": templates_fingerprint(templates_dir),
     }
+    if base is not None:  # the baseline decides ids and names: part of the data
+        fingerprint["data"] = _digest(fingerprint["data"] + base.digest)
     if not force:
         reused = _reuse(out_dir, fingerprint, templates_dir, config, timer)
         if reused is not None:
@@ -136,7 +142,7 @@ def build(
         respondents = build_respondents(records)
     store = Store(out_dir / DB_NAME)
     try:
-        u = _understand_and_segment(records, respondents, sources, config, timer, store)
+        u = _understand_and_segment(records, respondents, sources, config, timer, store, base)
         statements, themes, embeddings, model, stats = (
             u.statements,
             u.themes,
@@ -156,8 +162,10 @@ def build(
                 stats,
                 config,
                 rejected=u.rejected,
+                base=base,
             )
             document.context = analytics_context(ingested.context, ingested.accounts)
+            document.trends = theme_trends(records, statements, themes)
             review = _review_personas(document, config, u.outcomes, warnings)
         with timer.stage("quality"):  # before render: the report shows it
             document.quality = _quality(records, statements, themes, model, document)
@@ -273,10 +281,11 @@ def _review_personas(
     return review_section(outcomes)
 
 
-def _understand_and_segment(records, respondents, sources, config, timer, store):  # type: ignore[no-untyped-def]
+def _understand_and_segment(records, respondents, sources, config, timer, store, base=None):  # type: ignore[no-untyped-def]
     from personas.classify import classify_statements
     from personas.embed import embed_texts
     from personas.features import fit_encoder, profiles_of, wants_tone
+    from personas.labels import tidy
     from personas.prepare import load_nlp, prepare_statements
     from personas.review.apply import apply_theme_edits
     from personas.segment import attribute_anonymous, segment_respondents
@@ -313,6 +322,11 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
             statements, embeddings, config.seed, advance, taxonomy=config.themes
         )
     counts.update(theme_counts)
+    if base is not None:
+        from personas.baseline import carry_themes
+
+        seeded = {tidy(t.name) for t in config.themes}
+        themes, statements = carry_themes(base, themes, statements, embeddings, seeded, counts)
     with timer.stage("segment"):
         profiles = profiles_of(respondents, statements)
         encoder = fit_encoder(profiles, tone=wants_tone(statements, respondents))
@@ -321,6 +335,10 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
         model = attribute_anonymous(model, statements, embeddings)
     with timer.stage("stability"):
         model = measure_stability(model, features, config.seed)
+    if base is not None:
+        from personas.baseline import carry_segments
+
+        model = carry_segments(base, model, respondents, statements)
     with timer.stage("review"):
         reviewed = apply_theme_edits(themes, statements, model, config.review)
     with timer.stage("stats"):
@@ -353,7 +371,9 @@ def _document(
     stats: list[SegmentStats],
     config: Config,
     rejected: frozenset[str] = frozenset(),
+    base=None,
 ):  # type: ignore[no-untyped-def]
+    from personas.baseline import carry_names, link, taken_names
     from personas.synthesize import Evidence, synthesize
 
     segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
@@ -365,7 +385,7 @@ def _document(
         source_paths.setdefault(seg, set()).add(
             next(s.source for s in statements if s.statement_id == sid)
         )
-    taken = {n for r in records for n in r.names}
+    taken = {n for r in records for n in r.names} | (taken_names(base) if base else set())
     ev = Evidence(
         statements={s.statement_id: s for s in statements},
         embeddings=embeddings,
@@ -385,6 +405,8 @@ def _document(
         config.min_group_size,
         names=config.names,
     )
+    if base is not None:
+        personas = carry_names(base, personas, config.names is not False)
     themed = [s for s in statements if s.kind != "other"]
     by_kind: dict[str, int] = {}
     for s in statements:
@@ -435,6 +457,8 @@ def _document(
             for t in themes
         ],
     )
+    if base is not None:
+        document.baseline = link(base, document, model)
     warnings: list[str] = []
     for p in personas:
         if p.coverage.respondents < 10:
@@ -477,6 +501,18 @@ def _save_bundle(
         embedding_model=u.embeddings.model,
         reference_date=newest.isoformat() if newest else None,
     )
+
+
+def _load_baseline(folder: Path | None):  # type: ignore[no-untyped-def]
+    from personas.baseline import load_baseline
+
+    return load_baseline(folder) if folder is not None else None
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _refuse_skips(file_issues: list[RowIssue], ingested: Any) -> None:

@@ -49,6 +49,7 @@ def root(
 from personas.cli import assign as _assign  # noqa: E402,F401  (registers assign and serve)
 from personas.cli import audit as _audit  # noqa: E402,F401  (registers the command)
 from personas.cli import build as _build  # noqa: E402,F401  (registers the command)
+from personas.cli import diff as _diff  # noqa: E402,F401  (registers the command)
 from personas.cli import init as _init  # noqa: E402,F401
 from personas.cli import inspect as _inspect  # noqa: E402,F401
 from personas.cli import profile as _profile  # noqa: E402,F401

@@ -80,6 +80,15 @@ def build(
         str | None,
         typer.Option("--salt", help="Salt for --hash-keys (implies it); at least 8 characters."),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="An earlier build's output folder: personas and themes that match it keep "
+            "their ids, names and labels; personas.json and the report say what changed "
+            "(compare two builds with `personas diff`).",
+        ),
+    ] = None,
 ) -> None:
     """Build personas from every export under INPUT_DIR.
 
@@ -107,7 +116,13 @@ def build(
     reporter = RichProgress(enabled=not quiet)
     with reporter:
         result = run_build(
-            input_dir, out, settings, progress=reporter, templates_dir=templates, force=force
+            input_dir,
+            out,
+            settings,
+            progress=reporter,
+            templates_dir=templates,
+            force=force,
+            baseline=baseline,
         )
     console = reporter.console
     rows = result.run["rows"]
@@ -119,6 +134,9 @@ def build(
     )
     if result.run.get("reused"):
         console.print(f"Nothing to recompute: reused {result.run['reused']} (--force rebuilds).")
+    if result.document.baseline is not None:
+        for line in result.document.baseline.changes:
+            console.print(f"Since the baseline: {line}")
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")
