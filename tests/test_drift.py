@@ -49,14 +49,14 @@ def test_periods_are_months_or_iso_weeks_without_gaps() -> None:
     ]
 
 
-def _statement(i: int, day: str, theme: str | None) -> tuple[Record, Statement]:
+def _statement(i: int, day: str, theme: str | None, source: str = "f") -> tuple[Record, Statement]:
     rec = Record(
-        record_id=f"f#{i}", source="f", source_kind="reviews", locator=f"row {i}", date=day
+        record_id=f"f#{i}", source=source, source_kind="reviews", locator=f"row {i}", date=day
     )
     st = Statement(
         statement_id=f"s{i}",
         record_id=rec.record_id,
-        source="f",
+        source=source,
         source_kind="reviews",
         locator=rec.locator,
         respondent_key=None,
@@ -87,6 +87,33 @@ def test_trends_find_a_new_theme_in_the_newest_month() -> None:
     assert not by_id["pain-01"].new_in_latest
     undated = [s.model_copy(update={"record_id": "none"}) for _, s in pairs]
     assert theme_trends([r for r, _ in pairs], undated, themes) is None
+
+
+def test_a_survey_run_late_does_not_make_its_themes_rise() -> None:
+    """Reviews all year voice pain-01 at a steady 10%; a survey in the last two months
+    voices it at 50%. Pooled, the share rises; within each file it does not."""
+    pairs, i = [], 0
+    for month in range(1, 9):
+        for k in range(60):
+            pairs.append(_statement(i, f"2026-{month:02d}-10", "pain-01" if k < 6 else None))
+            i += 1
+        if month >= 7:
+            for k in range(60):
+                theme = "pain-01" if k < 30 else None
+                pairs.append(_statement(i, f"2026-{month:02d}-12", theme, source="survey"))
+                i += 1
+    themes = [
+        Theme(
+            theme_id="pain-01", kind="pain", label="x", keywords=[], size=1, representative_ids=[]
+        )
+    ]
+    pooled = cochran_armitage(
+        [6] * 6 + [36, 36], [60] * 6 + [120, 120]
+    )  # what a test ignoring the files would see
+    assert pooled is not None and pooled[0] > 0 and pooled[1] < 0.001
+    trends = theme_trends([r for r, _ in pairs], [s for _, s in pairs], themes)
+    assert trends is not None
+    assert trends.themes[0].trend == "stable"
 
 
 def test_hungarian_and_segment_renumbering_keep_matched_ids() -> None:

@@ -73,7 +73,9 @@ class ThemeTrend(_Doc):
     kind: StatementKind
     label: str
     counts: list[int] = Field(description="statements in this theme, per period")
-    prevalence: list[float] = Field(description="counts / the period's dated statements")
+    prevalence: list[float] = Field(
+        description="counts / the period's dated statements of the theme's kind"
+    )
     trend: Literal["rising", "stable", "fading", "unknown"]
     p_adjusted: float | None = Field(
         description="Cochran-Armitage trend test, Benjamini-Hochberg corrected over all themes"
