@@ -245,7 +245,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
     from personas.classify import classify_statements
     from personas.embed import embed_texts
     from personas.features import fit_encoder, profiles_of, wants_tone
-    from personas.prepare import load_nlp, prepare_statements
+    from personas.engine.local import prepare_while_loading
     from personas.segment import attribute_anonymous, segment_respondents
     from personas.stability import measure_stability
     from personas.stats import segment_stats
@@ -253,8 +253,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store)
 
     n_texts = sum(len(r.texts) for r in records)
     with timer.stage("prepare", n_texts) as advance:
-        nlp, pipeline_name = load_nlp()
-        prepared = prepare_statements(records, nlp, pipeline_name, advance)
+        prepared, pipeline_name = prepare_while_loading(records, advance)
     counts: dict[str, Any] = dict(prepared.counts)
     counts["spacy_pipeline"] = pipeline_name
     redaction_seconds = round(prepared.redact_seconds, 3)
