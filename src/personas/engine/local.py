@@ -38,13 +38,7 @@ def prepare_serially(
 
 def can_overlap() -> bool:
     """Whether a forked child may prepare while this process loads the model."""
-    from personas.embed import load_model
-
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and "torch" not in sys.modules
-        and load_model.cache_info().currsize == 0
-    )
+    return "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
 
 
 def _child(records: Any, conn: Connection, done: Any) -> None:
@@ -67,7 +61,7 @@ def _child(records: Any, conn: Connection, done: Any) -> None:
 
 
 def prepare_while_loading(
-    records: Any, progress: Callable[[int], None] | None = None
+    records: Any, progress: Callable[[int], None] | None = None, device: str = "cpu"
 ) -> tuple[PrepareResult, str]:
     """Prepared statements (as :func:`prepare_serially`), with the embedding model
     loaded meanwhile when that can overlap (see :func:`load_ahead`)."""
@@ -80,7 +74,7 @@ def prepare_while_loading(
     child.start()
     send.close()
     try:
-        load_ahead()
+        load_ahead(device)
         status, payload = _collect(receive, done, progress)
     except EOFError:
         log.warning("the prepare worker stopped early; preparing in this process instead")
@@ -95,13 +89,13 @@ def prepare_while_loading(
     return payload
 
 
-def load_ahead() -> None:
+def load_ahead(device: str = "cpu") -> None:
     """What later stages load anyway, loaded while the child prepares: the embedding
     model, BERTopic and the spaCy tagger that labels themes (each cached or imported once)."""
     from personas.embed import load_model
     from personas.themes import load_tagger
 
-    load_model()
+    load_model(device)
     import bertopic  # noqa: F401 - imported here so that ``themes`` does not wait for it
 
     load_tagger()
@@ -134,3 +128,22 @@ def _rest(progress: Callable[[int], None] | None, already: int) -> Callable[[int
             progress(n - take)
 
     return advance
+
+
+class LocalEngine:
+    """Everything in this process (with the forked prepare of :func:`prepare_while_loading`)."""
+
+    name = "local"
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.device = device
+
+    def prepare(
+        self, records: Any, progress: Callable[[int], None] | None = None
+    ) -> tuple[PrepareResult, str]:
+        return prepare_while_loading(records, progress, self.device)
+
+    def embed(self, ids: Any, texts: Any, store: Any, progress: Any = None) -> Any:
+        from personas.embed import embed_texts
+
+        return embed_texts(ids, texts, store, progress, self.device)
