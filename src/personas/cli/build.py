@@ -86,7 +86,7 @@ def build(
             "--engine",
             envvar="PERSONAS_ENGINE",
             help="local: this machine (default); ray: prepare and embed on a Ray cluster "
-            '(pip install "personas[ray]"), see README "Bigger than one machine".',
+            '(pip install "personas\\[ray]"), see README "Bigger than one machine".',
         ),
     ] = None,
     ray_address: Annotated[
