@@ -107,6 +107,20 @@ def _quiet_data(ray: Any) -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+@contextmanager
+def cluster_failures(what: str) -> Iterator[None]:
+    """A failure inside the cluster (a worker lost, a node gone) as one ``Error:`` line."""
+    import ray
+
+    try:
+        yield
+    except ray.exceptions.RayError as exc:
+        lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+        raise PersonasError(
+            f"{what} failed on the Ray cluster: {lines[-1] if lines else type(exc).__name__}"
+        ) from None
+
+
 class _Splitter:
     """Ray actor: the spaCy pass of prepare for blocks of redacted texts."""
 
@@ -235,7 +249,8 @@ class RayEngine:
                 pipeline[:] = [row["pipeline"]]
                 yield from json.loads(row["pieces"])
 
-        result = assemble(pending, pieces(), "", progress)
+        with cluster_failures("preparing the texts"):
+            result = assemble(pending, pieces(), "", progress)
         result.pipeline = pipeline[0] if pipeline else ""
         return result, result.pipeline
 
@@ -302,13 +317,14 @@ class RayEngine:
             num_gpus=1 if device == "cuda" else 0,
         )
         fresh: dict[str, np.ndarray] = {}
-        for row in done.iter_rows():
-            chunk = chunks[int(row["chunk"])]
-            vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(chunk), -1)
-            for (h, _), v in zip(chunk, vectors, strict=True):
-                fresh[h] = v
-            if progress is not None:
-                progress(len(chunk))
+        with cluster_failures("embedding"):
+            for row in done.iter_rows():
+                chunk = chunks[int(row["chunk"])]
+                vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(chunk), -1)
+                for (h, _), v in zip(chunk, vectors, strict=True):
+                    fresh[h] = v
+                if progress is not None:
+                    progress(len(chunk))
         return fresh
 
 
