@@ -113,3 +113,14 @@ def test_unknown_engine_is_refused() -> None:
     result = run_cli("build", str(DEMO), "-o", "unused", "--engine", "spark")
     assert result.returncode != 0
     assert "local" in result.stderr and "ray" in result.stderr
+
+
+def test_the_engine_does_not_change_the_fingerprint() -> None:
+    """Both engines write the same outputs, so a build with either reuses the other's;
+    the device may change the vectors, so it counts."""
+    from personas.config import Config
+    from personas.reuse import data_fingerprint
+
+    local = data_fingerprint([], [], Config())
+    assert data_fingerprint([], [], Config(engine="ray", ray_address="head:6379")) == local
+    assert data_fingerprint([], [], Config(device="cuda")) != local
