@@ -97,6 +97,26 @@ def test_ray_without_the_extra_is_one_clear_error(monkeypatch: pytest.MonkeyPatc
         require_ray()
 
 
+def test_build_without_ray_stops_before_reading(tmp_path: Path) -> None:
+    """`personas build --engine ray` where Ray cannot be imported: one Error: line, no OUT."""
+    import subprocess
+
+    script = (
+        "import sys; sys.modules['ray'] = None; sys.argv = ['personas', *sys.argv[1:]]\n"
+        "from personas.cli import main; main()"
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "build", str(DEMO), "-o", str(out), "--engine", "ray"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        'Error: --engine ray needs Ray, which is not installed: pip install "personas[ray]"'
+    ]
+    assert not out.exists()
+
+
 def test_engine_and_device_come_from_the_config_file(tmp_path: Path) -> None:
     """`engine`, `ray_address` and `device` in personas.toml; flags override them."""
     (tmp_path / "personas.toml").write_text(

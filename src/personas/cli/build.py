@@ -133,6 +133,10 @@ def build(
         ray_address=ray_address or None,
         device=device.value if device else None,
     )
+    if settings.engine == "ray":  # before reading anything: the extra may be missing
+        from personas.engine.ray import require_ray
+
+        require_ray()
     reporter = RichProgress(enabled=not quiet)
     with reporter:
         result = run_build(
