@@ -65,6 +65,8 @@ def ray_session(address: str | None = None) -> Iterator[int]:
     """Ray, connected: the cluster at ``address``, the one already joined, or a
     local one started here (and shut down at the end). Yields its CPU count."""
     ray = require_ray()
+    for name in ("ray", "ray.data"):  # its notices (token auth on, datasets done) are not ours
+        logging.getLogger(name).setLevel(logging.ERROR)
     started = not ray.is_initialized()
     if started:
         _init(ray, address)
@@ -103,8 +105,6 @@ def _quiet_data(ray: Any) -> None:
     context.enable_progress_bars = False
     context.enable_operator_progress_bars = False
     context.print_on_execution_start = False
-    for name in ("ray", "ray.data"):
-        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @contextmanager
