@@ -68,3 +68,17 @@ def test_the_childs_error_is_raised_here(forking: None, monkeypatch: pytest.Monk
     monkeypatch.setattr(local, "prepare_serially", broken)
     with pytest.raises(ValueError, match="spaCy broke"):
         local.prepare_while_loading(records())
+
+
+def test_cuda_without_a_gpu_is_one_clear_error() -> None:
+    """`--device cuda` where torch sees no GPU names the problem; `auto` falls back to the CPU."""
+    import torch
+
+    from personas.embed import load_model, resolve_device
+    from personas.errors import PersonasError
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    assert resolve_device("auto") == "cpu"
+    with pytest.raises(PersonasError, match="torch sees no GPU"):
+        load_model("cuda")
