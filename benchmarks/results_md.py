@@ -725,6 +725,15 @@ def render_results(
             "benchmarks/assign_holdout.py, printed as is.",
         ),
         verbatim_section(
+            "Scale out: local engine against Ray",
+            steps["scale_out"],
+            f"benchmarks/scale_out.py, {'100,000' if full else '3,000'} statements "
+            "(100,000 with BENCH_100K=1; a 1,000,000-statement Ray run with BENCH_FULL=1), "
+            "printed as is.",
+        )
+        if "scale_out" in steps
+        else "",
+        verbatim_section(
             "Ingest at scale",
             steps["ingest_scale"],
             f"benchmarks/ingest_scale.py, {'1,000,000' if full else '200,000'} synthetic rows "

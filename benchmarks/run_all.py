@@ -111,6 +111,12 @@ def steps(build: Path) -> list[Step]:
         Step("assign_speed", ["benchmarks/assign_speed.py", str(build)], json_out=False),
         Step("assign_holdout", ["benchmarks/assign_holdout.py"], json_out=False),
         Step(
+            "scale_out",
+            ["benchmarks/scale_out.py", "--statements", "100000" if BIG else "3000"]
+            + (["--million"] if FULL else []),
+            json_out=False,
+        ),
+        Step(
             "ingest_scale",
             ["benchmarks/ingest_scale.py", "--rows", "1000000" if BIG else "200000"],
             json_out=False,

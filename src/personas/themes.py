@@ -251,12 +251,12 @@ def _fit_kind(kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger):  
 
 @lru_cache(maxsize=1)
 def load_tagger() -> Any:
-    """spaCy's packaged tagger (no parser, no NER) for label phrases, or None."""
+    """spaCy's packaged tagger (no parser, NER nor lemmatizer) for label phrases, or None."""
     from personas.prepare import SPACY_PACKAGE
 
     try:
         module = __import__(SPACY_PACKAGE)
-        return module.load(exclude=["parser", "ner", "senter"])
+        return module.load(exclude=["parser", "ner", "senter", "lemmatizer"])  # POS only
     except (ImportError, OSError):
         log.warning(
             "spaCy pipeline %s not available: theme labels use plain word spans", SPACY_PACKAGE

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from personas.cli import app
-from personas.cli.options import BriefFormat, ConfigOption, TemplatesOption
+from personas.cli.options import BriefFormat, ConfigOption, Device, Engine, TemplatesOption
 from personas.hashing import SALT_ENV, SALT_FILE
 
 
@@ -89,6 +89,32 @@ def build(
             "(compare two builds with `personas diff`).",
         ),
     ] = None,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(
+            "--engine",
+            envvar="PERSONAS_ENGINE",
+            help="local: this machine (default); ray: prepare and embed on a Ray cluster "
+            '(pip install "personas\\[ray]"), see README "Bigger than one machine".',
+        ),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            envvar="RAY_ADDRESS",
+            help="With --engine ray: the cluster to join (host:port or ray://host:10001); "
+            "default: start a local one with this machine's cores.",
+        ),
+    ] = None,
+    device: Annotated[
+        Device | None,
+        typer.Option(
+            "--device",
+            help="Where the embedding model runs: cpu (default), cuda, or auto (a GPU if "
+            "torch sees one; needs a CUDA build of torch).",
+        ),
+    ] = None,
 ) -> None:
     """Build personas from every export under INPUT_DIR.
 
@@ -112,7 +138,14 @@ def build(
         hash_keys=hashing or None,
         salt=salt or os.environ.get(SALT_ENV) or None,
         brief_format=brief_format.value if brief_format else None,
+        engine=engine.value if engine else None,
+        ray_address=ray_address or None,
+        device=device.value if device else None,
     )
+    if settings.engine == "ray":  # before reading anything: the extra may be missing
+        from personas.engine.ray import require_ray
+
+        require_ray()
     reporter = RichProgress(enabled=not quiet)
     with reporter:
         result = run_build(

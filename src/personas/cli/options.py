@@ -24,3 +24,18 @@ class BriefFormat(StrEnum):
 
     md = "md"
     docx = "docx"
+
+
+class Engine(StrEnum):
+    """Where a build's per-statement work runs."""
+
+    local = "local"
+    ray = "ray"
+
+
+class Device(StrEnum):
+    """Where the embedding model runs."""
+
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"

@@ -1,0 +1,333 @@
+"""The Ray engine: the spaCy pass and the embedding run on a Ray cluster.
+
+``personas build DIR --engine ray`` joins the cluster at ``--ray-address`` (or
+``$RAY_ADDRESS``), or starts a local one with this machine's cores and a small
+object store, and shuts down what it started when the work is done.
+
+What runs on the workers (Ray Data, in ordered blocks):
+
+- the spaCy pass of prepare (sentences, NER names, contrast splits), one
+  pipeline load per actor, in blocks of whole spaCy batches;
+- embedding, in an actor pool (one model load per actor; ``num_gpus=1`` per
+  actor with ``--device cuda``), in the very chunks the local engine encodes
+  (the missing texts sorted by hash, ``embed.CHUNK`` at a time), so the vectors
+  are the same.
+
+Each embedding actor writes the vectors it made as a Parquet shard under
+``OUT/embedding-shards/`` (written to a temporary name, then renamed, so many
+writers never see half a file). The driver merges the shards into the DuckDB
+cache when the run ends and removes them; a run that was killed leaves its
+shards behind, and the rerun embeds only the texts no shard or cache holds.
+
+What stays on the driver: reading the exports, the corpus-wide name
+vocabulary of the redactor (which words this corpus uses as ordinary words),
+and everything after embedding (classification, themes, segments, statistics,
+documents), exactly as the local engine does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from personas.errors import PersonasError
+from personas.prepare import SPACY_BATCH, PrepareResult, assemble, redact_texts
+
+log = logging.getLogger(__name__)
+
+INSTALL = 'pip install "personas[ray]"'
+OBJECT_STORE_BYTES = 256 * 1024**2  # a local cluster's object store: blocks are small
+PREPARE_BLOCK = SPACY_BATCH * 16  # texts per prepare block: whole spaCy batches
+SHARDS = "embedding-shards"
+
+
+def require_ray() -> Any:
+    """The ``ray`` module (with Ray Data), or a one-line error naming the install command."""
+    try:
+        import ray
+        import ray.data  # Ray Data is part of the extra
+    except ImportError:
+        raise PersonasError(f"--engine ray needs Ray, which is not installed: {INSTALL}") from None
+    return ray
+
+
+@contextmanager
+def ray_session(address: str | None = None) -> Iterator[int]:
+    """Ray, connected: the cluster at ``address``, the one already joined, or a
+    local one started here (and shut down at the end). Yields its CPU count."""
+    ray = require_ray()
+    for name in ("ray", "ray.data"):  # its notices (token auth on, datasets done) are not ours
+        logging.getLogger(name).setLevel(logging.ERROR)
+    started = not ray.is_initialized()
+    if started:
+        _init(ray, address)
+    try:
+        _quiet_data(ray)
+        yield max(1, int(ray.cluster_resources().get("CPU", 1)))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _init(ray: Any, address: str | None) -> None:
+    """Join ``address`` or start a local cluster with this machine's cores."""
+    common: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
+    try:
+        if address:
+            ray.init(address=address, **common)
+        else:
+            ray.init(
+                address="local",
+                num_cpus=os.cpu_count() or 1,
+                object_store_memory=OBJECT_STORE_BYTES,
+                include_dashboard=False,
+                **common,
+            )
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PersonasError(f"cannot start or join {where}: {first}") from None
+
+
+def _quiet_data(ray: Any) -> None:
+    """Blocks come back in order; Ray Data draws no bars of its own (the CLI has its own)."""
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True
+    context.enable_progress_bars = False
+    context.enable_operator_progress_bars = False
+    context.print_on_execution_start = False
+
+
+@contextmanager
+def cluster_failures(what: str) -> Iterator[None]:
+    """A failure inside the cluster (a worker lost, a node gone) as one ``Error:`` line."""
+    import ray
+
+    try:
+        yield
+    except ray.exceptions.RayError as exc:
+        lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+        raise PersonasError(
+            f"{what} failed on the Ray cluster: {lines[-1] if lines else type(exc).__name__}"
+        ) from None
+
+
+class _Splitter:
+    """Ray actor: the spaCy pass of prepare for blocks of redacted texts."""
+
+    def __init__(self, names: list[Any]) -> None:
+        import ray
+
+        from personas.prepare import load_nlp
+
+        self.nlp, self.pipeline = load_nlp()
+        self.names = ray.get(names[0])  # a reference in a list: fetched here, once per actor
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        from personas.prepare import split_texts
+
+        pieces = [
+            json.dumps(split_texts([str(t) for t in texts], self.nlp, self.names))
+            for texts in batch["texts"]
+        ]
+        return {
+            "block": batch["block"],
+            "pieces": pieces,
+            "pipeline": [self.pipeline] * len(pieces),
+        }
+
+
+class _Embedder:
+    """Ray actor: embeds chunks of texts with one model load, writes each chunk's shard."""
+
+    def __init__(self, device: str, shard_dir: str) -> None:
+        from personas.embed import load_model
+
+        self.device = device
+        self.shard_dir = Path(shard_dir)
+        load_model(device)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        from personas.embed import encode
+
+        out = []
+        for hashes, texts in zip(batch["hashes"], batch["texts"], strict=True):
+            vectors = encode([str(t) for t in texts], device=self.device)
+            write_shard(self.shard_dir, [str(h) for h in hashes], vectors)
+            out.append(vectors.astype(np.float32).tobytes())
+        return {"chunk": batch["chunk"], "vectors": out}
+
+
+def write_shard(folder: Path, hashes: Sequence[str], vectors: np.ndarray) -> Path:
+    """One Parquet shard of (text_hash, vector), written whole or not at all."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashes[0]}-{len(hashes)}.parquet"
+    table = pa.table(
+        {
+            "text_hash": pa.array(list(hashes), pa.string()),
+            "vector": pa.array([v.astype(np.float32).tobytes() for v in vectors], pa.binary()),
+        }
+    )
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    pq.write_table(table, partial)
+    os.replace(partial, path)
+    return path
+
+
+def read_shards(folder: Path, wanted: set[str]) -> dict[str, np.ndarray]:
+    """Vectors of ``wanted`` hashes in the shards under ``folder`` (unreadable ones skipped)."""
+    import pyarrow.parquet as pq
+
+    found: dict[str, np.ndarray] = {}
+    if not wanted or not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.parquet")):
+        try:
+            table = pq.read_table(path)
+        except (OSError, ValueError) as exc:
+            log.warning("%s: unreadable embedding shard skipped (%s)", path, exc)
+            continue
+        for h, blob in zip(
+            table["text_hash"].to_pylist(), table["vector"].to_pylist(), strict=True
+        ):
+            if h in wanted:
+                found[h] = np.frombuffer(blob, dtype=np.float32)
+    return found
+
+
+def shard_folder(out_dir: Path, model: str) -> Path:
+    """Where this model's shards live under OUT."""
+    return out_dir / SHARDS / re.sub(r"[^A-Za-z0-9.-]+", "_", model).strip("_")
+
+
+class RayEngine:
+    """Prepare and embed on Ray; see the module docstring."""
+
+    name = "ray"
+
+    def __init__(self, out_dir: Path, device: str = "cpu", workers: int = 1) -> None:
+        self.out_dir = out_dir
+        self.device = device
+        self.workers = workers
+
+    def prepare(
+        self, records: Any, progress: Callable[[int], None] | None = None
+    ) -> tuple[PrepareResult, str]:
+        import ray
+
+        pending = redact_texts(records)
+        texts = pending.texts
+        blocks = [
+            {"block": k, "texts": texts[i : i + PREPARE_BLOCK]}
+            for k, i in enumerate(range(0, len(texts), PREPARE_BLOCK))
+        ]
+        if not blocks:
+            return assemble(pending, [], "", progress), ""
+        done = ray.data.from_items(blocks, override_num_blocks=len(blocks)).map_batches(
+            _Splitter,
+            fn_constructor_kwargs={"names": [ray.put(pending.names)]},
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(blocks))),
+            num_cpus=1,
+        )
+        pipeline: list[str] = []
+
+        def pieces() -> Iterator[tuple[list[str], int]]:
+            for row in done.iter_rows():
+                pipeline[:] = [row["pipeline"]]
+                yield from json.loads(row["pieces"])
+
+        with cluster_failures("preparing the texts"):
+            result = assemble(pending, pieces(), "", progress)
+        result.pipeline = pipeline[0] if pipeline else ""
+        return result, result.pipeline
+
+    def embed(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        store: Any,
+        progress: Callable[[int], None] | None = None,
+    ) -> Any:
+        from personas.embed import aligned, model_identity
+        from personas.store import text_hash
+
+        model = model_identity()
+        hashes = [text_hash(t) for t in texts]
+        known = store.cached_vectors(model, hashes)
+        shards = shard_folder(self.out_dir, model)
+        earlier = read_shards(shards, set(hashes) - known.keys())  # a killed run's work
+        known.update(earlier)
+        from_cache = sum(1 for h in hashes if h in known)
+        if progress is not None and from_cache:
+            progress(from_cache)
+        missing = sorted(
+            {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items()
+        )
+        fresh = self._embed_missing(missing, shards, progress) if missing else {}
+        merged = {**earlier, **fresh}
+        if merged:
+            order = sorted(merged)
+            store.add_vectors(model, order, np.stack([merged[h] for h in order]))
+        shutil.rmtree(self.out_dir / SHARDS, ignore_errors=True)  # all in the store now
+        known.update(fresh)
+        return aligned(ids, hashes, known, model, from_cache)
+
+    def _embed_missing(
+        self,
+        missing: list[tuple[str, str]],
+        shards: Path,
+        progress: Callable[[int], None] | None,
+    ) -> dict[str, np.ndarray]:
+        """Vectors of ``missing`` (hash, text) pairs, from the actor pool, by hash."""
+        import ray
+
+        from personas.embed import CHUNK
+
+        chunks = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
+        rows = [
+            {"chunk": k, "hashes": [h for h, _ in c], "texts": [t for _, t in c]}
+            for k, c in enumerate(chunks)
+        ]
+        gpus = int(ray.cluster_resources().get("GPU", 0))
+        device = "cuda" if self.device == "auto" and gpus else resolve_cpu(self.device)
+        actors = min(self.workers, len(rows))
+        if device == "cuda":
+            if not gpus:
+                raise PersonasError("--device cuda: the Ray cluster has no GPUs")
+            actors = min(actors, gpus)
+        done = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            _Embedder,
+            fn_constructor_kwargs={"device": device, "shard_dir": str(shards)},
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=1,
+            num_gpus=1 if device == "cuda" else 0,
+        )
+        fresh: dict[str, np.ndarray] = {}
+        with cluster_failures("embedding"):
+            for row in done.iter_rows():
+                chunk = chunks[int(row["chunk"])]
+                vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(chunk), -1)
+                for (h, _), v in zip(chunk, vectors, strict=True):
+                    fresh[h] = v
+                if progress is not None:
+                    progress(len(chunk))
+        return fresh
+
+
+def resolve_cpu(device: str) -> str:
+    """``auto`` on a cluster without GPUs is the CPU; ``cpu`` and ``cuda`` stay as asked."""
+    return "cpu" if device == "auto" else device

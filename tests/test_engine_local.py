@@ -1,0 +1,98 @@
+"""The local engine's forked prepare gives the serial statements, passes its progress
+on, raises the child's errors, and falls back to preparing here when the child dies."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from personas.engine import local
+from personas.models import Record, TextField
+
+TEXTS = (
+    "Love the fabric but it shrinks after one wash. Sarah at the shop was lovely.",
+    "Delivery was slow, however the boots are great.",
+    "n/a",
+    "The app crashes at checkout every time I try to pay with my card.",
+)
+
+
+def records() -> list[Record]:
+    return [
+        Record(
+            record_id=f"survey.csv#row {i + 2}",
+            source="survey.csv",
+            source_kind="survey",
+            locator=f"row {i + 2}",
+            respondent_key=f"id:{i}",
+            texts=(TextField(field="q", text=text),),
+        )
+        for i, text in enumerate(TEXTS * 40)
+    ]
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even though this test process has torch loaded; load nothing meanwhile."""
+    monkeypatch.setattr(local, "can_overlap", lambda: True)
+    monkeypatch.setattr(local, "load_ahead", lambda device="cpu": None)
+
+
+def test_forked_prepare_equals_the_serial_one(forking: None) -> None:
+    shown: list[int] = []
+    forked, name = local.prepare_while_loading(records(), shown.append)
+    serial, serial_name = local.prepare_serially(records())
+    assert name == serial_name
+    assert forked.statements == serial.statements
+    assert forked.counts == serial.counts
+    assert sum(shown) == forked.counts["texts"] - forked.counts["boilerplate"]
+    assert all("Sarah" not in s.text for s in forked.statements)  # redacted in the child
+
+
+def test_a_child_that_dies_falls_back_to_this_process(
+    forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local, "_child", lambda *args: os._exit(3))
+    shown: list[int] = []
+    result, _ = local.prepare_while_loading(records(), shown.append)
+    assert result.statements == local.prepare_serially(records())[0].statements
+    assert sum(shown) == len(records()) - 40  # every text but the "n/a" ones, shown once
+
+
+def test_the_childs_error_is_raised_here(forking: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> Any:
+        raise ValueError("spaCy broke")
+
+    monkeypatch.setattr(local, "prepare_serially", broken)
+    with pytest.raises(ValueError, match="spaCy broke"):
+        local.prepare_while_loading(records())
+
+
+def test_cuda_without_a_gpu_is_one_clear_error() -> None:
+    """`--device cuda` where torch sees no GPU names the problem; `auto` falls back to the CPU."""
+    import torch
+
+    from personas.embed import load_model, resolve_device
+    from personas.errors import PersonasError
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    assert resolve_device("auto") == "cpu"
+    with pytest.raises(PersonasError, match="torch sees no GPU"):
+        load_model("cuda")
+
+
+def test_no_fork_from_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review page rebuilds in a server thread: forking a threaded server is unsafe."""
+    import sys
+    import threading
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)  # as in a fresh CLI process
+    assert local.can_overlap()
+    seen: list[bool] = []
+    worker = threading.Thread(target=lambda: seen.append(local.can_overlap()))
+    worker.start()
+    worker.join()
+    assert seen == [False]
