@@ -6,7 +6,8 @@ docs/ARCHITECTURE.md for why it is KMeans on the normalised vectors):
 - k ≈ √(n/4) (2–15) new themes from Ward's hierarchical clustering, plus one
   per seed theme from ``personas.toml``, whose example phrases start their own
   centre so that they guide without stopping new themes from emerging;
-- fitted on a seeded sample of at most ``FIT_SAMPLE`` statements, every
+- fitted on a seeded sample of at most ``FIT_SAMPLE`` statements (``fit_sample_statements``
+  in personas.toml), every
   statement then joins its most similar centre (100,000 statements stay fast);
 - centres closer than ``MERGE_SIM`` are near-duplicate themes and merge;
   themes smaller than the minimum size fold into their nearest neighbour;
@@ -60,7 +61,14 @@ def _centres(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return _unit(out)
 
 
-def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> np.ndarray:
+def fit_sample_size(sample: int | None) -> int:
+    """Statements a kind's themes are fitted on at most: ``sample``, or ``FIT_SAMPLE``."""
+    return FIT_SAMPLE if sample is None else sample
+
+
+def _fit(
+    vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None, sample: int | None = None
+) -> np.ndarray:
     """Centres of ``k`` themes: Ward's hierarchical clustering of a seeded sample.
 
     Ward merges the pair of groups that adds least within-group variance, so a
@@ -75,8 +83,9 @@ def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> n
 
     rng = np.random.default_rng(seed)
     n = len(vectors)
-    sample = np.sort(rng.choice(n, FIT_SAMPLE, replace=False)) if n > FIT_SAMPLE else np.arange(n)
-    fit_on = vectors[sample].astype(np.float64)
+    cap = fit_sample_size(sample)
+    rows = np.sort(rng.choice(n, cap, replace=False)) if n > cap else np.arange(n)
+    fit_on = vectors[rows].astype(np.float64)
     n_guides = 0 if guides is None else len(guides)
     k = min(k, len(fit_on))
     new = max(k - n_guides, 0)
@@ -95,12 +104,13 @@ def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> n
 
 
 def cluster_statements(
-    vectors: np.ndarray, seed: int, guides: np.ndarray | None = None
+    vectors: np.ndarray, seed: int, guides: np.ndarray | None = None, sample: int | None = None
 ) -> Clustering:
-    """Themes for one kind's unit vectors; ``guides`` are seed-theme centres (unit)."""
+    """Themes for one kind's unit vectors; ``guides`` are seed-theme centres (unit);
+    ``sample`` caps the statements the centres are fitted on (``fit_sample_size``)."""
     n = len(vectors)
     n_guides = 0 if guides is None else len(guides)
-    centres = _fit(vectors, min(n, choose_k(n) + n_guides), seed, guides)
+    centres = _fit(vectors, min(n, choose_k(n) + n_guides), seed, guides, sample)
     seed_of = {i: i for i in range(n_guides)}
     labels = np.argmax(vectors @ centres.T, axis=1)
     centres = _centres(vectors, labels, len(centres))

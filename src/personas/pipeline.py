@@ -305,7 +305,12 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
         )
     with timer.stage("themes", len(THEMED_KINDS)) as advance:
         themes, statements, theme_counts = fit_themes(
-            statements, embeddings, config.seed, advance, taxonomy=config.themes
+            statements,
+            embeddings,
+            config.seed,
+            advance,
+            taxonomy=config.themes,
+            sample=config.fit_sample_statements,
         )
     counts.update(theme_counts)
     if base is not None:
@@ -320,7 +325,10 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)
     with timer.stage("stability"):
-        model = measure_stability(model, features, config.seed)
+        model = measure_stability(model, features, config.seed, config.fit_sample_people)
+    if len(features.keys) > config.fit_sample_people:  # run.json "texts": say so
+        counts["segments_fitted_on_respondents"] = config.fit_sample_people
+        counts["respondents_segmented"] = len(features.keys)
     if base is not None:
         from personas.baseline import carry_segments
 
