@@ -155,3 +155,8 @@ class LocalEngine:
         from personas.embed import embed_texts
 
         return embed_texts(ids, texts, store, progress, self.device)
+
+    def nearest_themes(self, vectors: Any, centres: Any) -> Any:
+        from personas.clusters import nearest_themes
+
+        return nearest_themes(vectors, centres)
