@@ -6,6 +6,10 @@ everyone else joins the nearest fitted centre; at or below it nothing changes.
 
 from __future__ import annotations
 
+import csv
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,6 +18,7 @@ from personas.features import FeatureMatrix
 from personas.models import SegmentModel
 from personas.segment import assign_nearest, segment_respondents
 from personas.stability import measure_stability, people_sample
+from tests.conftest import DEMO, run_cli
 
 CAP = 60
 
@@ -104,3 +109,31 @@ def test_the_caps_are_settings(tmp_path, key: str) -> None:  # type: ignore[no-u
     (tmp_path / "personas.toml").write_text(f"{key} = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=key):
         load_config(tmp_path)
+
+
+def persona_of(out: Path) -> dict[str, str]:
+    with (out / "assignments.csv").open(encoding="utf-8", newline="") as f:
+        return {r["respondent_key"]: r["persona_id"] for r in csv.DictReader(f)}
+
+
+def test_a_demo_build_on_a_sample_of_people_says_so(demo_build: Path, tmp_path: Path) -> None:
+    """The real CLI on the demo with ``fit_sample_people = 300``: run.json and the report
+    say the segments were fitted on a sample, everyone still has a persona, and the
+    personas agree with the full build's."""
+    from sklearn.metrics import adjusted_rand_score
+
+    settings = tmp_path / "personas.toml"
+    settings.write_text("fit_sample_people = 300\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(DEMO), "-o", str(out), "--quiet", "--config", str(settings))
+    assert result.returncode == 0, result.stderr
+    texts = json.loads((out / "run.json").read_text(encoding="utf-8"))["texts"]
+    everyone = texts["respondents_segmented"]
+    assert texts["segments_fitted_on_respondents"] == 300 < everyone
+    note = f"fitted on a seeded sample of 300 of {everyone:,} respondents"
+    assert note in (out / "index.html").read_text(encoding="utf-8")
+    full, sampled = persona_of(demo_build), persona_of(out)
+    assert full.keys() == sampled.keys()
+    keys = sorted(full)
+    ari = adjusted_rand_score([full[k] for k in keys], [sampled[k] for k in keys])
+    assert ari > 0.7, ari
