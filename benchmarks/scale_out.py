@@ -20,17 +20,23 @@ counts; Ray's workers are not its children, so for Ray this is the driver's
 CPU alone), the driver's own peak memory (max RSS of the build process
 itself, not of the Ray workers), and the stage timings. Agreement: whether
 assignments.csv is byte-identical, the adjusted Rand index of the persona ids,
-and whether the theme labels are the same.
+and whether the theme labels are the same. What was fitted on a seeded sample
+(segments above ``fit_sample_people`` respondents, a kind's themes above
+``fit_sample_statements`` statements; run.json ``texts``) is reported for each
+run (the million run's 164,000 reviews are above the default 100,000
+people when each review is a respondent of its own).
 
-The throughput model takes the Ray run's distributed part (prepare + embed)
-as a per-worker rate r (statements per second per worker, measured on this
-machine's W workers) and the rest of the build (reading, classification,
-themes, segments, statistics, documents on the driver) as a serial cost s per
-statement; with w workers, statements per hour = 3600 / (s + 1 / (r·w)). It
-is linear: it ignores the cluster's start-up and assumes the driver-side
-stages keep their per-statement cost at larger sizes. At a small size the
-serial part is mostly fixed costs (imports, model loads on the driver), so the
-model then understates what more workers buy; use 100,000 statements or more.
+The throughput model takes the Ray run's distributed part (prepare + embed;
+the nearest-theme assignment also runs on the workers but sits inside the
+"themes" stage with the fit, so it is counted as serial) as a per-worker rate
+r (statements per second per worker, measured on this machine's W workers) and
+the rest of the build (reading, classification, themes, segments, statistics,
+documents on the driver) as a serial cost s per statement; with w workers,
+statements per hour = 3600 / (s + 1 / (r·w)). It is linear: it ignores the
+cluster's start-up and assumes the driver-side stages keep their per-statement
+cost at larger sizes. At a small size the serial part is mostly fixed costs
+(imports, model loads on the driver), so the model then understates what more
+workers buy; use 100,000 statements or more.
 """
 
 from __future__ import annotations
@@ -118,7 +124,35 @@ def build(corpus: Path, out: Path, engine: str) -> dict[str, Any]:
         # the largest reaped child: the local engine's prepare worker, or a Ray process
         "largest_child_peak_gib": round(int(child_kib) / 1024**2, 2),
         "stages": run["timings_seconds"],
+        "samples": fit_samples(run["texts"]),
     }
+
+
+def fit_samples(texts: dict[str, Any]) -> dict[str, int]:
+    """What was fitted on a seeded sample (run.json ``texts``): segments on
+    ``fit_sample_people`` of the respondents, each kind's themes on
+    ``fit_sample_statements``; empty when the corpus is below both caps."""
+    keys = ("segments_fitted_on_respondents", "respondents_segmented")
+    return {
+        k: v for k, v in sorted(texts.items()) if k in keys or k.endswith("_fitted_on_statements")
+    }
+
+
+def sample_line(samples: dict[str, int]) -> str:
+    """The samples in words, for the report."""
+    if not samples:
+        return "no fit on a sample (below fit_sample_people and fit_sample_statements)"
+    parts = []
+    if "segments_fitted_on_respondents" in samples:
+        parts.append(
+            f"segments fitted on {samples['segments_fitted_on_respondents']:,} of "
+            f"{samples['respondents_segmented']:,} respondents"
+        )
+    kinds = [k.split("_")[0] for k in samples if k.endswith("_fitted_on_statements")]
+    if kinds:
+        cap = next(v for k, v in samples.items() if k.endswith("_fitted_on_statements"))
+        parts.append(f"themes of {', '.join(kinds)} fitted on {cap:,} statements each")
+    return "; ".join(parts) + " (everyone else joined the nearest centre)"
 
 
 def persona_ids(out: Path) -> dict[str, str]:
@@ -203,6 +237,7 @@ def report(result: dict[str, Any]) -> str:
             f"   embed {r['stages']['embed']:.1f} s"
         )
     lines.append("  (* this process and the children it reaped: not Ray's workers)")
+    lines.append(f"  {sample_line(c['ray']['samples'])}")
     a = c["agreement"]
     lines.append(
         f"  agreement: assignments.csv identical {a['assignments_identical']}, ARI {a['ari']}, "
@@ -216,6 +251,7 @@ def report(result: dict[str, Any]) -> str:
             f"{r['driver_peak_gib']:.2f} GiB "
             f"({r['driver_peak_gib'] / c['ray']['driver_peak_gib']:.2f}x the smaller run's)"
         )
+        lines.append(f"  {sample_line(r['samples'])}")
     m = (big or c)["model"]
     lines.append(
         f"Throughput model (per worker {m['per_worker_statements_per_s']} statements/s on "

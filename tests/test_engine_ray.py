@@ -43,7 +43,8 @@ def ray_cluster() -> Iterator[str]:
 def test_ray_build_gives_the_local_answers(
     ray_cluster: str, demo_build: Path, tmp_path: Path
 ) -> None:
-    """`--engine ray` on the demo writes the same assignments, themes, statements and
+    """`--engine ray` on the demo (prepare, embedding and every kind's nearest-theme
+    assignment on the workers) writes the same assignments, themes, statements and
     documents, byte for byte, as the local build."""
     out = tmp_path / "ray"
     result = run_cli(
@@ -86,6 +87,28 @@ def test_rerun_embeds_only_what_no_shard_holds(ray_cluster: str, tmp_path: Path)
     finally:
         store.close()
     assert not (tmp_path / "embedding-shards").exists()
+
+
+@pytest.mark.ray
+def test_theme_assignment_on_the_workers_gives_the_local_labels(
+    ray_cluster: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nearest-theme assignment in Ray tasks (centres shipped with them, blocks of
+    ``chunk`` rows) gives the labels of ``clusters.nearest_themes``, -1s included."""
+    from personas import clusters
+    from personas.engine.ray import nearest_on_ray, ray_session
+
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((2500, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    centres = np.eye(16)[:5] + 0.01
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    monkeypatch.setattr(clusters, "ASSIGN_CHUNK", 1000)
+    local = clusters.nearest_themes(vectors, centres)
+    with ray_session(ray_cluster):
+        distributed = nearest_on_ray(vectors, centres, 1000)
+    assert distributed.dtype == local.dtype and (distributed == local).all()
+    assert (local == -1).any() and len(set(local.tolist())) == 6
 
 
 def test_ray_without_the_extra_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

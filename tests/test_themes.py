@@ -142,6 +142,42 @@ def test_large_inputs_fit_on_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(set(first.labels[:60].tolist())) == 1 and first.labels[0] != first.labels[60]
 
 
+def test_above_the_sample_everyone_joins_the_fitted_centres_through_assign() -> None:
+    """``fit_sample_statements`` 30 of 120: the centres are fitted on the sample and every
+    statement, sampled or not, is labelled by the ``assign`` step (the Ray engine's hook)
+    with its nearest centre; the counts say the kind was fitted on a sample."""
+    statements, emb = planted([("shipping cost", 0, 60), ("zip broke", 1, 60)])
+    seen: list[int] = []
+
+    def assign(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+        seen.append(len(vectors))
+        return clusters.nearest_themes(vectors, centres)
+
+    found = cluster_statements(emb.vectors, seed=4, sample=30, assign=assign)
+    assert seen == [120]
+    assert (found.labels == clusters.nearest_themes(emb.vectors, found.centres)).all()
+    assert len(set(found.labels[:60].tolist())) == 1 and found.labels[0] != found.labels[60]
+    _, _, counts = fit_themes(statements, emb, seed=1, encode=fake_encode, sample=30)
+    assert counts["pain_themes_fitted_on_statements"] == 30
+    _, _, counts = fit_themes(statements, emb, seed=1, encode=fake_encode)
+    assert "pain_themes_fitted_on_statements" not in counts
+
+
+def test_nearest_themes_in_blocks_is_the_one_product(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of ``ASSIGN_CHUNK`` rows (what the Ray workers get) label as one product does,
+    and a statement unlike every centre stays unthemed."""
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((250, DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    centres = np.eye(DIM)[:3]
+    whole = clusters.nearest_themes(vectors, centres)
+    monkeypatch.setattr(clusters, "ASSIGN_CHUNK", 64)
+    assert (clusters.nearest_themes(vectors, centres) == whole).all()
+    best = vectors @ centres.T
+    assert (whole == np.where(best.max(axis=1) >= clusters.OUTLIER_SIM, best.argmax(1), -1)).all()
+    assert (whole == -1).any() and (whole >= 0).any()
+
+
 def test_seed_taxonomy_names_its_theme_and_new_ones_emerge() -> None:
     """A seed theme from personas.toml gathers its statements under its name; others still form."""
     statements, emb = planted(

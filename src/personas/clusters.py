@@ -6,23 +6,30 @@ docs/ARCHITECTURE.md for why it is KMeans on the normalised vectors):
 - k ≈ √(n/4) (2–15) new themes from Ward's hierarchical clustering, plus one
   per seed theme from ``personas.toml``, whose example phrases start their own
   centre so that they guide without stopping new themes from emerging;
-- fitted on a seeded sample of at most ``FIT_SAMPLE`` statements, every
-  statement then joins its most similar centre (100,000 statements stay fast);
-- centres closer than ``MERGE_SIM`` are near-duplicate themes and merge;
+- fitted on a seeded sample of at most ``FIT_SAMPLE`` statements
+  (``fit_sample_statements`` in personas.toml): Ward's centres, then, on the same
+  sample, centres closer than ``MERGE_SIM`` merge as near-duplicate themes and
   themes smaller than the minimum size fold into their nearest neighbour;
-- a statement whose similarity to every centre is below ``OUTLIER_SIM`` stays
-  unthemed (label -1) and is reported, instead of forcing it into a theme.
+- every statement then joins its most similar centre (``nearest_themes``, or the
+  Ray workers with ``--engine ray``), so the fit's time and memory stay bounded
+  however many statements there are; a statement whose similarity to every
+  centre is below ``OUTLIER_SIM`` stays unthemed (label -1) and is reported,
+  instead of forcing it into a theme.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+Assign = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (vectors, centres) -> labels
+
 MAX_THEMES = 15
 FIT_SAMPLE = 4000
+ASSIGN_CHUNK = 8192  # statements per block of the nearest-theme assignment
 MERGE_SIM = 0.8  # cosine between two theme centres above which they are one theme
 OUTLIER_SIM = 0.3  # a statement less similar than this to every centre has no theme
 MIN_SIZE = 3
@@ -60,8 +67,22 @@ def _centres(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return _unit(out)
 
 
+def fit_sample_size(sample: int | None) -> int:
+    """Statements a kind's themes are fitted on at most: ``sample``, or ``FIT_SAMPLE``."""
+    return FIT_SAMPLE if sample is None else sample
+
+
+def sample_rows(n: int, seed: int, sample: int | None = None) -> np.ndarray:
+    """Sorted rows of the seeded sample a kind's themes are fitted on (all rows when
+    ``n`` is at most ``fit_sample_size(sample)``)."""
+    cap = fit_sample_size(sample)
+    if n <= cap:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, cap, replace=False))
+
+
 def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> np.ndarray:
-    """Centres of ``k`` themes: Ward's hierarchical clustering of a seeded sample.
+    """Centres of ``k`` themes: Ward's hierarchical clustering of the sample ``vectors``.
 
     Ward merges the pair of groups that adds least within-group variance, so a
     small, tight idea ("expert advice on fit") keeps its own group while a big,
@@ -73,10 +94,7 @@ def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> n
     """
     from sklearn.cluster import AgglomerativeClustering, KMeans
 
-    rng = np.random.default_rng(seed)
-    n = len(vectors)
-    sample = np.sort(rng.choice(n, FIT_SAMPLE, replace=False)) if n > FIT_SAMPLE else np.arange(n)
-    fit_on = vectors[sample].astype(np.float64)
+    fit_on = vectors.astype(np.float64)
     n_guides = 0 if guides is None else len(guides)
     k = min(k, len(fit_on))
     new = max(k - n_guides, 0)
@@ -94,23 +112,50 @@ def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> n
     return _unit(model.cluster_centers_)
 
 
+def nearest_themes(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Each row's most similar centre, or -1 when every centre is less similar than
+    ``OUTLIER_SIM``; computed ``ASSIGN_CHUNK`` rows at a time, the very blocks the Ray
+    engine sends to its workers (``engine.ray``), so both give the same labels."""
+    out = np.empty(len(vectors), dtype=np.int64)
+    for start in range(0, len(vectors), ASSIGN_CHUNK):
+        out[start : start + ASSIGN_CHUNK] = nearest_block(
+            vectors[start : start + ASSIGN_CHUNK], centres
+        )
+    return out
+
+
+def nearest_block(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """``nearest_themes`` of one block of rows."""
+    best = vectors @ centres.T
+    return np.where(best.max(axis=1) >= OUTLIER_SIM, np.argmax(best, axis=1), -1)
+
+
 def cluster_statements(
-    vectors: np.ndarray, seed: int, guides: np.ndarray | None = None
+    vectors: np.ndarray,
+    seed: int,
+    guides: np.ndarray | None = None,
+    sample: int | None = None,
+    assign: Assign = nearest_themes,
 ) -> Clustering:
-    """Themes for one kind's unit vectors; ``guides`` are seed-theme centres (unit)."""
+    """Themes for one kind's unit vectors; ``guides`` are seed-theme centres (unit).
+
+    Above ``fit_sample_size(sample)`` statements, the centres are found, merged and
+    folded on a seeded sample of that many (``sample_rows``); then every statement
+    joins its nearest centre through ``assign`` (``nearest_themes`` here, Ray
+    workers with ``--engine ray``). At or below it the sample is everyone."""
     n = len(vectors)
     n_guides = 0 if guides is None else len(guides)
-    centres = _fit(vectors, min(n, choose_k(n) + n_guides), seed, guides)
+    rows = sample_rows(n, seed, sample)
+    fit_on = vectors if len(rows) == n else vectors[rows]
+    centres = _fit(fit_on, min(len(fit_on), choose_k(n) + n_guides), seed, guides)
     seed_of = {i: i for i in range(n_guides)}
-    labels = np.argmax(vectors @ centres.T, axis=1)
-    centres = _centres(vectors, labels, len(centres))
-    centres, labels, seed_of = _merge(vectors, centres, labels, seed_of)
-    centres, labels, seed_of = _fold(vectors, centres, labels, seed_of, min_size(n))
+    labels = np.argmax(fit_on @ centres.T, axis=1)
+    centres = _centres(fit_on, labels, len(centres))
+    centres, labels, seed_of = _merge(fit_on, centres, labels, seed_of)
+    centres, labels, seed_of = _fold(fit_on, centres, labels, seed_of, min_size(len(fit_on)))
     if guides is not None:
         seed_of = {c: g for c, g in seed_of.items() if centres[c] @ guides[g] >= SEED_KEEP_SIM}
-    best = vectors @ centres.T
-    labels = np.where(best.max(axis=1) >= OUTLIER_SIM, np.argmax(best, axis=1), -1)
-    return Clustering(labels=labels, centres=centres, seed_of=seed_of)
+    return Clustering(labels=assign(vectors, centres), centres=centres, seed_of=seed_of)
 
 
 def _renumber(

@@ -84,6 +84,18 @@ class Config(BaseModel):
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="cpu", description="where the embedding model runs; auto: a GPU if torch sees one"
     )
+    fit_sample_people: int = Field(
+        default=100_000,
+        ge=50,
+        description="segments are fitted on a seeded sample of at most this many respondents;"
+        " everyone else joins the nearest fitted centre",
+    )
+    fit_sample_statements: int = Field(
+        default=4000,
+        ge=50,
+        description="each kind's themes are fitted on a seeded sample of at most this many"
+        " statements; the rest join the nearest theme",
+    )
     # Reviewed edits (`personas review`). Left out of run.json's "config" (notes and
     # reasons are the reviewer's words); the fingerprint and run.json "review" carry them.
     review: Review = Field(default_factory=Review, exclude=True)

@@ -294,19 +294,25 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
 
     with open_engine(config, store.path.parent) as engine:
         prepared, pipeline_name, embeddings = _prepare_and_embed(engine, records, timer, store)
-    counts: dict[str, Any] = dict(prepared.counts)
-    counts["spacy_pipeline"] = pipeline_name
-    redaction_seconds = round(prepared.redact_seconds, 3)
-    counts["embeddings_cached"] = embeddings.cached
-    with timer.stage("classify", len(prepared.statements)):
-        by_id = records.by_id()  # the record table's id index, not a dict of every record
-        statements = classify_statements(
-            prepared.statements, by_id, embeddings.vectors, seed=config.seed
-        )
-    with timer.stage("themes", len(THEMED_KINDS)) as advance:
-        themes, statements, theme_counts = fit_themes(
-            statements, embeddings, config.seed, advance, taxonomy=config.themes
-        )
+        counts: dict[str, Any] = dict(prepared.counts)
+        counts["spacy_pipeline"] = pipeline_name
+        redaction_seconds = round(prepared.redact_seconds, 3)
+        counts["embeddings_cached"] = embeddings.cached
+        with timer.stage("classify", len(prepared.statements)):
+            by_id = records.by_id()  # the record table's id index, not a dict of every record
+            statements = classify_statements(
+                prepared.statements, by_id, embeddings.vectors, seed=config.seed
+            )
+        with timer.stage("themes", len(THEMED_KINDS)) as advance:
+            themes, statements, theme_counts = fit_themes(
+                statements,
+                embeddings,
+                config.seed,
+                advance,
+                taxonomy=config.themes,
+                sample=config.fit_sample_statements,
+                assign=engine.nearest_themes,  # the Ray engine: on the workers
+            )
     counts.update(theme_counts)
     if base is not None:
         from personas.baseline import carry_themes
@@ -320,7 +326,10 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)
     with timer.stage("stability"):
-        model = measure_stability(model, features, config.seed)
+        model = measure_stability(model, features, config.seed, config.fit_sample_people)
+    if len(features.keys) > config.fit_sample_people:  # run.json "texts": say so
+        counts["segments_fitted_on_respondents"] = config.fit_sample_people
+        counts["respondents_segmented"] = len(features.keys)
     if base is not None:
         from personas.baseline import carry_segments
 

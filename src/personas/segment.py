@@ -28,6 +28,11 @@ no valley (uniform data about 1, a Gaussian more), real neighbouring groups
 do (0.0 and 0.25 on the coffee and demo corpora). Both figures come from the
 fits and subsamples already made, so choosing k costs no extra k-means.
 ``--personas K`` forces k.
+With more respondents than ``fit_sample_people`` (personas.toml, default
+100,000), choosing k, k-means, merging small segments and measuring stability
+run on a seeded sample of that many (``stability.people_sample``), and everyone
+joins the nearest fitted centre by the same masked distance (``assign_nearest``);
+the method says so. At or below the cap everyone is used, as before.
 Segments smaller than ``max(min_segment_share * n, min_segment_size)`` are
 merged into the nearest other segment. Anonymous statements are attributed to
 the segment whose voice they resemble most (cosine similarity to each
@@ -46,7 +51,7 @@ from personas.errors import NoUsableInput
 from personas.features import FeatureMatrix
 from personas.masked import centres_of, distances_to_centres, masked_kmeans, silhouette
 from personas.models import Segment, SegmentModel, Statement
-from personas.stability import FRACTION, agreement
+from personas.stability import FRACTION, agreement, people_sample
 
 SELECTION_RESAMPLES = 10
 SELECTION_N_INIT = 4
@@ -69,7 +74,7 @@ CRITERION = (  # read as "k = 4 chosen by <CRITERION>"
 
 
 def _merge_small(
-    features: FeatureMatrix, labels: np.ndarray, centres: np.ndarray, minimum: int
+    x: np.ndarray, known: np.ndarray, labels: np.ndarray, centres: np.ndarray, minimum: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fold segments below ``minimum`` into their members' nearest other segment."""
     labels, centres = labels.copy(), centres.copy()
@@ -81,9 +86,9 @@ def _merge_small(
             break
         alive.remove(small)
         rows = labels == small
-        d2 = distances_to_centres(features.matrix[rows], features.known[rows], centres[alive])
+        d2 = distances_to_centres(x[rows], known[rows], centres[alive])
         labels[rows] = np.array(alive)[d2.argmin(axis=1)]
-        centres = centres_of(features.matrix, features.known, labels, len(centres), centres)
+        centres = centres_of(x, known, labels, len(centres), centres)
     return labels, centres
 
 
@@ -199,17 +204,18 @@ def choose_k(
     return best, fits[best][0], fits[best][1], scores
 
 
-def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel:
-    """Segments of respondents, with how their number was chosen and how well they separate.
-    Stability of the final segments is measured afterwards (``stability.measure_stability``)."""
-    n = len(features.keys)
-    if n == 0:
-        raise NoUsableInput(
-            "no respondents to build personas of: no record names, describes or stands for"
-            " a person (run `personas inspect` to see what was read)"
-        )
-    x, known = features.matrix, features.known
-    minimum = max(math.ceil(config.min_segment_share * n), config.min_segment_size)
+def smallest_segment(n: int, config: Config) -> int:
+    """The fewest people a segment of ``n`` respondents may have."""
+    return max(math.ceil(config.min_segment_share * n), config.min_segment_size)
+
+
+def _fit(
+    x: np.ndarray, known: np.ndarray, config: Config
+) -> tuple[np.ndarray, np.ndarray, str, str, dict[str, float]]:
+    """Labels, centres, method, criterion and every k's scores of the people in ``x``
+    (everyone, or the seeded sample of ``fit_sample_people``); small segments merged."""
+    n = len(x)
+    minimum = smallest_segment(n, config)
     scores: dict[str, float] = {}
     if n < 2 * minimum or x.shape[1] == 0:
         labels, centres = np.zeros(n, dtype=int), np.zeros((1, x.shape[1]))
@@ -222,7 +228,64 @@ def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel
         ks = range(config.k_min, max(config.k_min, min(config.k_max, n // minimum)) + 1)
         best, labels, centres, scores = choose_k(x, known, ks, config.seed)
         method, criterion = f"k-means over known values, k={best}", CRITERION
-    labels, centres = _merge_small(features, labels, centres, minimum)
+    labels, centres = _merge_small(x, known, labels, centres, minimum)
+    return labels, centres, method, criterion, scores
+
+
+def assign_nearest(
+    x: np.ndarray, known: np.ndarray, labels: np.ndarray, centres: np.ndarray
+) -> np.ndarray:
+    """Everyone's segment: the nearest of the centres still in use in ``labels``, by the
+    masked distance the fit used (``masked.distances_to_centres``)."""
+    alive = np.array(sorted(set(labels.tolist())))
+    if x.shape[1] == 0 or len(alive) == 1:
+        return np.full(len(x), alive[0])
+    return alive[distances_to_centres(x, known, centres[alive]).argmin(axis=1)]
+
+
+def sample_note(fitted: int, everyone: int) -> str:
+    """What the method says when the segments were fitted on a sample of people."""
+    return (
+        f"fitted on a seeded sample of {fitted:,} of {everyone:,} respondents;"
+        " everyone else joined the nearest centre"
+    )
+
+
+def segment_respondents(features: FeatureMatrix, config: Config) -> SegmentModel:
+    """Segments of respondents, with how their number was chosen and how well they separate.
+    With more than ``config.fit_sample_people`` respondents, k, k-means and the merging
+    of small segments run on a seeded sample of that many (``stability.people_sample``)
+    and everyone joins the nearest fitted centre. Stability of the final segments is
+    measured afterwards (``stability.measure_stability``)."""
+    n = len(features.keys)
+    if n == 0:
+        raise NoUsableInput(
+            "no respondents to build personas of: no record names, describes or stands for"
+            " a person (run `personas inspect` to see what was read)"
+        )
+    x, known = features.matrix, features.known
+    rows = people_sample(n, config.fit_sample_people, config.seed)
+    if rows is None:
+        labels, centres, method, criterion, scores = _fit(x, known, config)
+    else:
+        fitted, centres, method, criterion, scores = _fit(x[rows], known[rows], config)
+        labels = assign_nearest(x, known, fitted, centres)
+        labels, centres = _merge_small(x, known, labels, centres, smallest_segment(n, config))
+        method = f"{method}, {sample_note(len(rows), n)}"
+    return _model(features, config, labels, centres, method, criterion, scores)
+
+
+def _model(
+    features: FeatureMatrix,
+    config: Config,
+    labels: np.ndarray,
+    centres: np.ndarray,
+    method: str,
+    criterion: str,
+    scores: dict[str, float],
+) -> SegmentModel:
+    """The segment model of final ``labels`` (ids 1..k by size) with its measurements."""
+    x, known, n = features.matrix, features.known, len(features.keys)
     mapping = _size_order(labels)
     order = sorted(mapping, key=mapping.__getitem__)
     centres = centres[order]  # row i is segment i + 1

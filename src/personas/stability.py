@@ -19,7 +19,9 @@ apart is not hidden by a big one that holds.
 When 80% of respondents would be more than ``MAX_SUBSAMPLE`` people, a
 subsample is capped at that many (still drawn at random from everyone), which
 keeps a build of tens of thousands of respondents from spending minutes here;
-the method sentence says so when it applies.
+the method sentence says so when it applies. Above ``fit_sample_people``
+respondents the subsamples are drawn from the seeded sample the segments were
+fitted on (``people_sample``), and the method sentence says that too.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ FRACTION = 0.8
 STABLE_JACCARD = 0.6
 MAX_SUBSAMPLE = 4000
 N_INIT = 8  # k-means starts per subsample: the same as the full segmentation
+
+
+def people_sample(n: int, cap: int | None, seed: int) -> np.ndarray | None:
+    """Sorted rows of the seeded sample of ``cap`` people that segments are fitted and
+    measured on, or None when all ``n`` fit (then everyone is used, as before)."""
+    if cap is None or n <= cap:
+        return None
+    return np.sort(np.random.default_rng([seed, 100_000]).choice(n, size=cap, replace=False))
 
 
 def subsample_size(n: int) -> int:
@@ -87,13 +97,19 @@ def agreement(
     return total / resamples
 
 
-def method_sentence(n: int, resamples: int = RESAMPLES) -> str:
-    """How stability was measured, in words, for run.json and the report."""
+def method_sentence(n: int, resamples: int = RESAMPLES, population: int | None = None) -> str:
+    """How stability was measured, in words, for run.json and the report; ``population``
+    is everyone when ``n`` is the seeded sample the segments were fitted on."""
     size = subsample_size(n)
     capped = f", capped at {MAX_SUBSAMPLE:,}" if size < round(FRACTION * n) else ""
+    within = (
+        f" of the seeded sample of {n:,} of {population:,} respondents the segments were fitted on"
+        if population is not None
+        else " of respondents"
+    )
     return (
         f"k-means re-run with the same k on {resamples} seeded subsamples of "
-        f"{round(100 * FRACTION)}% of respondents ({size:,} of {n:,}{capped}; drawn "
+        f"{round(100 * FRACTION)}%{within} ({size:,} of {n:,}{capped}; drawn "
         "without replacement); each subsample's segments matched to the full solution by the "
         "Hungarian method on Jaccard overlap of members; per segment the mean Jaccard, "
         f"overall the unweighted mean over segments; below {STABLE_JACCARD} a segment is "
@@ -101,9 +117,13 @@ def method_sentence(n: int, resamples: int = RESAMPLES) -> str:
     )
 
 
-def measure_stability(model: SegmentModel, features: FeatureMatrix, seed: int) -> SegmentModel:
+def measure_stability(
+    model: SegmentModel, features: FeatureMatrix, seed: int, cap: int | None = None
+) -> SegmentModel:
     """``model`` with ``stability`` / ``stable`` per segment and overall filled in.
-    One segment has nothing to agree on, so it stays unmeasured (None)."""
+    One segment has nothing to agree on, so it stays unmeasured (None). With more than
+    ``cap`` respondents it is measured on the seeded sample the segments were fitted on
+    (``people_sample``)."""
     if len(model.segments) < 2:
         return model.model_copy(
             update={"stability_method": "not measured: a single segment cannot disagree"}
@@ -114,7 +134,11 @@ def measure_stability(model: SegmentModel, features: FeatureMatrix, seed: int) -
         labels[[row[key] for key in segment.respondent_keys]] = index
     if (labels < 0).any():
         raise ValueError("segment model and feature matrix list different respondents")
-    per_segment = agreement(features.matrix, features.known, labels, seed)
+    x, known, population = features.matrix, features.known, None
+    rows = people_sample(len(labels), cap, seed)
+    if rows is not None:
+        x, known, labels, population = x[rows], known[rows], labels[rows], len(labels)
+    per_segment = agreement(x, known, labels, seed)
     segments = [
         s.model_copy(update={"stability": round(float(j), 4), "stable": bool(j >= STABLE_JACCARD)})
         for s, j in zip(model.segments, per_segment, strict=True)
@@ -123,6 +147,6 @@ def measure_stability(model: SegmentModel, features: FeatureMatrix, seed: int) -
         update={
             "segments": segments,
             "stability": round(float(per_segment.mean()), 4),
-            "stability_method": method_sentence(len(labels)),
+            "stability_method": method_sentence(len(labels), population=population),
         }
     )

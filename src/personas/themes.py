@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from personas.clusters import cluster_statements
+from personas.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
 from personas.embed import Embeddings
 from personas.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
 from personas.models import Statement, StatementKind, Theme
@@ -169,9 +169,14 @@ def fit_themes(
     taxonomy: Sequence[Any] = (),
     encode: Encoder | None = None,
     tagger: Any = None,
+    sample: int | None = None,
+    assign: Assign = nearest_themes,
 ) -> tuple[list[Theme], list[Statement], dict[str, int]]:
     """Themes per kind, the statements with their ``theme_id`` set, and counts of
-    themed and unthemed statements. ``taxonomy`` holds seed themes (``SeedTheme``)."""
+    themed and unthemed statements. ``taxonomy`` holds seed themes (``SeedTheme``);
+    ``sample`` caps the statements of a kind the themes are fitted on (default
+    ``clusters.FIT_SAMPLE``); a kind that had more says so in the counts. ``assign``
+    gives every statement its nearest theme (this process, or the Ray engine's workers)."""
     if list(embeddings.ids) != [s.statement_id for s in statements]:
         raise ValueError("embeddings are not aligned with statements")
     if encode is None and any(s.kind in THEMED_KINDS for s in statements):
@@ -189,8 +194,12 @@ def fit_themes(
         idx = np.array([i for i, s in enumerate(statements) if s.kind == kind], dtype=int)
         if len(idx) >= MIN_STATEMENTS:
             found = _fit_kind(
-                kind, idx, texts, ids, embeddings.vectors, seed, taxonomy, encode, tagger
-            )
+                kind, idx, texts, ids, embeddings.vectors, seed, taxonomy, encode, tagger,
+                fitting=(sample, assign),
+            )  # fmt: skip
+            cap = fit_sample_size(sample)
+            if len(idx) > cap:
+                counts[f"{kind}_themes_fitted_on_statements"] = cap
             for theme, members in found:
                 themes.append(theme)
                 theme_of.update({int(i): theme.theme_id for i in members})
@@ -205,13 +214,15 @@ def fit_themes(
     return themes, out, counts
 
 
-def _fit_kind(kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger):  # type: ignore[no-untyped-def]
+def _fit_kind(  # type: ignore[no-untyped-def]
+    kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger, fitting=(None, nearest_themes)
+):
     vecs = vectors[idx]
     guides = _guides(taxonomy, kind, encode)
     centres_in = np.vstack([g for _, g in guides]) if guides else None
     if centres_in is not None:
         centres_in = centres_in / np.linalg.norm(centres_in, axis=1, keepdims=True)
-    clustering = cluster_statements(vecs, seed, centres_in)
+    clustering = cluster_statements(vecs, seed, centres_in, *fitting)
     labels = clustering.labels
     keywords = keywords_of([texts[i] for i in idx], labels, vecs)
     sizes = np.bincount(labels[labels >= 0], minlength=len(clustering.centres))

@@ -1,8 +1,9 @@
 """Where a build's per-statement work runs: this process (``local``) or a Ray cluster (``ray``).
 
 The pipeline asks an engine for the heavy, per-text part of a build, preparing
-(the spaCy pass) and embedding, and keeps the rest: both engines hand back the
-same ``PrepareResult`` and ``Embeddings``, so everything after them is shared.
+(the spaCy pass), embedding and giving every statement its nearest theme once
+the themes are fitted, and keeps the rest: both engines hand back the same
+``PrepareResult``, ``Embeddings`` and theme labels, so everything else is shared.
 See ``personas.engine.local`` and ``personas.engine.ray``.
 """
 
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from personas.config import Config
     from personas.embed import Embeddings
     from personas.prepare import PrepareResult
@@ -23,7 +26,7 @@ Advance = Callable[[int], None] | None
 
 
 class Engine(Protocol):
-    """Prepares and embeds; the pipeline does everything else."""
+    """Prepares, embeds and assigns themes; the pipeline does everything else."""
 
     name: str
 
@@ -35,6 +38,10 @@ class Engine(Protocol):
         self, ids: Sequence[str], texts: Sequence[str], store: Store, progress: Advance = None
     ) -> Embeddings:
         """Vectors for ``texts`` (aligned with ``ids``), from the store's cache where possible."""
+        ...
+
+    def nearest_themes(self, vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+        """Each vector's nearest theme centre, -1 for none (``clusters.nearest_themes``)."""
         ...
 
 

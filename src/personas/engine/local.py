@@ -8,7 +8,8 @@ runs the very same ``prepare_statements`` on the same records, so the
 statements are identical to a serial run. The child is used only when forking
 is safe and worth it: the ``fork`` start method exists and torch is not
 imported yet (so the model is not loaded either) and this is the main thread,
-as in a fresh ``personas build``. Otherwise, or when the child dies, this process prepares the texts.
+as in a fresh ``personas build``. Otherwise, or when the child dies, this process
+prepares the texts.
 On the demo shop this takes a cold build from 2.0x to about 1.5x the time of
 loading the model and embedding alone (``benchmarks/build_speed.py``).
 """
@@ -154,3 +155,8 @@ class LocalEngine:
         from personas.embed import embed_texts
 
         return embed_texts(ids, texts, store, progress, self.device)
+
+    def nearest_themes(self, vectors: Any, centres: Any) -> Any:
+        from personas.clusters import nearest_themes
+
+        return nearest_themes(vectors, centres)

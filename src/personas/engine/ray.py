@@ -1,4 +1,4 @@
-"""The Ray engine: the spaCy pass and the embedding run on a Ray cluster.
+"""The Ray engine: the spaCy pass, embedding and theme assignment run on a Ray cluster.
 
 ``personas build DIR --engine ray`` joins the cluster at ``--ray-address`` (or
 ``$RAY_ADDRESS``), or starts a local one with this machine's cores and a small
@@ -19,10 +19,17 @@ writers never see half a file). The driver merges the shards into the DuckDB
 cache when the run ends and removes them; a run that was killed leaves its
 shards behind, and the rerun embeds only the texts no shard or cache holds.
 
+- nearest-theme assignment: once each kind's themes are fitted (on the driver,
+  on a seeded sample of at most ``fit_sample_statements``), the centres are
+  shipped with Ray tasks that label the statements in the very blocks the local
+  engine uses (``clusters.ASSIGN_CHUNK`` rows), so the labels are the same.
+
 What stays on the driver: reading the exports, the corpus-wide name
 vocabulary of the redactor (which words this corpus uses as ordinary words),
-and everything after embedding (classification, themes, segments, statistics,
-documents), exactly as the local engine does.
+classification (its self-trained classifier is fitted on every statement),
+fitting the themes on their sample, segments (fitted on a seeded sample of at
+most ``fit_sample_people`` respondents), statistics and documents, exactly as
+the local engine does.
 """
 
 from __future__ import annotations
@@ -285,6 +292,12 @@ class RayEngine:
         known.update(fresh)
         return aligned(ids, hashes, known, model, from_cache)
 
+    def nearest_themes(self, vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+        """Every statement's nearest theme, on the workers (see ``nearest_on_ray``)."""
+        from personas.clusters import ASSIGN_CHUNK
+
+        return nearest_on_ray(vectors, centres, ASSIGN_CHUNK)
+
     def _embed_missing(
         self,
         missing: list[tuple[str, str]],
@@ -326,6 +339,43 @@ class RayEngine:
                 if progress is not None:
                     progress(len(chunk))
         return fresh
+
+
+def _nearest(batch: dict[str, Any], centres: np.ndarray) -> dict[str, Any]:
+    """Ray task: the nearest theme of each row of a few blocks of vectors."""
+    from personas.clusters import nearest_block
+
+    labels = []
+    for blob, dtype, rows in zip(batch["vectors"], batch["dtype"], batch["rows"], strict=True):
+        vectors = np.frombuffer(blob, dtype=np.dtype(str(dtype))).reshape(int(rows), -1)
+        labels.append(nearest_block(vectors, centres).astype(np.int64).tobytes())
+    return {"chunk": batch["chunk"], "labels": labels}
+
+
+def nearest_on_ray(vectors: np.ndarray, centres: np.ndarray, chunk: int) -> np.ndarray:
+    """``clusters.nearest_themes`` on the workers: the same blocks of ``chunk`` rows,
+    the fitted centres shipped with each task, the labels back in order."""
+    import ray
+
+    rows = [
+        {
+            "chunk": k,
+            "vectors": np.ascontiguousarray(vectors[i : i + chunk]).tobytes(),
+            "dtype": vectors.dtype.str,
+            "rows": len(vectors[i : i + chunk]),
+        }
+        for k, i in enumerate(range(0, len(vectors), chunk))
+    ]
+    if not rows:
+        return np.empty(0, dtype=np.int64)
+    done = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+        _nearest, fn_kwargs={"centres": np.asarray(centres)}, batch_size=1, num_cpus=1
+    )
+    parts: dict[int, np.ndarray] = {}
+    with cluster_failures("assigning themes"):
+        for row in done.iter_rows():
+            parts[int(row["chunk"])] = np.frombuffer(row["labels"], dtype=np.int64)
+    return np.concatenate([parts[k] for k in range(len(rows))])
 
 
 def resolve_cpu(device: str) -> str:
