@@ -10,7 +10,7 @@ is safe and worth it: the ``fork`` start method exists and torch is not
 imported yet (so the model is not loaded either) and this is the main thread,
 as in a fresh ``personas build``. Otherwise, or when the child dies, this process
 prepares the texts.
-On the demo shop this takes a cold build from 2.0x to about 1.5x the time of
+On the demo shop this takes a cold build from 2.0x to 1.5-1.7x the time of
 loading the model and embedding alone (``benchmarks/build_speed.py``).
 """
 
