@@ -26,7 +26,6 @@ import numpy as np
 from personas.bundle import Bundle, load_bundle, theme_centroids
 from personas.changes import BaselineLink, GoneItem, PersonaLink, ThemeLink
 from personas.document import Persona, PersonasDocument
-from personas.errors import OutputError
 from personas.models import Respondent, SegmentModel, Statement, Theme
 
 THEME_MATCH = 0.8  # cosine similarity of centroids a theme match needs (personas diff)
@@ -52,19 +51,10 @@ class Baseline:
 
 def load_baseline(folder: Path) -> Baseline:
     """Read a baseline build; a clear error when ``folder`` is not a personas output."""
-    doc_path = folder / "personas.json"
-    if not doc_path.is_file():
-        raise OutputError(
-            f"{folder}: no personas.json; --baseline takes the output folder of an"
-            " earlier `personas build`"
-        )
-    raw = doc_path.read_bytes()
-    try:
-        document = PersonasDocument.model_validate_json(raw)
-    except ValueError:
-        raise OutputError(
-            f"{doc_path}: not a personas.json this version can read; rebuild the baseline"
-        ) from None
+    from personas.render import read_document  # the checked reader every command uses
+
+    document = read_document(folder)
+    raw = (folder / "personas.json").read_bytes()
     return Baseline(
         folder=folder,
         document=document,

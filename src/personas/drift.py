@@ -55,19 +55,15 @@ class BuildData:
 
 def load_build(folder: Path) -> BuildData:
     """Read a build's personas.json, assignments.csv and results database."""
-    path = folder / "personas.json"
-    if not folder.is_dir():
-        raise OutputError(f"{folder}: folder not found; give the output folder of `personas build`")
-    if not path.is_file() or not (folder / "personas.duckdb").is_file():
+    from personas.render import read_document  # the checked reader every command uses
+
+    document = read_document(folder)
+    if not (folder / "personas.duckdb").is_file():
         raise OutputError(
-            f"{folder}: not a personas build (no personas.json or personas.duckdb); "
+            f"{folder}: no personas.duckdb, so not a complete build; "
             "give the folder written by `personas build DIR -o OUT`"
         )
-    raw = path.read_bytes()
-    try:
-        document = PersonasDocument.model_validate_json(raw)
-    except ValueError:
-        raise OutputError(f"{path}: not a personas.json this version can read") from None
+    raw = (folder / "personas.json").read_bytes()
     people, voiced = _read_store(folder / "personas.duckdb")
     return BuildData(
         folder=folder,
