@@ -41,7 +41,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests benchmarks
 
 schema: $(VENV)/.installed
-	$(BIN)/python -m personas.document > src/personas/schema/personas.schema.json
+	$(BIN)/python -m personas.synthesize.document > src/personas/schema/personas.schema.json
 
 corpus:
 	$(PYTHON) corpora/make_demo_shop.py

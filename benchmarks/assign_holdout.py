@@ -85,11 +85,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    from personas.assign import Assigner, customers_from_records
-    from personas.bundle import load_bundle
     from personas.config import Config
-    from personas.discover import discover
     from personas.ingest import ingest
+    from personas.ingest.discover import discover
+    from personas.output.bundle import load_bundle
+    from personas.realtime.assign import Assigner, customers_from_records
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)

@@ -47,8 +47,8 @@ def percentiles(samples: list[float]) -> str:
 def in_process(out: Path) -> None:
     import torch
 
-    from personas.assign import Assigner, CustomerIn
-    from personas.bundle import load_bundle
+    from personas.output.bundle import load_bundle
+    from personas.realtime.assign import Assigner, CustomerIn
 
     torch.set_num_threads(1)  # as `personas serve` runs by default
     assigner = Assigner(load_bundle(out), light_text=True)  # as `personas serve` runs it

@@ -6,7 +6,7 @@ as a user's build does:
 
 - cold build: ``personas build corpora/demo-shop`` into an empty folder;
 - warm rebuild, nothing changed: the same command again into the same folder
-  (the outputs are reused: run.json's fingerprint matches, see personas.reuse);
+  (the outputs are reused: run.json's fingerprint matches, see personas.output.reuse);
 - forced warm rebuild: the same with ``--force``, which recomputes everything but
   finds every text in the embedding cache of OUT/personas.duckdb;
 - after one template change (``--templates DIR`` whose ``index.html.j2``

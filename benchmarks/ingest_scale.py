@@ -32,7 +32,7 @@ CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from personas.config import Config
-from personas.discover import discover
+from personas.ingest.discover import discover
 from personas.ingest import ingest
 floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()

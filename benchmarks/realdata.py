@@ -43,7 +43,7 @@ assignments.csv, personas.json, personas.duckdb), never from internals:
   in the JSON): NMI and purity over themed statements whose row has one;
 - the same for vanilla BERTopic (defaults: UMAP seeded with ``random_state``,
   HDBSCAN default) on the same statements of each themed kind, with the same
-  embeddings (the build's personas.duckdb cache, through personas.embed) and
+  embeddings (the build's personas.duckdb cache, through personas.understand.embed) and
   ``nr_topics`` = our number of themes of that kind (plus one: BERTopic counts
   its outlier topic among them), over the statements it put in a topic (its
   outlier share is in the JSON; leaving outliers out favours BERTopic);
@@ -378,9 +378,9 @@ def agreement(clusters: list[str], labels: list[str]) -> dict[str, Any]:
 
 def label_problems(label: str) -> list[str]:
     """Why a theme or persona label is no label a marketer would write (empty: fine):
-    the library's own check (``personas.labels.label_problems``: mask or placeholder,
+    the library's own check (``personas.understand.labels.label_problems``: mask or placeholder,
     profanity, lone generic word, place or brand alone)."""
-    from personas.labels import label_problems as check
+    from personas.understand.labels import label_problems as check
 
     return list(check(label))
 
@@ -405,8 +405,8 @@ def bertopic_topics(
     from bertopic import BERTopic
     from umap import UMAP
 
-    from personas.embed import embed_texts
-    from personas.store import Store
+    from personas.output.store import Store
+    from personas.understand.embed import embed_texts
 
     topics = [""] * len(statements)
     info: dict[str, Any] = {"cached": 0, "embedded": 0, "kinds": {}}

@@ -143,7 +143,7 @@ def machine() -> dict[str, Any]:
     except (OSError, ValueError, StopIteration):
         pass
     versions = subprocess.run(
-        [sys.executable, "-c", "import json; from personas.outputs import versions; "
+        [sys.executable, "-c", "import json; from personas.output.tables import versions; "
          "print(json.dumps(versions()))"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip

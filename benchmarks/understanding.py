@@ -29,7 +29,7 @@ among all themes' top 10) for our themes, BERTopic with its defaults (UMAP +
 HDBSCAN, seeded UMAP so the table is reproducible) and scikit-learn's LDA with
 as many topics as ours; outlier share (statements left without a theme) and
 seconds. Top words come from the same c-TF-IDF for every clustering method.
-NPMI is ``personas.quality.npmi`` (every pair judged, statements as documents:
+NPMI is ``personas.synthesize.quality.npmi`` (every pair judged, statements as documents:
 the textbook measure, so the methods compare on the same footing), the same
 code that scores a build's own themes in its quality section.
 
@@ -63,11 +63,11 @@ THEME_HEADER = [
 def load(folder: Path, store_dir: Path):  # type: ignore[no-untyped-def]
     """Records, statements and embeddings of every file under ``folder``, as a build reads them."""
     from personas.config import Config
-    from personas.discover import discover
-    from personas.embed import embed_texts
     from personas.ingest import ingest
-    from personas.prepare import load_nlp, prepare_statements
-    from personas.store import Store
+    from personas.ingest.discover import discover
+    from personas.output.store import Store
+    from personas.understand.embed import embed_texts
+    from personas.understand.prepare import load_nlp, prepare_statements
 
     sources, _ = discover(folder, Config())
     records = ingest(folder, sources, Config()).records
@@ -121,9 +121,9 @@ def hide(statement):  # type: ignore[no-untyped-def]
 
 def kind_accuracy(records, statements, vectors, truth, seed: int):  # type: ignore[no-untyped-def]
     """Accuracies of the three runs, and the statements as the full build classifies them."""
-    from personas.classify import classify_statements
-    from personas.embed import encode
-    from personas.kinds import embed_examples
+    from personas.understand.classify import classify_statements
+    from personas.understand.embed import encode
+    from personas.understand.kinds import embed_examples
 
     examples = embed_examples(encode)
     labels = [truth(s, records[s.record_id]) for s in statements]
@@ -172,7 +172,7 @@ def calibration_error(confidence: list[float], correct: list[bool], bins: int = 
 def _tokenizer():  # type: ignore[no-untyped-def]
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    from personas.themes import EXTRA_STOP_WORDS
+    from personas.understand.themes import EXTRA_STOP_WORDS
 
     stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS))
     return CountVectorizer(stop_words=stop, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'-]+\b", min_df=2)
@@ -197,9 +197,9 @@ def theme_rows(name: str, statements, embeddings, seed: int) -> list[list[str]]:
     from sklearn.decomposition import LatentDirichletAllocation
     from umap import UMAP
 
-    from personas.embed import Embeddings
-    from personas.quality import npmi
-    from personas.themes import fit_themes
+    from personas.synthesize.quality import npmi
+    from personas.understand.embed import Embeddings
+    from personas.understand.themes import fit_themes
 
     rows: list[list[str]] = []
     for kind in ("pain", "motivation"):

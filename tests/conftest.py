@@ -41,7 +41,7 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def tagger():  # type: ignore[no-untyped-def]
     """spaCy's packaged tagger, as labels use it (skips where the package is missing)."""
-    from personas.themes import load_tagger
+    from personas.understand.themes import load_tagger
 
     found = load_tagger()
     if found is None:

@@ -15,11 +15,16 @@ import jsonschema
 import pytest
 
 from personas.config import Config
-from personas.discover import discover
-from personas.document import CONTEXT_ROWS, AnalyticsTable, PersonasDocument, analytics_context
 from personas.ingest import ingest
+from personas.ingest.discover import discover
 from personas.models import ContextTable, SourceAccount
-from personas.render import render
+from personas.output.render import render
+from personas.synthesize.document import (
+    CONTEXT_ROWS,
+    AnalyticsTable,
+    PersonasDocument,
+    analytics_context,
+)
 
 HERE = Path(__file__).parent
 ANALYTICS = HERE / "fixtures" / "ingest" / "analytics"

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from personas.assign import Assigner, CustomerIn, SessionIn, customers_from_records
-from personas.bundle import Bundle, BundleMeta, PersonaRef, load_bundle
 from personas.errors import OutputError
-from personas.features import CategoryColumn, FeatureEncoder, NumericColumn
+from personas.output.bundle import Bundle, BundleMeta, PersonaRef, load_bundle
+from personas.realtime.assign import Assigner, CustomerIn, SessionIn, customers_from_records
+from personas.segment.features import CategoryColumn, FeatureEncoder, NumericColumn
 from tests.conftest import DEMO, run_cli
 
 
@@ -111,8 +111,8 @@ def test_bundle_written_and_loadable(demo_build: Path) -> None:
 def test_own_respondents_agree_with_the_build(demo_build: Path) -> None:
     """The build's own respondents, assigned from raw records, match assignments.csv (>= 95%)."""
     from personas.config import Config
-    from personas.discover import discover
     from personas.ingest import ingest
+    from personas.ingest.discover import discover
 
     config = Config()
     sources, _ = discover(DEMO, config)
@@ -167,7 +167,7 @@ def test_assign_cli_bad_request_names_the_item(demo_build: Path, tmp_path: Path)
 
 def test_fast_small_batch_encoding_matches_the_model() -> None:
     """The few-texts path gives the same unit vectors as sentence-transformers' encode."""
-    from personas.embed import encode, encode_few
+    from personas.understand.embed import encode, encode_few
 
     texts = [
         "Delivery charges on small orders",
@@ -179,8 +179,8 @@ def test_fast_small_batch_encoding_matches_the_model() -> None:
 
 def test_light_statements_split_and_redact() -> None:
     """The serve path splits sentences and contrast clauses and redacts patterns without spaCy."""
-    from personas.assign import light_statements
     from personas.models import Record, TextField
+    from personas.realtime.assign import light_statements
 
     record = Record(
         record_id="request#0",

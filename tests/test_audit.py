@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from personas.audit import Known, audit_output, scan_line
 from personas.cli import app
 from personas.errors import OutputError
+from personas.output.audit import Known, audit_output, scan_line
 from tests.conftest import ROOT, run_cli
 
 runner = CliRunner()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from personas.config import Config
-from personas.discover import discover
 from personas.ingest import ingest
 from personas.ingest.accounting import strict_problems
+from personas.ingest.discover import discover
 from personas.models import IngestResult, RowIssue
 from personas.pipeline import issues_as_text
 from tests.conftest import run_cli

@@ -7,9 +7,9 @@ import hashlib
 import numpy as np
 import pytest
 
-from personas.classify import classify_statements, question_kind
-from personas.kinds import KINDS, KindExamples, sentiment
 from personas.models import Record, Statement
+from personas.understand.classify import classify_statements, question_kind
+from personas.understand.kinds import KINDS, KindExamples, sentiment
 
 
 def stmt(text: str, question: str | None = None, record_id: str = "r#1") -> Statement:

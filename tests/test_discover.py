@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from personas.config import Config, SourceOverride
-from personas.discover import discover, table_kind
 from personas.errors import InputError, NoUsableInput
+from personas.ingest.discover import discover, table_kind
 from personas.ingest.tables import Column, Table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"

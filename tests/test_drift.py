@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from personas.baseline import Baseline, carry_segments, hungarian
-from personas.drift import two_proportion_p
+from personas.history.baseline import Baseline, carry_segments, hungarian
+from personas.history.drift import two_proportion_p
+from personas.history.trends import all_periods, cochran_armitage, theme_trends
 from personas.models import Record, Segment, SegmentModel, Statement, Theme
-from personas.trends import all_periods, cochran_armitage, theme_trends
 from tests.conftest import DEMO, run_cli
 
 # -- units ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from personas.outputs import pseudonymiser
+from personas.output.tables import pseudonymiser
 from tests.conftest import DEMO, ROOT, SHARED_DATA, run_cli
 
 pytestmark = pytest.mark.e2e

@@ -74,8 +74,8 @@ def test_cuda_without_a_gpu_is_one_clear_error() -> None:
     """`--device cuda` where torch sees no GPU names the problem; `auto` falls back to the CPU."""
     import torch
 
-    from personas.embed import load_model, resolve_device
     from personas.errors import PersonasError
+    from personas.understand.embed import load_model, resolve_device
 
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")

@@ -64,9 +64,9 @@ def test_ray_build_gives_the_local_answers(
 def test_rerun_embeds_only_what_no_shard_holds(ray_cluster: str, tmp_path: Path) -> None:
     """A killed run's shards are reused: only the other texts are embedded, the shards
     are merged into the DuckDB cache, and the vectors are the local engine's."""
-    from personas.embed import encode, model_identity
     from personas.engine.ray import RayEngine, ray_session, shard_folder, write_shard
-    from personas.store import Store, text_hash
+    from personas.output.store import Store, text_hash
+    from personas.understand.embed import encode, model_identity
 
     texts = [f"statement number {i} about delivery and sizes" for i in range(12)]
     local = encode(texts)
@@ -95,8 +95,8 @@ def test_theme_assignment_on_the_workers_gives_the_local_labels(
 ) -> None:
     """The nearest-theme assignment in Ray tasks (centres shipped with them, blocks of
     ``chunk`` rows) gives the labels of ``clusters.nearest_themes``, -1s included."""
-    from personas import clusters
     from personas.engine.ray import nearest_on_ray, ray_session
+    from personas.understand import clusters
 
     rng = np.random.default_rng(5)
     vectors = rng.standard_normal((2500, 16)).astype(np.float32)
@@ -162,7 +162,7 @@ def test_the_engine_does_not_change_the_fingerprint() -> None:
     """Both engines write the same outputs, so a build with either reuses the other's;
     the device may change the vectors, so it counts."""
     from personas.config import Config
-    from personas.reuse import data_fingerprint
+    from personas.output.reuse import data_fingerprint
 
     local = data_fingerprint([], [], Config())
     assert data_fingerprint([], [], Config(engine="ray", ray_address="head:6379")) == local

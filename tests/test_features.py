@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from personas.features import (
+from personas.segment.features import (
     FeatureEncoder,
     Profile,
     fit_encoder,

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from personas.config import Config
-from personas.features import FeatureMatrix
 from personas.models import SegmentModel
-from personas.segment import assign_nearest, segment_respondents
-from personas.stability import measure_stability, people_sample
+from personas.segment.features import FeatureMatrix
+from personas.segment.fit import assign_nearest, segment_respondents
+from personas.segment.stability import measure_stability, people_sample
 from tests.conftest import DEMO, run_cli
 
 CAP = 60

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from personas.config import Config, SourceOverride, load_config
-from personas.discover import discover
-from personas.identity import build_respondents, link_rates
 from personas.ingest import ingest
+from personas.ingest.discover import discover
+from personas.ingest.identity import build_respondents, link_rates
 from personas.ingest.settings import config_text
 from personas.models import IngestResult, Record, SourceAccount
 

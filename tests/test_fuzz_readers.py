@@ -115,7 +115,7 @@ def test_mail_readers_raise_only_personas_errors(fmt: str) -> None:
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_whole_ingest_never_raises(name: str) -> None:
     """Through discover and ingest, a damaged file becomes issues, never an exception."""
-    from personas.discover import discover
+    from personas.ingest.discover import discover
 
     @FUZZ
     @given(data=damaged(SEEDS[name]))

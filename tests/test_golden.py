@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from personas.document import PersonasDocument
-from personas.render import render
+from personas.output.render import render
+from personas.synthesize.document import PersonasDocument
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "sample_document.json"

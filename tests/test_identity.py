@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from personas.config import Config
-from personas.discover import discover
-from personas.identity import build_respondents, normalise_email
 from personas.ingest import ingest
+from personas.ingest.discover import discover
+from personas.ingest.identity import build_respondents, normalise_email
 from personas.models import Record
 
 SHOP = Path(__file__).parent / "fixtures" / "ingest" / "shop"
@@ -164,7 +164,7 @@ def test_an_order_attribute_is_the_usual_value_ties_going_to_the_latest() -> Non
 def test_assign_requests_from_records_carry_the_same_products() -> None:
     """``personas assign`` on order rows gives a customer the attributes the build
     would: all their products, their usual shipping method."""
-    from personas.assign import customers_from_records
+    from personas.realtime.assign import customers_from_records
 
     records = [
         order("row 2", "2025-01-01", ("Trail Boot",), channel="Standard"),
@@ -180,7 +180,7 @@ def test_assign_requests_from_records_carry_the_same_products() -> None:
 
 def test_products_become_one_level_each_even_when_most_bought_one() -> None:
     """Features read products as multi-valued: a level per product, never per basket."""
-    from personas.features import fit_encoder, profile_of
+    from personas.segment.features import fit_encoder, profile_of
 
     baskets = [("Trail Boot",)] * 6 + [("Wool Socks",)] * 6 + [("Trail Boot", "Wool Socks")]
     people = build_respondents(

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from personas.config import Config, SourceOverride
-from personas.discover import discover
 from personas.ingest import ingest
 from personas.ingest.cells import RowValues, read_cell
 from personas.ingest.dates import parse_datetime
+from personas.ingest.discover import discover
 from personas.ingest.eml import clean_body
 from personas.ingest.values import parse_money
 from personas.models import ColumnRole, IngestResult, Record, SourceAccount

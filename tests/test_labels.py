@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from personas.labels import (
+from personas.understand.labels import (
     MASK_RE,
     corpus_generic,
     label_problems,
@@ -15,7 +15,7 @@ from personas.labels import (
     tokens,
     unmask,
 )
-from personas.themes import keywords_of, representatives
+from personas.understand.themes import keywords_of, representatives
 
 MASKS = [
     "[NAME]",
@@ -288,7 +288,7 @@ def test_a_masked_quote_ranks_after_clean_ones() -> None:
 
 def test_keyword_pair_never_repeats_a_word() -> None:
     """The keyword fallback pairs two different ideas, not a word and a phrase holding it."""
-    from personas.labels import _from_keywords
+    from personas.understand.labels import _from_keywords
 
     label = _from_keywords(["weekly", "weekly peaks", "summits"], set(), lambda _: True)
     assert label == "weekly & summits"
@@ -296,7 +296,7 @@ def test_keyword_pair_never_repeats_a_word() -> None:
 
 def test_labels_of_spanish_statements_leave_out_spanish_function_words() -> None:
     """In Spanish statements "que" and "los" are function words: no "Que los" label."""
-    from personas.labels import language_stop_words
+    from personas.understand.labels import language_stop_words
 
     docs = {
         "p-1": [

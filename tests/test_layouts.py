@@ -13,17 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from personas.classify import classify_statements
 from personas.config import Config
-from personas.discover import discover
 from personas.errors import NoUsableInput
-from personas.features import FeatureMatrix
-from personas.identity import build_respondents
 from personas.ingest import ingest
 from personas.ingest.dates import parse_datetime
+from personas.ingest.discover import discover
+from personas.ingest.identity import build_respondents
 from personas.ingest.values import rating_scale, to_five
 from personas.models import IngestResult, Record, Respondent, Statement, TextField
-from personas.segment import segment_respondents
+from personas.segment.features import FeatureMatrix
+from personas.segment.fit import segment_respondents
+from personas.understand.classify import classify_statements
 from tests.conftest import SHARED_DATA, run_cli
 
 PAINS = [
@@ -317,7 +317,7 @@ def test_tone_is_the_share_of_praise_where_people_chose_what_to_say() -> None:
     unknown for someone who voiced neither; surveys that asked for both leave it off."""
     from collections import Counter
 
-    from personas.features import Profile, fit_encoder, wants_tone
+    from personas.segment.features import Profile, fit_encoder, wants_tone
 
     profiles = [
         Profile(key="a", themes=Counter({"pain-01": 3})),

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from personas.masked import distances_to_centres, masked_kmeans, pairwise, silhouette
+from personas.segment.masked import distances_to_centres, masked_kmeans, pairwise, silhouette
 
 
 def test_distances_ignore_unknown_columns() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from personas.models import Record, TextField
-from personas.prepare import is_boilerplate, load_nlp, prepare_statements, split_contrast
+from personas.understand.prepare import is_boilerplate, load_nlp, prepare_statements, split_contrast
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,7 @@ import numpy as np
 import pytest
 
 from personas.config import Config
-from personas.document import UNKNOWN
-from personas.embed import Embeddings
 from personas.errors import NoUsableInput
-from personas.hashing import SALT_FILE, hash_key, key_writer
 from personas.models import (
     NumberSummary,
     Record,
@@ -27,9 +24,11 @@ from personas.models import (
     Statement,
     TextField,
 )
-from personas.outputs import pseudonymiser
-from personas.prepare import load_nlp, prepare_statements
-from personas.synthesize import (
+from personas.output.tables import pseudonymiser
+from personas.privacy.hashing import SALT_FILE, hash_key, key_writer
+from personas.privacy.toxicity import is_toxic
+from personas.synthesize.document import UNKNOWN
+from personas.synthesize.personas import (
     Evidence,
     category_fact,
     channel_facts,
@@ -37,7 +36,8 @@ from personas.synthesize import (
     pick_quotes,
     synthesize,
 )
-from personas.toxicity import is_toxic
+from personas.understand.embed import Embeddings
+from personas.understand.prepare import load_nlp, prepare_statements
 from tests.conftest import ROOT, run_cli
 
 PII = ROOT / "tests" / "fixtures" / "pii"

@@ -12,12 +12,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from personas.bundle import BUNDLE_DIR, BundleMeta, PersonaRef, ThemeRef
 from personas.cli import app
 from personas.errors import OutputError
-from personas.features import build_features, fit_encoder, profile_of, profiles_of
-from personas.hashing import SALT_ENV, hash_key
-from personas.masked import centres_of, distances_to_centres
 from personas.models import (
     IngestResult,
     Record,
@@ -27,10 +23,14 @@ from personas.models import (
     Statement,
     Theme,
 )
-from personas.outputs import _write_tables, pseudonymiser, write_csv
-from personas.profile import CustomerProfile, key_forms, load_profile, load_profiles
-from personas.segment import membership
-from personas.store import Store
+from personas.output.bundle import BUNDLE_DIR, BundleMeta, PersonaRef, ThemeRef
+from personas.output.store import Store
+from personas.output.tables import _write_tables, pseudonymiser, write_csv
+from personas.privacy.hashing import SALT_ENV, hash_key
+from personas.realtime.profile import CustomerProfile, key_forms, load_profile, load_profiles
+from personas.segment.features import build_features, fit_encoder, profile_of, profiles_of
+from personas.segment.fit import membership
+from personas.segment.masked import centres_of, distances_to_centres
 from tests.conftest import run_cli
 
 runner = CliRunner()
@@ -417,7 +417,7 @@ def test_every_demo_respondent_has_a_profile(demo_build: Path) -> None:
 def test_demo_distances_agree_with_the_bundle(demo_build: Path) -> None:
     """The distances stored at build time are what the saved encoder and centres give, and
     they reproduce the confidences in assignments.csv: the profile reads the real model."""
-    from personas.bundle import load_bundle
+    from personas.output.bundle import load_bundle
 
     bundle = load_bundle(demo_build)
     con = duckdb.connect(str(demo_build / "personas.duckdb"), read_only=True)

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from personas.document import Persona, PersonasDocument, Quality
 from personas.models import Segment, SegmentModel, Statement, Theme
-from personas.quality import (
+from personas.output.render import render
+from personas.synthesize.document import Persona, PersonasDocument, Quality
+from personas.synthesize.quality import (
     LIMITS,
     grade,
     npmi,
@@ -26,7 +27,6 @@ from personas.quality import (
     topic_words,
     warnings_for,
 )
-from personas.render import render
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_document.json"
 
@@ -350,7 +350,7 @@ def _markers(page: str) -> dict[str, str]:
 def test_report_markers_use_the_same_limits(
     doc: PersonasDocument, tmp_path: Path, side: str
 ) -> None:
-    """The template grades each figure as personas.quality.grade does, at each limit."""
+    """The template grades each figure as personas.synthesize.quality.grade does, at each limit."""
     at = {"good": lambda lim: lim["good"], "fair": lambda lim: lim["weak"]}
     nudge = {True: -1e-3, False: 1e-3}
     value = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from personas.addresses import find_addresses
-from personas.namefinder import NameFinder
-from personas.pii import find_pii, iban_ok
-from personas.redact import (
+from personas.privacy.addresses import find_addresses
+from personas.privacy.namefinder import NameFinder
+from personas.privacy.pii import find_pii, iban_ok
+from personas.understand.redact import (
     NameRedactor,
     collapse,
     luhn_ok,
@@ -192,7 +192,7 @@ def test_address_spans_need_an_anchor() -> None:
 
 def test_sign_off_word_inside_a_product_name_is_not_a_cue() -> None:
     """ "GTX" ends in "x" (a kiss sign-off) but is part of a word: "Hiking Boots" is no name."""
-    from personas.namefinder import STRONG_CUES
+    from personas.privacy.namefinder import STRONG_CUES
 
     for text in ("Bought the GTX Hiking Boots", "Really honest Trail Shoes"):
         assert not any(cue.search(text) for cue in STRONG_CUES), text

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from personas import render as render_module
-from personas.brief_docx import markdown_to_docx
-from personas.document import PersonasDocument
 from personas.errors import OutputError, PersonasError
-from personas.render import (
+from personas.output import render as render_module
+from personas.output.brief_docx import markdown_to_docx
+from personas.output.render import (
     TemplateError,
     copy_templates,
     fact_table,
@@ -27,6 +26,7 @@ from personas.render import (
     stack_chart,
     template_dirs,
 )
+from personas.synthesize.document import PersonasDocument
 from tests.conftest import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_document.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from personas.reuse import output_digests, previous_run, templates_fingerprint
+from personas.output.reuse import output_digests, previous_run, templates_fingerprint
 from tests.conftest import DEMO, run_cli
 
 

@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from personas.config import load_config
-from personas.document import Coverage, Persona
 from personas.errors import ConfigError
 from personas.models import Segment, SegmentModel, Statement, Theme
 from personas.review.apply import apply_persona_edits, apply_theme_edits, stale_warnings
@@ -35,6 +34,7 @@ from personas.review.edits import (
 )
 from personas.review.server import create_review_app
 from personas.review.store import ReviewStore
+from personas.synthesize.document import Coverage, Persona
 from tests.conftest import ROOT, run_cli
 
 USER_TOML = """# my settings

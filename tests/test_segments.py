@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from personas import segment
 from personas.config import Config
-from personas.embed import Embeddings
-from personas.features import build_features, is_multi_select
 from personas.models import Respondent, Statement, Theme
-from personas.segment import HOLDS_UP, attribute_anonymous, scores_by_k, segment_respondents
-from personas.stats import benjamini_hochberg, fisher_p, newcombe, segment_stats
+from personas.segment import fit as segment
+from personas.segment.features import build_features, is_multi_select
+from personas.segment.fit import HOLDS_UP, attribute_anonymous, scores_by_k, segment_respondents
+from personas.segment.stats import benjamini_hochberg, fisher_p, newcombe, segment_stats
+from personas.understand.embed import Embeddings
 
 
 def people(n_per_group: int = 20) -> list[Respondent]:
@@ -366,7 +366,7 @@ def test_multi_select_with_many_combinations_is_still_shown() -> None:
     options, not a free-text column of 40 values."""
     import itertools
 
-    from personas.stats import _categories
+    from personas.segment.stats import _categories
 
     options = ["Hiking", "Camping", "Running", "Cycling", "Yoga", "Fishing", "Skiing", "Golf"]
     combos = [", ".join(c) for c in itertools.combinations(options, 3)][:40]

@@ -9,7 +9,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from personas.serve import MAX_BODY_BYTES, create_app
+from personas.realtime.serve import MAX_BODY_BYTES, create_app
 
 pytestmark = pytest.mark.e2e
 

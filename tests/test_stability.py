@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from personas.config import Config
-from personas.features import FeatureMatrix
-from personas.masked import masked_kmeans
-from personas.segment import segment_respondents
-from personas.stability import (
+from personas.segment.features import FeatureMatrix
+from personas.segment.fit import segment_respondents
+from personas.segment.masked import masked_kmeans
+from personas.segment.stability import (
     MAX_SUBSAMPLE,
     RESAMPLES,
     STABLE_JACCARD,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from personas.document import UNKNOWN, json_schema
 from personas.models import NumberSummary, SegmentStats, Share
-from personas.names import pick_name
-from personas.outputs import pseudonymiser
-from personas.synthesize import category_fact, number_fact, slugify
+from personas.output.tables import pseudonymiser
+from personas.synthesize.document import UNKNOWN, json_schema
+from personas.synthesize.names import pick_name
+from personas.synthesize.personas import category_fact, number_fact, slugify
 from tests.conftest import ROOT
 
 
@@ -109,7 +109,7 @@ def test_pseudonyms_are_stable_and_keyed() -> None:
 def test_products_bought_are_behaviour_with_the_top_few() -> None:
     """Products show under Behaviour with several of them (people buy more than one
     thing), and a distinctive product reads as buying, not as an answer."""
-    from personas.synthesize import behaviour_facts, describe_feature
+    from personas.synthesize.personas import behaviour_facts, describe_feature
 
     st = stats(
         categories={

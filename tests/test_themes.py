@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from personas import clusters
-from personas.clusters import choose_k, cluster_statements
 from personas.config import SeedTheme
-from personas.embed import Embeddings
-from personas.labels import phrases, tagged_phrases, theme_labels, tidy
 from personas.models import Statement
-from personas.themes import fit_themes, representatives
+from personas.understand import clusters
+from personas.understand.clusters import choose_k, cluster_statements
+from personas.understand.embed import Embeddings
+from personas.understand.labels import phrases, tagged_phrases, theme_labels, tidy
+from personas.understand.themes import fit_themes, representatives
 
 DIM = 8
 

@@ -4,11 +4,11 @@ and BANT hints, the archetype label, names, and the order of claims."""
 from __future__ import annotations
 
 from personas.config import Config, NameLists
-from personas.document import UNKNOWN, Claim
 from personas.models import NumberSummary, Segment, SegmentStats, Share, ThemeStat
-from personas.names import name_basis, pick_name
-from personas.synthesize import persona_name, rank_claims
-from personas.traits import (
+from personas.synthesize.document import UNKNOWN, Claim
+from personas.synthesize.names import name_basis, pick_name
+from personas.synthesize.personas import persona_name, rank_claims
+from personas.synthesize.traits import (
     archetype,
     archetype_forms,
     bant,

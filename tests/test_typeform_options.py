@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from personas.config import Config
-from personas.discover import discover
 from personas.ingest import ingest
+from personas.ingest.discover import discover
 from personas.ingest.profile import Profile
 from personas.ingest.questions import question_groups
 from personas.ingest.tables import Column

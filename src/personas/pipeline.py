@@ -18,20 +18,20 @@ from typing import Any, Protocol
 
 from personas import __version__
 from personas.config import Config
-from personas.discover import discover
-from personas.document import (
+from personas.errors import InputError, NoUsableInput, OutputError
+from personas.ingest import ingest
+from personas.ingest.discover import discover
+from personas.ingest.identity import build_respondents
+from personas.models import Respondent, RowIssue, SegmentStats, Source, Statement
+from personas.offline import force_offline
+from personas.output.store import DB_NAME, Store
+from personas.synthesize.document import (
     CorpusSummary,
     PersonasDocument,
     Segmentation,
     ThemeSummary,
     analytics_context,
 )
-from personas.errors import InputError, NoUsableInput, OutputError
-from personas.identity import build_respondents
-from personas.ingest import ingest
-from personas.models import Respondent, RowIssue, SegmentStats, Source, Statement
-from personas.offline import force_offline
-from personas.store import DB_NAME, Store
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +105,12 @@ def build(
 
     A rebuild whose inputs, settings and code are unchanged reuses the earlier
     outputs (re-rendering them if only the templates changed); ``force`` builds
-    from scratch anyway. See ``personas.reuse``. With ``baseline`` (an earlier
-    output folder) matched personas and themes keep its ids (``personas.baseline``)."""
-    from personas.outputs import write_outputs, write_run
-    from personas.render import write_brief_format
-    from personas.reuse import data_fingerprint, output_digests, templates_fingerprint
-    from personas.trends import theme_trends
+    from scratch anyway. See ``personas.output.reuse``. With ``baseline`` (an earlier
+    output folder) matched personas and themes keep its ids (``personas.history.baseline``)."""
+    from personas.history.trends import theme_trends
+    from personas.output.render import write_brief_format
+    from personas.output.reuse import data_fingerprint, output_digests, templates_fingerprint
+    from personas.output.tables import write_outputs, write_run
 
     force_offline()
     base = _load_baseline(baseline)
@@ -218,9 +218,9 @@ def _reuse(
 ) -> BuildResult | None:
     """The earlier build in ``out_dir`` when nothing that decides it has changed (its
     documents re-rendered first if only the templates did); None to build afresh."""
-    from personas.outputs import write_run
-    from personas.render import read_document, rerender
-    from personas.reuse import output_digests, previous_run
+    from personas.output.render import read_document, rerender
+    from personas.output.reuse import output_digests, previous_run
+    from personas.output.tables import write_run
 
     run = previous_run(out_dir, fingerprint["data"], required=(DB_NAME,))
     if run is None:
@@ -282,15 +282,15 @@ def _review_personas(
 
 
 def _understand_and_segment(records, respondents, sources, config, timer, store, base=None):  # type: ignore[no-untyped-def]
-    from personas.classify import classify_statements
     from personas.engine import open_engine
-    from personas.features import fit_encoder, profiles_of, wants_tone
-    from personas.labels import tidy
     from personas.review.apply import apply_theme_edits
-    from personas.segment import attribute_anonymous, segment_respondents
-    from personas.stability import measure_stability
-    from personas.stats import segment_stats
-    from personas.themes import THEMED_KINDS, fit_themes
+    from personas.segment.features import fit_encoder, profiles_of, wants_tone
+    from personas.segment.fit import attribute_anonymous, segment_respondents
+    from personas.segment.stability import measure_stability
+    from personas.segment.stats import segment_stats
+    from personas.understand.classify import classify_statements
+    from personas.understand.labels import tidy
+    from personas.understand.themes import THEMED_KINDS, fit_themes
 
     with open_engine(config, store.path.parent) as engine:
         prepared, pipeline_name, embeddings = _prepare_and_embed(engine, records, timer, store)
@@ -315,7 +315,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
             )
     counts.update(theme_counts)
     if base is not None:
-        from personas.baseline import carry_themes
+        from personas.history.baseline import carry_themes
 
         seeded = {tidy(t.name) for t in config.themes}
         themes, statements = carry_themes(base, themes, statements, embeddings, seeded, counts)
@@ -331,7 +331,7 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
         counts["segments_fitted_on_respondents"] = config.fit_sample_people
         counts["respondents_segmented"] = len(features.keys)
     if base is not None:
-        from personas.baseline import carry_segments
+        from personas.history.baseline import carry_segments
 
         model = carry_segments(base, model, respondents, statements)
     with timer.stage("review"):
@@ -387,8 +387,8 @@ def _document(
     rejected: frozenset[str] = frozenset(),
     base=None,
 ):  # type: ignore[no-untyped-def]
-    from personas.baseline import carry_names, link, taken_names
-    from personas.synthesize import Evidence, synthesize
+    from personas.history.baseline import carry_names, link, taken_names
+    from personas.synthesize.personas import Evidence, synthesize
 
     segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
     source_paths: dict[int, set[str]] = {}
@@ -489,9 +489,9 @@ def _document(
 
 
 def _quality(records, statements, themes, model, document):  # type: ignore[no-untyped-def]
-    """The quality section (``personas.quality``): how well these personas hold up."""
-    from personas.identity import link_rates
-    from personas.quality import quality_section
+    """The quality section (``personas.synthesize.quality``): how well these personas hold up."""
+    from personas.ingest.identity import link_rates
+    from personas.synthesize.quality import quality_section
 
     return quality_section(statements, themes, model, document.personas, link_rates(records))
 
@@ -499,8 +499,8 @@ def _quality(records, statements, themes, model, document):  # type: ignore[no-u
 def _save_bundle(
     out_dir: Path, document: PersonasDocument, u: Understanding, records: list[Any]
 ) -> list[Path]:
-    from personas.bundle import save_bundle, theme_centroids
-    from personas.identity import newest_order_date
+    from personas.ingest.identity import newest_order_date
+    from personas.output.bundle import save_bundle, theme_centroids
 
     newest = newest_order_date(records)
     return save_bundle(
@@ -518,7 +518,7 @@ def _save_bundle(
 
 
 def _load_baseline(folder: Path | None):  # type: ignore[no-untyped-def]
-    from personas.baseline import load_baseline
+    from personas.history.baseline import load_baseline
 
     return load_baseline(folder) if folder is not None else None
 

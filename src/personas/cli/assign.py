@@ -38,9 +38,9 @@ def assign(
     "texts": ["..."], "orders": [{"amount": 54.9, "date": "2026-03-01"}]}; any
     other table is read like a build input, one customer per identity (or row).
     """
-    from personas.assign import Assigner
-    from personas.bundle import load_bundle
     from personas.offline import force_offline
+    from personas.output.bundle import load_bundle
+    from personas.realtime.assign import Assigner
 
     force_offline()
     bundle = load_bundle(out_dir)
@@ -87,11 +87,11 @@ def assign(
 def _read_customers(path: Path):  # type: ignore[no-untyped-def]
     from pydantic import ValidationError
 
-    from personas.assign import CustomerIn, customers_from_records
     from personas.config import Config
-    from personas.discover import discover
     from personas.errors import InputError
     from personas.ingest import ingest
+    from personas.ingest.discover import discover
+    from personas.realtime.assign import CustomerIn, customers_from_records
 
     if not path.is_file():
         raise InputError(f"{path}: file not found")
@@ -159,7 +159,7 @@ def serve(
     import uvicorn
 
     from personas.offline import force_offline
-    from personas.serve import create_app
+    from personas.realtime.serve import create_app
 
     force_offline()
     import torch

@@ -31,7 +31,7 @@ def audit(
     keys by design and are not for sharing. Prints each finding as
     FILE:LINE: KIND: VALUE. Exit code 0 when clean, 1 when anything was found.
     """
-    from personas.audit import audit_output
+    from personas.output.audit import audit_output
 
     report = audit_output(out, check_inputs=inputs)
     for f in report.findings:

@@ -11,7 +11,7 @@ import typer
 
 from personas.cli import app
 from personas.cli.options import BriefFormat, ConfigOption, Device, Engine, TemplatesOption
-from personas.hashing import SALT_ENV, SALT_FILE
+from personas.privacy.hashing import SALT_ENV, SALT_FILE
 
 
 @app.command()

@@ -40,7 +40,7 @@ def diff(
     both builds share. Prints counts only, never respondent keys. Exit code 0, or 1
     with --fail-over when the drift exceeds it.
     """
-    from personas.drift import diff_builds, to_json, to_markdown
+    from personas.history.drift import diff_builds, to_json, to_markdown
 
     result = diff_builds(old, new)
     typer.echo(to_json(result) if fmt == DiffFormat.json else to_markdown(result), nl=False)

@@ -61,7 +61,7 @@ def inspect(
     for col in ("file", "kind", "format", *numbers, "why this kind"):
         files.add_column(col, justify="right" if col in numbers else "left")
     accounts = {a.source: a for a in result.ingested.accounts}
-    from personas.identity import link_rates
+    from personas.ingest.identity import link_rates
 
     links = link_rates(result.ingested.records)
     people = _people_per_file(result.respondents)

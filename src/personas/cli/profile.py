@@ -12,7 +12,7 @@ import typer
 from personas.cli import app
 
 if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
-    from personas.profile import CustomerProfile
+    from personas.realtime.profile import CustomerProfile
 
 UNKNOWN = "unknown"
 
@@ -51,7 +51,7 @@ def profile(
     typical). The output names the customer: it is for the shop's own staff,
     like assignments.csv.
     """
-    from personas.profile import load_profiles
+    from personas.realtime.profile import load_profiles
 
     found = load_profiles(out, keys)
     if output_format is Format.json:

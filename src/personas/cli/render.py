@@ -28,7 +28,7 @@ def render(
     Nothing is recomputed and no model is loaded, so a template change shows in
     seconds. With the same templates the files are byte-identical to the build's.
     """
-    from personas.render import rerender
+    from personas.output.render import rerender
 
     written = rerender(out, templates, brief_format.value if brief_format else None)
     typer.echo(f"Rendered {len(written)} files in {out}.")

@@ -20,7 +20,7 @@ app.add_typer(templates_app)
 @templates_app.command("list")
 def list_templates() -> None:
     """List the packaged templates and what each one renders."""
-    from personas.render import describe_templates
+    from personas.output.render import describe_templates
 
     for name, what in describe_templates():
         typer.echo(f"{name:<22} {what}")
@@ -43,7 +43,7 @@ def copy_templates(
     not change, or replace a copy with {% extends "default:NAME" %} and only the
     blocks you change, so it keeps up with new versions.
     """
-    from personas.render import copy_templates as copy
+    from personas.output.render import copy_templates as copy
 
     for path in copy(folder, names or None, force):
         typer.echo(f"Copied {path}")

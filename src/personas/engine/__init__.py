@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     import numpy as np
 
     from personas.config import Config
-    from personas.embed import Embeddings
-    from personas.prepare import PrepareResult
-    from personas.store import Store
+    from personas.output.store import Store
+    from personas.understand.embed import Embeddings
+    from personas.understand.prepare import PrepareResult
 
 Advance = Callable[[int], None] | None
 

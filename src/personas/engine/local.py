@@ -24,7 +24,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from personas.prepare import PrepareResult, load_nlp, prepare_statements
+from personas.understand.prepare import PrepareResult, load_nlp, prepare_statements
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,8 @@ def prepare_while_loading(
 def load_ahead(device: str = "cpu") -> None:
     """What later stages load anyway, loaded while the child prepares: the embedding
     model, BERTopic and the spaCy tagger that labels themes (each cached or imported once)."""
-    from personas.embed import load_model
-    from personas.themes import load_tagger
+    from personas.understand.embed import load_model
+    from personas.understand.themes import load_tagger
 
     load_model(device)
     import bertopic  # noqa: F401 - imported here so that ``themes`` does not wait for it
@@ -152,11 +152,11 @@ class LocalEngine:
         return prepare_while_loading(records, progress, self.device)
 
     def embed(self, ids: Any, texts: Any, store: Any, progress: Any = None) -> Any:
-        from personas.embed import embed_texts
+        from personas.understand.embed import embed_texts
 
         return embed_texts(ids, texts, store, progress, self.device)
 
     def nearest_themes(self, vectors: Any, centres: Any) -> Any:
-        from personas.clusters import nearest_themes
+        from personas.understand.clusters import nearest_themes
 
         return nearest_themes(vectors, centres)

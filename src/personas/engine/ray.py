@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from personas.errors import PersonasError
-from personas.prepare import SPACY_BATCH, PrepareResult, assemble, redact_texts
+from personas.understand.prepare import SPACY_BATCH, PrepareResult, assemble, redact_texts
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +134,13 @@ class _Splitter:
     def __init__(self, names: list[Any]) -> None:
         import ray
 
-        from personas.prepare import load_nlp
+        from personas.understand.prepare import load_nlp
 
         self.nlp, self.pipeline = load_nlp()
         self.names = ray.get(names[0])  # a reference in a list: fetched here, once per actor
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        from personas.prepare import split_texts
+        from personas.understand.prepare import split_texts
 
         pieces = [
             json.dumps(split_texts([str(t) for t in texts], self.nlp, self.names))
@@ -157,14 +157,14 @@ class _Embedder:
     """Ray actor: embeds chunks of texts with one model load, writes each chunk's shard."""
 
     def __init__(self, device: str, shard_dir: str) -> None:
-        from personas.embed import load_model
+        from personas.understand.embed import load_model
 
         self.device = device
         self.shard_dir = Path(shard_dir)
         load_model(device)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        from personas.embed import encode
+        from personas.understand.embed import encode
 
         out = []
         for hashes, texts in zip(batch["hashes"], batch["texts"], strict=True):
@@ -268,8 +268,8 @@ class RayEngine:
         store: Any,
         progress: Callable[[int], None] | None = None,
     ) -> Any:
-        from personas.embed import aligned, model_identity
-        from personas.store import text_hash
+        from personas.output.store import text_hash
+        from personas.understand.embed import aligned, model_identity
 
         model = model_identity()
         hashes = [text_hash(t) for t in texts]
@@ -294,7 +294,7 @@ class RayEngine:
 
     def nearest_themes(self, vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
         """Every statement's nearest theme, on the workers (see ``nearest_on_ray``)."""
-        from personas.clusters import ASSIGN_CHUNK
+        from personas.understand.clusters import ASSIGN_CHUNK
 
         return nearest_on_ray(vectors, centres, ASSIGN_CHUNK)
 
@@ -307,7 +307,7 @@ class RayEngine:
         """Vectors of ``missing`` (hash, text) pairs, from the actor pool, by hash."""
         import ray
 
-        from personas.embed import CHUNK
+        from personas.understand.embed import CHUNK
 
         chunks = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
         rows = [
@@ -343,7 +343,7 @@ class RayEngine:
 
 def _nearest(batch: dict[str, Any], centres: np.ndarray) -> dict[str, Any]:
     """Ray task: the nearest theme of each row of a few blocks of vectors."""
-    from personas.clusters import nearest_block
+    from personas.understand.clusters import nearest_block
 
     labels = []
     for blob, dtype, rows in zip(batch["vectors"], batch["dtype"], batch["rows"], strict=True):

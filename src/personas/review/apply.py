@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from personas.document import Approval, Persona
 from personas.models import SegmentModel, Statement, Theme
 from personas.review.edits import (
     ApprovePersona,
@@ -36,6 +35,7 @@ from personas.review.edits import (
     SplitTheme,
     ThemeRef,
 )
+from personas.synthesize.document import Approval, Persona
 
 KIND_ORDER = {"pain": 0, "motivation": 1, "goal": 2}
 MAX_REPRESENTATIVES = 10

@@ -123,7 +123,7 @@ def rerender(out_dir: Path) -> Callable[[Job], dict[str, Any]]:
     """The work of a re-render: the documents again from personas.json (no edits applied)."""
 
     def work(job: Job) -> dict[str, Any]:
-        from personas.render import rerender as render_again
+        from personas.output.render import rerender as render_again
 
         job.start("render")
         written = render_again(out_dir, None, None)

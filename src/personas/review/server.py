@@ -31,11 +31,11 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from personas.errors import PersonasError
+from personas.realtime.serve import BodyLimit
 from personas.review.edits import Edit
 from personas.review.runner import Job, rebuild, rerender
 from personas.review.store import ReviewStore
 from personas.review.view import BuildView, EditError, build_mtime, check_edit, load_view
-from personas.serve import BodyLimit
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY_BYTES = 100_000

@@ -1,0 +1,1 @@
+"""The output folder: its file names, writers, readers, the report, the bundle, reuse and audit."""

@@ -1,0 +1,1 @@
+"""Detectors of personal and abusive text, and keyed hashing of respondent keys."""

@@ -1,0 +1,1 @@
+"""Group people: per-respondent features, segmentation, stability, per-segment statistics."""

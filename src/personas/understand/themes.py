@@ -1,0 +1,275 @@
+"""Discover themes per statement kind with BERTopic.
+
+BERTopic is assembled from small, fast, deterministic parts (see
+docs/ARCHITECTURE.md for the measurements behind this choice):
+
+- embeddings are precomputed by ``embed`` and passed in (no hub, no re-embedding);
+- no dimensionality reduction: UMAP costs ~45 s of numba compilation in every
+  fresh process and is not reproducible without a seed;
+- clustering is ``clusters.cluster_statements`` (Ward on a seeded sample, guided by the
+  seed taxonomy, near-duplicates merged, small themes folded, statements far
+  from every theme left unthemed), handed to BERTopic as fixed labels;
+- c-TF-IDF keywords from BERTopic kept beside a readable label taken from the
+  theme's own statements (``labels``) or the seed theme's name;
+- representative statements: near the theme's centre, diverse, not toxic and
+  without a redacted placeholder.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from personas.models import Statement, StatementKind, Theme
+from personas.understand.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
+from personas.understand.embed import Embeddings
+from personas.understand.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
+
+log = logging.getLogger(__name__)
+
+THEMED_KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal")
+MIN_STATEMENTS = 8  # fewer statements of a kind than this: no themes for that kind
+LABEL_SAMPLE = 80  # statements per theme (closest to its centre) that labels are drawn from
+EXTRA_STOP_WORDS = frozenset(
+    [
+        "really",
+        "just",
+        "like",
+        "lot",
+        "bit",
+        "thing",
+        "things",
+        "good",
+        "great",
+        "bad",
+        "love",
+        "hate",
+        "ve",
+        "ll",
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "wasn",
+        "im",
+        "got",
+        "get",
+        "use",
+        "using",
+        "also",
+    ]
+)
+Encoder = Callable[[Sequence[str]], np.ndarray]
+
+
+def _vectorizer(extra: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS) | extra)
+    return CountVectorizer(
+        stop_words=stop,
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b[^\W\d_](?:[^\W\d_]|['-])+\b",  # any alphabet: "análisis"
+        preprocessor=keyword_text,
+    )
+
+
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+
+def keyword_text(text: str) -> str:
+    """What c-TF-IDF counts words in: the text lower-cased, masks and placeholders
+    dropped ("[HANDLE]", "XXXX", "{$12.00}" are not words), and punctuation removed as
+    BERTopic's English preprocessing does ("don't" → "dont") but keeping every
+    alphabet's letters ("análisis", which BERTopic's ASCII-only rule cuts to "anlisis")."""
+    return _NOT_WORD.sub("", unmask(text).lower())
+
+
+def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dict[int, list[str]]:
+    """c-TF-IDF keywords per theme, from BERTopic fitted on the fixed theme labels."""
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    model = BERTopic(
+        embedding_model=None,
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=BaseCluster(),
+        vectorizer_model=_vectorizer(language_stop_words(docs)),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        top_n_words=10,
+        language="multilingual",  # no ASCII-only preprocessing: keyword_text does it
+        verbose=False,
+    )
+    # masks go before BERTopic strips punctuation ("[HANDLE]" would become "HANDLE")
+    model.fit([keyword_text(d) for d in docs], embeddings=vectors, y=labels)
+    # BERTopic renumbers topics by size: map each of our labels to its topic.
+    assigned = np.asarray(model.topics_)
+    out: dict[int, list[str]] = {}
+    for t in sorted({int(x) for x in labels if x >= 0}):
+        topic = int(np.bincount(assigned[labels == t] + 1).argmax()) - 1
+        out[t] = [w for w, _ in (model.get_topic(topic) or []) if w]
+    return out
+
+
+def representatives(
+    idx: np.ndarray, vectors: np.ndarray, ids: list[str], texts: list[str], n: int = 5
+) -> list[str]:
+    """Statement ids near the theme centre and unlike each other (maximal marginal
+    relevance), skipping toxic ones and ones with a redaction placeholder; one with a
+    mask another tool left ("XXXX", "***") comes after every clean one."""
+    from personas.privacy.toxicity import is_toxic
+    from personas.understand.redact import PLACEHOLDER_RE
+
+    centre = vectors[idx].mean(axis=0)
+    closeness = vectors[idx] @ centre
+    order = np.argsort(-closeness, kind="stable")
+    pool = [
+        j
+        for j in order[: max(10 * n, 50)]
+        if not PLACEHOLDER_RE.search(texts[idx[j]]) and not is_toxic(texts[idx[j]])
+    ]
+    readable = [j for j in pool if 4 <= len(texts[idx[j]].split()) <= 40]
+    pool = readable if len(readable) >= n else pool
+    chosen: list[int] = []
+    seen: set[str] = set()
+    while pool and len(chosen) < n:
+        if chosen:
+            redundancy = (vectors[idx[pool]] @ vectors[idx[chosen]].T).max(axis=1)
+        else:
+            redundancy = np.zeros(len(pool))
+        masked = np.array([has_mask(texts[idx[j]]) for j in pool], dtype=float)
+        gain = 0.7 * closeness[pool] - 0.3 * redundancy - 2.0 * masked
+        j = pool.pop(int(np.argmax(gain)))
+        key = re.sub(r"\W+", " ", texts[idx[j]].lower()).strip()
+        if key not in seen:
+            seen.add(key)
+            chosen.append(j)
+    return [ids[idx[j]] for j in chosen]
+
+
+def _guides(taxonomy: Sequence[Any], kind: str, encode: Encoder | None) -> list[tuple[str, Any]]:
+    seeds = [t for t in taxonomy if t.kind in (None, kind)]
+    if not seeds or encode is None:
+        return []
+    return [(t.name, np.asarray(encode(t.examples)).mean(axis=0)) for t in seeds]
+
+
+def fit_themes(
+    statements: list[Statement],
+    embeddings: Embeddings,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    taxonomy: Sequence[Any] = (),
+    encode: Encoder | None = None,
+    tagger: Any = None,
+    sample: int | None = None,
+    assign: Assign = nearest_themes,
+) -> tuple[list[Theme], list[Statement], dict[str, int]]:
+    """Themes per kind, the statements with their ``theme_id`` set, and counts of
+    themed and unthemed statements. ``taxonomy`` holds seed themes (``SeedTheme``);
+    ``sample`` caps the statements of a kind the themes are fitted on (default
+    ``clusters.FIT_SAMPLE``); a kind that had more says so in the counts. ``assign``
+    gives every statement its nearest theme (this process, or the Ray engine's workers)."""
+    if list(embeddings.ids) != [s.statement_id for s in statements]:
+        raise ValueError("embeddings are not aligned with statements")
+    if encode is None and any(s.kind in THEMED_KINDS for s in statements):
+        from personas.understand.embed import encode as model_encode
+
+        encode = model_encode
+    if tagger is None:
+        tagger = load_tagger()
+    texts = [s.text for s in statements]
+    ids = [s.statement_id for s in statements]
+    theme_of: dict[int, str] = {}
+    themes: list[Theme] = []
+    counts = {"statements_themed": 0, "statements_unthemed": 0}
+    for kind in THEMED_KINDS:
+        idx = np.array([i for i, s in enumerate(statements) if s.kind == kind], dtype=int)
+        if len(idx) >= MIN_STATEMENTS:
+            found = _fit_kind(
+                kind, idx, texts, ids, embeddings.vectors, seed, taxonomy, encode, tagger,
+                fitting=(sample, assign),
+            )  # fmt: skip
+            cap = fit_sample_size(sample)
+            if len(idx) > cap:
+                counts[f"{kind}_themes_fitted_on_statements"] = cap
+            for theme, members in found:
+                themes.append(theme)
+                theme_of.update({int(i): theme.theme_id for i in members})
+            themed = sum(len(m) for _, m in found)
+            counts["statements_themed"] += themed
+            counts["statements_unthemed"] += len(idx) - themed
+        else:
+            counts["statements_unthemed"] += len(idx)
+        if progress is not None:
+            progress(1)
+    out = [s.model_copy(update={"theme_id": theme_of.get(i)}) for i, s in enumerate(statements)]
+    return themes, out, counts
+
+
+def _fit_kind(  # type: ignore[no-untyped-def]
+    kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger, fitting=(None, nearest_themes)
+):
+    vecs = vectors[idx]
+    guides = _guides(taxonomy, kind, encode)
+    centres_in = np.vstack([g for _, g in guides]) if guides else None
+    if centres_in is not None:
+        centres_in = centres_in / np.linalg.norm(centres_in, axis=1, keepdims=True)
+    clustering = cluster_statements(vecs, seed, centres_in, *fitting)
+    labels = clustering.labels
+    keywords = keywords_of([texts[i] for i in idx], labels, vecs)
+    sizes = np.bincount(labels[labels >= 0], minlength=len(clustering.centres))
+    ranked = [int(t) for t in sorted(range(len(sizes)), key=lambda t: (-sizes[t], t)) if sizes[t]]
+    members = {f"{kind}-{r:02d}": idx[labels == t] for r, t in enumerate(ranked, start=1)}
+    topic_of = dict(zip(members, ranked, strict=True))
+    centres = {tid: clustering.centres[t] for tid, t in topic_of.items()}
+    named = {
+        tid: tidy(guides[clustering.seed_of[t]][0])
+        for tid, t in topic_of.items()
+        if t in clustering.seed_of
+    }
+    near = {
+        tid: m[np.argsort(-(vectors[m] @ centres[tid]), kind="stable")[:LABEL_SAMPLE]]
+        for tid, m in members.items()
+    }
+    labels_by_id = theme_labels(
+        {tid: [texts[i] for i in m] for tid, m in near.items()},
+        {tid: vectors[m] for tid, m in near.items()},
+        tagger,
+        {tid: keywords.get(topic_of[tid], []) for tid in members},
+    )
+    found = []
+    for tid, m in members.items():
+        topic = topic_of[tid]
+        theme = Theme(
+            theme_id=tid,
+            kind=kind,
+            label=named.get(tid, labels_by_id[tid]),
+            keywords=keywords.get(topic, [])[:8],
+            size=len(m),
+            representative_ids=representatives(m, vectors, ids, texts),
+        )
+        found.append((theme, m))
+    return found
+
+
+@lru_cache(maxsize=1)
+def load_tagger() -> Any:
+    """spaCy's packaged tagger (no parser, NER nor lemmatizer) for label phrases, or None."""
+    from personas.understand.prepare import SPACY_PACKAGE
+
+    try:
+        module = __import__(SPACY_PACKAGE)
+        return module.load(exclude=["parser", "ner", "senter", "lemmatizer"])  # POS only
+    except (ImportError, OSError):
+        log.warning(
+            "spaCy pipeline %s not available: theme labels use plain word spans", SPACY_PACKAGE
+        )
+        return None
