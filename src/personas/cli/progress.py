@@ -35,7 +35,7 @@ STAGE_TEXT = {
 
 
 class RichProgress:
-    """Implements ``personas.pipeline.Progress`` with rich bars on stderr."""
+    """Implements ``personas.stages.Progress`` with rich bars on stderr."""
 
     def __init__(self, console: Console | None = None, enabled: bool = True) -> None:
         self.console = console or Console(stderr=True)

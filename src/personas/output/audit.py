@@ -98,7 +98,7 @@ def _alternation(values: set[str], flags: int) -> re.Pattern[str] | None:
 def known_values(run: dict[str, object], run_path: Path) -> tuple[Known, str | None, str]:
     """Names and keys from the input folder recorded in run.json, if it is still there."""
     from personas.config import Config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import read_inputs
 
     input_dir = Path(str(run.get("input_dir", "")))
     if not run.get("input_dir") or not input_dir.is_dir():
@@ -107,7 +107,7 @@ def known_values(run: dict[str, object], run_path: Path) -> tuple[Known, str | N
         config = Config.model_validate(run.get("config") or {})
     except ValueError:
         config = Config()
-    inspected = inspect_inputs(input_dir, config)
+    inspected = read_inputs(input_dir, config)
     names = {n.strip() for r in inspected.ingested.records for n in r.names if n.strip()}
     keys = {
         r.key.split(":", 1)[1]

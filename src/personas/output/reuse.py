@@ -25,8 +25,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from personas.artefacts import BuildResult
 from personas.config import Config
 from personas.models import RowIssue, Source
+from personas.output.store import DB_NAME
+from personas.stages import StageTimer
 
 FINGERPRINT_VERSION = 1
 _CODE_SUFFIXES = (".py", ".j2", ".json", ".txt", ".toml")
@@ -116,3 +119,40 @@ def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> di
         if not path.is_file() or _file_digest(path) != digest:
             return None
     return run
+
+
+def reuse_build(
+    out_dir: Path,
+    fingerprint: dict[str, str],
+    templates_dir: Path | None,
+    config: Config,
+    timer: StageTimer,
+) -> BuildResult | None:
+    """The earlier build in ``out_dir`` when nothing that decides it has changed (its
+    documents re-rendered first if only the templates did); None to build afresh."""
+    from personas.output.render import read_document, rerender
+    from personas.output.tables import write_run
+
+    run = previous_run(out_dir, fingerprint["data"], required=(DB_NAME,))
+    if run is None:
+        return None
+    previous_templates = run["fingerprint"].get("templates")
+    if previous_templates == fingerprint["templates"]:
+        what = "everything: inputs, settings, templates and code are unchanged"
+    else:
+        with timer.stage("render"):
+            rerender(out_dir, templates_dir, config.brief_format)
+        what = "everything but the documents, re-rendered because the templates changed"
+    written = sorted(out_dir / name for name in run["outputs"])
+    run["fingerprint"] = fingerprint
+    run["outputs"] = output_digests(out_dir, written)
+    run["timings_seconds"] = timer.timings
+    run["reused"] = what
+    write_run(out_dir, run)
+    return BuildResult(
+        out_dir=out_dir,
+        document=read_document(out_dir),
+        run=run,
+        written=written,
+        warnings=list(run.get("warnings", [])),
+    )

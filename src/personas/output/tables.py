@@ -16,20 +16,20 @@ import hmac
 import io
 import json
 import platform
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from personas import __version__
+from personas.artefacts import BuildArtefacts
 from personas.config import Config
 from personas.ingest.identity import link_rates
 from personas.models import (
-    IngestResult,
+    Record,
     Respondent,
     RowIssue,
     SegmentModel,
-    SegmentStats,
     Source,
     Statement,
     Theme,
@@ -38,7 +38,6 @@ from personas.output.store import Store
 from personas.privacy.hashing import key_writer
 from personas.segment.fit import scores_by_k
 from personas.synthesize.document import PersonasDocument
-from personas.understand.embed import Embeddings
 from personas.understand.redact import scrubber
 
 RUN_SCHEMA_VERSION = "1.0"
@@ -95,38 +94,21 @@ def _issue(i: RowIssue) -> dict[str, Any]:
     return i.model_dump(exclude_none=True)
 
 
-def write_outputs(
-    *,
+def write_tables(
     out_dir: Path,
-    input_dir: Path,
+    artefacts: BuildArtefacts,
     document: PersonasDocument,
-    sources: list[Source],
-    ingested: IngestResult,
-    file_issues: list[RowIssue],
-    respondents: list[Respondent],
-    statements: list[Statement],
-    themes: list[Theme],
-    model: SegmentModel,
-    stats: list[SegmentStats],
     config: Config,
     store: Store,
-    templates_dir: Path | None,
-    embeddings: Embeddings,
-    counts: dict[str, Any],
-    timings: dict[str, float],
-    warnings: list[str],
-) -> tuple[list[Path], dict[str, Any]]:
-    """Write every file of the contract; return the paths and the run record."""
-    from personas.output.render import render
-
-    keys = [r.key for r in respondents]
-    pseudonym = pseudonymiser(sources, keys)
+) -> list[Path]:
+    """Write personas.json, the CSVs and the database tables; return the files written."""
+    inputs, model = artefacts.inputs, artefacts.model
+    keys = [r.key for r in inputs.respondents]
+    pseudonym = pseudonymiser(inputs.sources, keys)
     shared_key = key_writer(
-        out_dir, config.hash_keys, config.salt, [s.sha256 for s in sources], keys
+        out_dir, config.hash_keys, config.salt, [s.sha256 for s in inputs.sources], keys
     )
     persona_of = {k: f"p{seg.segment_id}" for seg in model.segments for k in seg.respondent_keys}
-    written = render(document, out_dir, templates_dir)
-
     (out_dir / "personas.json").write_text(
         document.model_dump_json(indent=2) + "\n", encoding="utf-8"
     )
@@ -140,7 +122,7 @@ def write_outputs(
                 f"{model.confidence.get(r.key, 1.0):.4f}",
                 pseudonym(r.key),
             ]
-            for r in respondents
+            for r in inputs.respondents
         ],
     )
     write_csv(
@@ -156,66 +138,81 @@ def write_outputs(
                 s.theme_id or "",
                 s.text,
             ]
-            for s in statements
+            for s in artefacts.statements
         ],
     )
     write_csv(
         out_dir / "themes.csv",
         ["theme_id", "kind", "label", "keywords", "size"],
-        [[t.theme_id, t.kind, t.label, "; ".join(t.keywords), t.size] for t in themes],
+        [[t.theme_id, t.kind, t.label, "; ".join(t.keywords), t.size] for t in artefacts.themes],
     )
-    written += [
-        out_dir / n for n in ("personas.json", "assignments.csv", "statements.csv", "themes.csv")
-    ]
-    _write_tables(store, ingested, respondents, statements, themes, persona_of, model, pseudonym)
+    _write_database(store, artefacts, persona_of, pseudonym)
+    names = ("personas.json", "assignments.csv", "statements.csv", "themes.csv")
+    return [out_dir / n for n in names]
 
-    accounts = [a.model_dump() for a in ingested.accounts]
+
+def run_record(
+    artefacts: BuildArtefacts,
+    config: Config,
+    timings: dict[str, float],
+    warnings: list[str],
+) -> dict[str, Any]:
+    """run.json as the build's stages leave it; the pipeline adds timings, quality,
+    fingerprint and output digests once they are known."""
+    inputs, model, counts = artefacts.inputs, artefacts.model, artefacts.counts
+    accounts = [a.model_dump() for a in inputs.ingested.accounts]
     run: dict[str, Any] = {
         "run_schema_version": RUN_SCHEMA_VERSION,
         "generator": f"personas {__version__}",
-        "input_dir": str(input_dir),
-        "inputs": [s.model_dump() for s in sources],
-        "ignored_files": [_issue(i) for i in file_issues],
+        "input_dir": str(inputs.input_dir),
+        "inputs": [s.model_dump() for s in inputs.sources],
+        "ignored_files": [_issue(i) for i in inputs.file_issues],
         "config": config.model_dump(mode="json"),
         "versions": versions(),
-        "models": {"embedding": embeddings.model, "spacy": counts.get("spacy_pipeline", "")},
+        "models": {
+            "embedding": artefacts.embeddings.model,
+            "spacy": counts.get("spacy_pipeline", ""),
+        },
         "timings_seconds": timings,
         "rows": {
-            "total": sum(a.rows_total for a in ingested.accounts),
-            "used": sum(a.rows_used for a in ingested.accounts),
-            "skipped": sum(a.rows_skipped for a in ingested.accounts),
+            "total": sum(a.rows_total for a in inputs.ingested.accounts),
+            "used": sum(a.rows_used for a in inputs.ingested.accounts),
+            "skipped": sum(a.rows_skipped for a in inputs.ingested.accounts),
             "by_source": accounts,
         },
         "texts": {k: v for k, v in sorted(counts.items()) if k != "spacy_pipeline"},
-        "column_roles": [r.model_dump() for r in ingested.roles],
-        "link_rates": link_rates(ingested.records),
-        "people": ingested.people
+        "column_roles": [r.model_dump() for r in inputs.ingested.roles],
+        "link_rates": link_rates(inputs.records),
+        "people": inputs.ingested.people
         or "respondents are the people that identity columns, survey rows or reviewer"
         " details name; other text is anonymous voice",
-        "segmentation": {
-            "method": model.method,
-            "k": model.k,
-            "criterion": model.criterion,
-            "scores_by_k": scores_by_k(model.scores),
-            "silhouette": model.silhouette,
-            "stability": model.stability,
-            "stability_method": model.stability_method,
-            "segments": [
-                {
-                    "persona_id": f"p{seg.segment_id}",
-                    "respondents": len(seg.respondent_keys),
-                    "stability": seg.stability,
-                    "stable": seg.stable,
-                }
-                for seg in model.segments
-            ],
-            "features": model.feature_names,
-        },
+        "segmentation": _segmentation(model),
         "warnings": warnings,
     }
-    _scrub_run(run, scrubber(n for r in ingested.records for n in r.names))
-    written.append(out_dir / "run.json")
-    return sorted(written), run
+    _scrub_run(run, scrubber(n for r in inputs.records for n in r.names))
+    return run
+
+
+def _segmentation(model: SegmentModel) -> dict[str, Any]:
+    return {
+        "method": model.method,
+        "k": model.k,
+        "criterion": model.criterion,
+        "scores_by_k": scores_by_k(model.scores),
+        "silhouette": model.silhouette,
+        "stability": model.stability,
+        "stability_method": model.stability_method,
+        "segments": [
+            {
+                "persona_id": f"p{seg.segment_id}",
+                "respondents": len(seg.respondent_keys),
+                "stability": seg.stability,
+                "stable": seg.stable,
+            }
+            for seg in model.segments
+        ],
+        "features": model.feature_names,
+    }
 
 
 def _scrub_run(run: dict[str, Any], scrub: Any) -> None:
@@ -234,10 +231,22 @@ def write_run(out_dir: Path, run: dict[str, Any]) -> None:
     (out_dir / "run.json").write_text(text, encoding="utf-8")
 
 
-def _write_tables(
-    store, ingested, respondents, statements, themes, persona_of, model, pseudonym
-) -> None:  # type: ignore[no-untyped-def]
-    distance = model.distance
+def _write_database(
+    store: Store,
+    artefacts: BuildArtefacts,
+    persona_of: dict[str, str],
+    pseudonym: Callable[[str | None], str],
+) -> None:
+    """The tables of personas.duckdb: records, respondents, statements, themes."""
+    _records_table(store, artefacts.inputs.records, pseudonym)
+    _respondents_table(store, artefacts.inputs.respondents, persona_of, artefacts.model, pseudonym)
+    _statements_table(store, artefacts.statements, artefacts.model, pseudonym)
+    _themes_table(store, artefacts.themes)
+
+
+def _records_table(
+    store: Store, records: Iterable[Record], pseudonym: Callable[[str | None], str]
+) -> None:
     store.write_table(
         "records",
         [
@@ -252,7 +261,7 @@ def _write_tables(
                 "nps": r.nps,
                 "amount": r.amount,
             }
-            for r in ingested.records
+            for r in records
         ],
         {
             "record_id": "VARCHAR",
@@ -266,6 +275,16 @@ def _write_tables(
             "amount": "DOUBLE",
         },
     )
+
+
+def _respondents_table(
+    store: Store,
+    respondents: list[Respondent],
+    persona_of: dict[str, str],
+    model: SegmentModel,
+    pseudonym: Callable[[str | None], str],
+) -> None:
+    distance = model.distance
     store.write_table(
         "respondents",
         [
@@ -304,6 +323,14 @@ def _write_tables(
             "distance": "DOUBLE",
         },
     )
+
+
+def _statements_table(
+    store: Store,
+    statements: list[Statement],
+    model: SegmentModel,
+    pseudonym: Callable[[str | None], str],
+) -> None:
     store.write_table(
         "statements",
         [
@@ -338,6 +365,9 @@ def _write_tables(
             "attributed_persona_id": "VARCHAR",
         },
     )
+
+
+def _themes_table(store: Store, themes: list[Theme]) -> None:
     store.write_table(
         "themes",
         [

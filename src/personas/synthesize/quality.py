@@ -36,6 +36,7 @@ weak in the report and gets a warning):
 
 - a persona of fewer than ``SMALL_PERSONA`` (30) respondents: a share measured on
   n people can be off by about ±98/√n points (95% margin at 50%);
+- a persona with neither pain points nor motivations;
 - more than 10% of themable statements in no theme;
 - mean theme NPMI below −0.05, and each theme whose own NPMI is below
   ``THEME_NPMI_WEAK`` (−0.2);
@@ -299,6 +300,8 @@ def warnings_for(
                 f"persona {p.persona_id} ({p.name}) rests on {n} respondents: "
                 f"its shares could be off by about ±{margin_points(n)} points"
             )
+        if not p.pains and not p.motivations:
+            out.append(f"persona {p.persona_id} has no pain points or motivations in the data")
     if grade("outlier_share", quality.outlier_share) == "weak":
         out.append(
             f"{quality.outlier_share:.0%} of statements have no theme: "

@@ -1,0 +1,166 @@
+"""The synthesize stage: one ``PersonasDocument`` from a build's artefacts.
+
+``personas.synthesize.personas`` writes each persona; this module gathers what
+it needs (which sources each segment's people wrote in, the names already
+taken, the evidence), then puts the personas beside the corpus summary, the
+segmentation, the theme list, the analytics context and the trends. With a
+baseline, matched personas keep its names and the document links back to it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from personas import __version__
+from personas.artefacts import BuildArtefacts
+from personas.config import Config
+from personas.history.baseline import carry_names, link, taken_names
+from personas.history.trends import theme_trends
+from personas.models import SegmentStats, Statement, Theme
+from personas.synthesize.document import (
+    CorpusSummary,
+    Persona,
+    PersonasDocument,
+    Segmentation,
+    ThemeSummary,
+    analytics_context,
+)
+from personas.synthesize.personas import Evidence, synthesize
+
+if TYPE_CHECKING:
+    from personas.history.baseline import Baseline
+
+
+def assemble_document(
+    artefacts: BuildArtefacts, config: Config, base: Baseline | None = None
+) -> PersonasDocument:
+    """The personas document of a build, before its quality section and persona edits."""
+    personas = _personas(artefacts, config, base)
+    inputs, model = artefacts.inputs, artefacts.model
+    document = PersonasDocument(
+        generator=f"personas {__version__}",
+        seed=config.seed,
+        corpus=_corpus(artefacts),
+        segmentation=Segmentation(
+            method=model.method,
+            k=model.k,
+            criterion=model.criterion,
+            scores=model.scores,
+            silhouette=model.silhouette,
+            stability=model.stability,
+            stability_method=model.stability_method,
+        ),
+        personas=personas,
+        themes=_theme_summaries(artefacts.themes, artefacts.stats),
+    )
+    if base is not None:
+        document.baseline = link(base, document, model)
+    document.context = analytics_context(inputs.ingested.context, inputs.ingested.accounts)
+    document.trends = theme_trends(inputs.records, artefacts.statements, artefacts.themes)
+    return document
+
+
+def _personas(artefacts: BuildArtefacts, config: Config, base: Baseline | None) -> list[Persona]:
+    """Every segment's persona; names already used by a customer or the baseline are avoided."""
+    model, statements = artefacts.model, artefacts.statements
+    segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
+    records = artefacts.inputs.records
+    taken = {n for r in records for n in r.names} | (taken_names(base) if base else set())
+    ev = Evidence(
+        statements={s.statement_id: s for s in statements},
+        embeddings=artefacts.embeddings,
+        segment_of=segment_of,
+        anonymous=model.anonymous,
+        rejected=artefacts.rejected,
+    )
+    personas = synthesize(
+        artefacts.stats,
+        model,
+        artefacts.themes,
+        ev,
+        _sources_by_segment(artefacts, segment_of),
+        taken,
+        config.quotes_per_claim,
+        config.claims_per_kind,
+        config.min_group_size,
+        names=config.names,
+    )
+    if base is not None:
+        personas = carry_names(base, personas, config.names is not False)
+    return personas
+
+
+def _sources_by_segment(
+    artefacts: BuildArtefacts, segment_of: dict[str, int]
+) -> dict[int, list[str]]:
+    """The files each segment's people (and the anonymous text attributed to it) came from."""
+    paths: dict[int, set[str]] = {}
+    for r in artefacts.inputs.respondents:
+        if r.key in segment_of:
+            paths.setdefault(segment_of[r.key], set()).update(r.sources)
+    source_of = {s.statement_id: s.source for s in artefacts.statements}
+    for sid, (seg, _) in artefacts.model.anonymous.items():
+        paths.setdefault(seg, set()).add(source_of[sid])
+    return {k: compact_paths(v) for k, v in paths.items()}
+
+
+def _corpus(artefacts: BuildArtefacts) -> CorpusSummary:
+    inputs, statements = artefacts.inputs, artefacts.statements
+    themed = [s for s in statements if s.kind != "other"]
+    by_kind: dict[str, int] = {}
+    for s in statements:
+        by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
+    return CorpusSummary(
+        sources=len(inputs.sources),
+        records=len(inputs.records),
+        respondents=len(inputs.respondents),
+        identified_respondents=sum(1 for r in inputs.respondents if r.identified),
+        statements=len(statements),
+        statements_by_kind=dict(sorted(by_kind.items())),
+        themes=len(artefacts.themes),
+        outlier_share=_outlier_share(themed),
+    )
+
+
+def _outlier_share(themed: list[Statement]) -> float:
+    if not themed:
+        return 0.0
+    return round(sum(1 for s in themed if s.theme_id is None) / len(themed), 4)
+
+
+def _theme_summaries(themes: list[Theme], stats: list[SegmentStats]) -> list[ThemeSummary]:
+    prevalence = {
+        t.theme_id: {
+            f"p{st.segment_id}": ts.prevalence
+            for st in stats
+            for ts in st.themes
+            if ts.theme_id == t.theme_id
+        }
+        for t in themes
+    }
+    return [
+        ThemeSummary(
+            theme_id=t.theme_id,
+            kind=t.kind,
+            label=t.label,
+            keywords=t.keywords,
+            size=t.size,
+            prevalence_by_persona=prevalence[t.theme_id],
+        )
+        for t in themes
+    ]
+
+
+def compact_paths(paths: set[str], limit: int = 3) -> list[str]:
+    """Source paths for a persona; a folder with many files becomes "support/ (27 files)"."""
+    by_dir: dict[str, list[str]] = {}
+    for p in sorted(paths):
+        folder = p.rsplit("/", 1)[0] + "/" if "/" in p else ""
+        by_dir.setdefault(folder, []).append(p)
+    out: list[str] = []
+    for folder, files in sorted(by_dir.items()):
+        if folder and len(files) > limit:
+            out.append(f"{folder} ({len(files)} files)")
+        else:
+            out.extend(files)
+    return out
