@@ -25,7 +25,7 @@ from personas.models import (
 )
 from personas.output.bundle import BUNDLE_DIR, BundleMeta, PersonaRef, ThemeRef
 from personas.output.store import Store
-from personas.output.tables import _write_tables, pseudonymiser, write_csv
+from personas.output.tables import pseudonymiser, write_csv, write_database
 from personas.privacy.hashing import SALT_ENV, hash_key
 from personas.realtime.profile import CustomerProfile, key_forms, load_profile, load_profiles
 from personas.segment.features import build_features, fit_encoder, profile_of, profiles_of
@@ -132,8 +132,8 @@ def _records_and_statements() -> tuple[list[Record], list[Statement], list[Respo
 
 
 def write_mini_build(out: Path) -> dict[str, float]:
-    """A build folder from hand-made respondents: tables by outputs._write_tables (the
-    build's own writer), assignments.csv and model/ as write_outputs and save_bundle
+    """A build folder from hand-made respondents: tables by tables.write_database (the
+    build's own writer), assignments.csv and model/ as write_tables and save_bundle
     lay them out. Returns each key's confidence."""
     from safetensors.numpy import save_file
 
@@ -174,9 +174,9 @@ def write_mini_build(out: Path) -> dict[str, float]:
     persona_of = {k: f"p{c + 1}" for k, c in zip(keys, labels, strict=True)}
     store = Store(out / "personas.duckdb")
     try:
-        _write_tables(
+        write_database(
             store,
-            IngestResult(records=records, roles=[], accounts=[]),
+            IngestResult(records=records, roles=[], accounts=[]).records,
             respondents,
             statements,
             THEMES,

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from personas.understand.prepare import PrepareResult
 
 
-
 PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
 
 

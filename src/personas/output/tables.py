@@ -146,7 +146,16 @@ def write_tables(
         ["theme_id", "kind", "label", "keywords", "size"],
         [[t.theme_id, t.kind, t.label, "; ".join(t.keywords), t.size] for t in artefacts.themes],
     )
-    _write_database(store, artefacts, persona_of, pseudonym)
+    write_database(
+        store,
+        inputs.records,
+        inputs.respondents,
+        artefacts.statements,
+        artefacts.themes,
+        persona_of,
+        model,
+        pseudonym,
+    )
     names = ("personas.json", "assignments.csv", "statements.csv", "themes.csv")
     return [out_dir / n for n in names]
 
@@ -231,17 +240,21 @@ def write_run(out_dir: Path, run: dict[str, Any]) -> None:
     (out_dir / "run.json").write_text(text, encoding="utf-8")
 
 
-def _write_database(
+def write_database(
     store: Store,
-    artefacts: BuildArtefacts,
+    records: Iterable[Record],
+    respondents: list[Respondent],
+    statements: list[Statement],
+    themes: list[Theme],
     persona_of: dict[str, str],
+    model: SegmentModel,
     pseudonym: Callable[[str | None], str],
 ) -> None:
     """The tables of personas.duckdb: records, respondents, statements, themes."""
-    _records_table(store, artefacts.inputs.records, pseudonym)
-    _respondents_table(store, artefacts.inputs.respondents, persona_of, artefacts.model, pseudonym)
-    _statements_table(store, artefacts.statements, artefacts.model, pseudonym)
-    _themes_table(store, artefacts.themes)
+    _records_table(store, records, pseudonym)
+    _respondents_table(store, respondents, persona_of, model, pseudonym)
+    _statements_table(store, statements, model, pseudonym)
+    _themes_table(store, themes)
 
 
 def _records_table(
