@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from personas.artefacts import BuildArtefacts, BuildInputs, BuildResult
 from personas.config import Config
-from personas.errors import InputError, NoUsableInput, OutputError
+from personas.errors import NoUsableInput, OutputError
 from personas.history.baseline import carry_segments, carry_themes, load_baseline
 from personas.ingest import ingest
+from personas.ingest.accounting import refuse_skips
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents, link_rates
-from personas.models import IngestResult, RowIssue, Source, Statement, Theme
+from personas.models import RowIssue, Source, Statement, Theme
 from personas.offline import force_offline
 from personas.output.render import render, write_brief_format
 from personas.output.reuse import output_digests, reuse_build
@@ -27,7 +28,7 @@ from personas.output.store import DB_NAME, Store
 from personas.output.tables import run_record, write_run, write_tables
 from personas.stages import NoProgress, Progress, StageTimer
 from personas.synthesize.assemble import assemble_document
-from personas.synthesize.document import PersonasDocument, Quality
+from personas.synthesize.document import PersonasDocument
 from personas.synthesize.quality import quality_section
 
 if TYPE_CHECKING:
@@ -97,7 +98,14 @@ def build(
             document = assemble_document(artefacts, config, base)
             review, stale = _review_personas(document, config, artefacts.outcomes)
         with timer.stage("quality"):  # before render: the report shows it
-            document.quality = _quality(artefacts, document)
+            records = artefacts.inputs.records
+            document.quality = quality_section(
+                artefacts.statements,
+                artefacts.themes,
+                artefacts.model,
+                document.personas,
+                link_rates(records),
+            )
         warnings = document.quality.warnings + stale
         with timer.stage("render"):
             written = _write(out_dir, artefacts, document, config, store, templates_dir)
@@ -105,7 +113,7 @@ def build(
             written += _save_bundle(out_dir, document, artefacts)
     finally:
         store.close()
-    run = _run_record(artefacts, config, timer, document, fingerprint, review, warnings)
+    run = run_record(artefacts, config, document, timer.timings, fingerprint, warnings, review)
     run["outputs"] = output_digests(out_dir, written)
     write_run(out_dir, run)
     return BuildResult(
@@ -124,7 +132,7 @@ def _read(
     with timer.stage("ingest", len(sources)):
         ingested = ingest(input_dir, sources, config)
     if config.strict:
-        _refuse_skips(file_issues, ingested)
+        refuse_skips(file_issues, ingested)
     if not any(r.texts for r in ingested.records):
         raise NoUsableInput(
             f"{input_dir}: no customer text found in {len(sources)} file(s); "
@@ -148,25 +156,6 @@ def _write(
     written += write_tables(out_dir, artefacts, document, config, store)
     written.append(out_dir / "run.json")  # written last, once every timing is known
     return sorted(written + write_brief_format(out_dir, config.brief_format))
-
-
-def _run_record(
-    artefacts: BuildArtefacts,
-    config: Config,
-    timer: StageTimer,
-    document: PersonasDocument,
-    fingerprint: dict[str, str],
-    review: dict[str, Any] | None,
-    warnings: list[str],
-) -> dict[str, Any]:
-    run = run_record(artefacts, config, timer.timings, warnings)
-    # Part of "prepare": patterns, known and cued names (NER runs inside the spaCy pass).
-    run["redaction_seconds"] = artefacts.redaction_seconds
-    run["quality"] = document.quality.model_dump(mode="json") if document.quality else None
-    run["fingerprint"] = fingerprint
-    if review is not None:
-        run["review"] = review
-    return run
 
 
 def _review_personas(
@@ -295,18 +284,6 @@ def _prepare_and_embed(
     return prepared, pipeline_name, embeddings
 
 
-def _quality(artefacts: BuildArtefacts, document: PersonasDocument) -> Quality:
-    """The quality section (``personas.synthesize.quality``): how well these personas hold up,
-    with the build's warnings."""
-    return quality_section(
-        artefacts.statements,
-        artefacts.themes,
-        artefacts.model,
-        document.personas,
-        link_rates(artefacts.inputs.records),
-    )
-
-
 def _save_bundle(
     out_dir: Path, document: PersonasDocument, artefacts: BuildArtefacts
 ) -> list[Path]:
@@ -331,19 +308,6 @@ def _save_bundle(
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _refuse_skips(file_issues: list[RowIssue], ingested: IngestResult) -> None:
-    """``--strict``: any skipped row or unreadable file stops the build, listing the first ones."""
-    from personas.ingest.accounting import strict_problems
-
-    problems = strict_problems(file_issues, ingested)
-    if problems:
-        shown = "; ".join(problems[:5])
-        more = (
-            f" (and {len(problems) - 5} more; see `personas inspect`)" if len(problems) > 5 else ""
-        )
-        raise InputError(f"--strict: {len(problems)} skipped row(s) or file(s): {shown}{more}")
 
 
 def issues_as_text(issues: list[RowIssue]) -> list[str]:

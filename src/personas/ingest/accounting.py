@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from personas.errors import InputError
 from personas.models import (
     ColumnRole,
     ContextTable,
@@ -91,3 +92,14 @@ def _line(issue: RowIssue) -> str:
         if x
     )
     return f"{where}: {issue.reason}"
+
+
+def refuse_skips(file_issues: list[RowIssue], ingested: IngestResult) -> None:
+    """``--strict``: any skipped row or unreadable file stops the build, listing the first ones."""
+    problems = strict_problems(file_issues, ingested)
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = (
+            f" (and {len(problems) - 5} more; see `personas inspect`)" if len(problems) > 5 else ""
+        )
+        raise InputError(f"--strict: {len(problems)} skipped row(s) or file(s): {shown}{more}")

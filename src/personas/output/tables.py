@@ -163,11 +163,14 @@ def write_tables(
 def run_record(
     artefacts: BuildArtefacts,
     config: Config,
+    document: PersonasDocument,
     timings: dict[str, float],
+    fingerprint: dict[str, str],
     warnings: list[str],
+    review: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """run.json as the build's stages leave it; the pipeline adds timings, quality,
-    fingerprint and output digests once they are known."""
+    """run.json of a build: what was read, used and skipped, settings, versions, timings,
+    segmentation, quality, warnings; "outputs" (their digests) is filled in last."""
     inputs, model, counts = artefacts.inputs, artefacts.model, artefacts.counts
     accounts = [a.model_dump() for a in inputs.ingested.accounts]
     run: dict[str, Any] = {
@@ -197,7 +200,14 @@ def run_record(
         " details name; other text is anonymous voice",
         "segmentation": _segmentation(model),
         "warnings": warnings,
+        # Part of "prepare": patterns, known and cued names (NER runs inside the spaCy pass).
+        "redaction_seconds": artefacts.redaction_seconds,
+        "quality": document.quality.model_dump(mode="json") if document.quality else None,
+        "fingerprint": fingerprint,
+        "outputs": {},
     }
+    if review is not None:
+        run["review"] = review
     _scrub_run(run, scrubber(n for r in inputs.records for n in r.names))
     return run
 
