@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from personas.cli import app
 from personas.cli.options import BriefFormat, ConfigOption, Device, Engine, TemplatesOption
+from personas.cli.root import app
 from personas.privacy.hashing import SALT_ENV, SALT_FILE
 
 

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from personas.cli import app
 from personas.cli.options import ConfigOption
+from personas.cli.root import app
 
 if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
     from personas.models import Respondent, Source
