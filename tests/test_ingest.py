@@ -16,8 +16,9 @@ from personas.ingest.cells import RowValues, read_cell
 from personas.ingest.dates import parse_datetime
 from personas.ingest.discover import discover
 from personas.ingest.eml import clean_body
+from personas.ingest.result import IngestResult
 from personas.ingest.values import parse_money
-from personas.models import ColumnRole, IngestResult, Record, SourceAccount
+from personas.models import ColumnRole, Record, SourceAccount
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 SHOP = FIXTURES / "shop"

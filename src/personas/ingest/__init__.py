@@ -34,12 +34,13 @@ from personas.ingest.keys import resolve_keys
 from personas.ingest.mbox import Message, read_mbox
 from personas.ingest.people import people_from_rows
 from personas.ingest.recordtable import RecordTableBuilder
+from personas.ingest.result import IngestResult
 from personas.ingest.roles import infer_roles
 from personas.ingest.rows import read_records
 from personas.ingest.social import is_social, social_records
 from personas.ingest.tablefiles import read_tables
 from personas.ingest.tickets import is_tickets, ticket_records
-from personas.models import ColumnRole, ContextTable, IngestResult, RowIssue, Source
+from personas.models import ColumnRole, ContextTable, RowIssue, Source
 
 __all__ = ["ingest"]
 

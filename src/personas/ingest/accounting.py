@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from personas.ingest.result import IngestResult
 from personas.models import (
     ColumnRole,
     ContextTable,
-    IngestResult,
     RowIssue,
     Source,
     SourceAccount,

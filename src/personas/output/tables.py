@@ -24,8 +24,8 @@ from typing import Any
 from personas import __version__
 from personas.config import Config
 from personas.ingest.identity import link_rates
+from personas.ingest.result import IngestResult
 from personas.models import (
-    IngestResult,
     Respondent,
     RowIssue,
     SegmentModel,
