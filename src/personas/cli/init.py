@@ -23,8 +23,8 @@ def init(
     """
     from personas.config import CONFIG_NAME, Config, load_config
     from personas.errors import ConfigError
+    from personas.ingest.inputs import inspect_inputs
     from personas.ingest.settings import config_text
-    from personas.pipeline import inspect_inputs
 
     target = input_dir / CONFIG_NAME
     if target.exists() and not force:

@@ -50,7 +50,7 @@ def inspect(
 ) -> None:
     """Show the files found, their kinds, column roles and why, identity keys and problems."""
     from personas.config import load_config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import inspect_inputs
 
     settings = load_config(input_dir, config)
     result = inspect_inputs(input_dir, settings)

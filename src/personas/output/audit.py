@@ -98,7 +98,7 @@ def _alternation(values: set[str], flags: int) -> re.Pattern[str] | None:
 def known_values(run: dict[str, object], run_path: Path) -> tuple[Known, str | None, str]:
     """Names and keys from the input folder recorded in run.json, if it is still there."""
     from personas.config import Config
-    from personas.pipeline import inspect_inputs
+    from personas.ingest.inputs import inspect_inputs
 
     input_dir = Path(str(run.get("input_dir", "")))
     if not run.get("input_dir") or not input_dir.is_dir():
