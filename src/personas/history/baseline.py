@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from personas.history.changes import BaselineLink, GoneItem, PersonaLink, ThemeLink
 from personas.models import Respondent, SegmentModel, Statement, Theme
 from personas.output.bundle import Bundle, load_bundle, theme_centroids
+from personas.synthesize.changes import BaselineLink, GoneItem, PersonaLink, ThemeLink
 from personas.synthesize.document import Persona, PersonasDocument
 
 THEME_MATCH = 0.8  # cosine similarity of centroids a theme match needs (personas diff)
