@@ -15,6 +15,13 @@ PACKAGE = "personas"
 MAX_FUNCTION_LINES = 80
 # Reshaped in the lead's own branch (issue 18); this list only shrinks.
 LONG_FUNCTIONS_ALLOWED = {"personas/output/tables.py", "personas/pipeline.py"}
+# Package edges that still close a cycle; this list only shrinks. config -> review: the
+# [review] section of personas.toml is typed by review.edits. review -> pipeline: the
+# review page's rebuild runs the pipeline, which applies the edits (review.apply).
+PACKAGE_CYCLE_EDGES_ALLOWED = {
+    ("personas.config", "personas.review"),
+    ("personas.review", "personas.pipeline"),
+}
 
 
 def _modules(src: Path) -> dict[str, Path]:
@@ -139,6 +146,30 @@ def test_no_import_cycles() -> None:
     """No module imports itself through others, not even lazily."""
     cycle = _find_cycle(_import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def _package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The module graph folded to top-level packages and modules (personas.X -> personas.Y)."""
+    packages: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        edges = packages.setdefault(_top(name), set())
+        edges.update(_top(t) for t in targets if _top(t) != _top(name))
+    return packages
+
+
+def _top(name: str) -> str:
+    """The top-level package or module of a module: personas.ingest.tables -> personas.ingest."""
+    return ".".join(name.split(".")[:2])
+
+
+def test_no_import_cycles_between_packages() -> None:
+    """The stage packages import one way (but for the edges still allowed)."""
+    packages = _package_graph(_import_graph())
+    for source, target in PACKAGE_CYCLE_EDGES_ALLOWED:
+        assert target in packages[source], f"{source} -> {target} is gone: drop it from the list"
+        packages[source].discard(target)
+    cycle = _find_cycle(packages)
+    assert cycle is None, "package import cycle: " + " -> ".join(cycle or [])
 
 
 def test_no_function_over_80_lines() -> None:
