@@ -1,4 +1,5 @@
-"""The source tree stays readable: no import cycles, no function over 80 lines.
+"""The source tree stays readable: no import cycles (between modules, between packages),
+no function over 80 lines.
 
 Both checks read the source with ``ast``; nothing is imported. Every import counts,
 also one inside a function (a lazy import) or under ``if TYPE_CHECKING:``: a cycle
