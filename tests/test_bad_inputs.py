@@ -12,7 +12,8 @@ from personas.config import Config
 from personas.ingest import ingest
 from personas.ingest.accounting import strict_problems
 from personas.ingest.discover import discover
-from personas.models import IngestResult, RowIssue
+from personas.ingest.result import IngestResult
+from personas.models import RowIssue
 from personas.pipeline import issues_as_text
 from tests.conftest import run_cli
 

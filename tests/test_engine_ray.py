@@ -65,8 +65,8 @@ def test_rerun_embeds_only_what_no_shard_holds(ray_cluster: str, tmp_path: Path)
     """A killed run's shards are reused: only the other texts are embedded, the shards
     are merged into the DuckDB cache, and the vectors are the local engine's."""
     from personas.engine.ray import RayEngine, ray_session, shard_folder, write_shard
-    from personas.output.store import Store, text_hash
-    from personas.understand.embed import encode, model_identity
+    from personas.output.store import Store
+    from personas.understand.embed import encode, model_identity, text_hash
 
     texts = [f"statement number {i} about delivery and sizes" for i in range(12)]
     local = encode(texts)

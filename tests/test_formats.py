@@ -11,8 +11,9 @@ from personas.config import Config, SourceOverride, load_config
 from personas.ingest import ingest
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents, link_rates
+from personas.ingest.result import IngestResult
 from personas.ingest.settings import config_text
-from personas.models import IngestResult, Record, SourceAccount
+from personas.models import Record, SourceAccount
 
 MIXED = Path(__file__).parent / "fixtures" / "ingest" / "mixed"
 

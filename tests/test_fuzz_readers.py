@@ -19,7 +19,7 @@ from personas.ingest.mbox import read_mbox
 from personas.ingest.replies import clean_body
 from personas.ingest.roles import infer_roles
 from personas.ingest.rows import read_records
-from personas.ingest.tables import read_tables
+from personas.ingest.tablefiles import read_tables
 from personas.models import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest" / "mixed"

@@ -16,8 +16,9 @@ from personas.ingest.cells import RowValues, read_cell
 from personas.ingest.dates import parse_datetime
 from personas.ingest.discover import discover
 from personas.ingest.eml import clean_body
+from personas.ingest.result import IngestResult
 from personas.ingest.values import parse_money
-from personas.models import ColumnRole, IngestResult, Record, SourceAccount
+from personas.models import ColumnRole, Record, SourceAccount
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 SHOP = FIXTURES / "shop"
@@ -593,7 +594,7 @@ def test_legacy_code_pages_are_detected(tmp_path: Path) -> None:
 def test_big_csv_is_streamed_not_held(tmp_path: Path) -> None:
     """A delimited table's rows are a re-readable stream, not a list held in memory."""
     from personas.ingest.delimited import DelimitedRows
-    from personas.ingest.tables import read_tables
+    from personas.ingest.tablefiles import read_tables
 
     (tmp_path / "r.csv").write_text("a,b\n" + "".join(f"{n},x\n" for n in range(50)))
     (table,) = read_tables(tmp_path / "r.csv", "csv", "r.csv")

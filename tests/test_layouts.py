@@ -19,8 +19,9 @@ from personas.ingest import ingest
 from personas.ingest.dates import parse_datetime
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents
+from personas.ingest.result import IngestResult
 from personas.ingest.values import rating_scale, to_five
-from personas.models import IngestResult, Record, Respondent, Statement, TextField
+from personas.models import Record, Respondent, Statement, TextField
 from personas.segment.features import FeatureMatrix
 from personas.segment.fit import segment_respondents
 from personas.understand.classify import classify_statements

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from personas.cli import app
 from personas.errors import OutputError
+from personas.ingest.result import IngestResult
 from personas.models import (
-    IngestResult,
     Record,
     Respondent,
     Segment,

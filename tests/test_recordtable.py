@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from personas.ingest.keys import resolve_keys
 from personas.ingest.recordtable import RecordTable, RecordTableBuilder
-from personas.models import IngestResult, Record, TextField
+from personas.ingest.result import IngestResult
+from personas.models import Record, TextField
 
 
 def rec(n: int, **values: object) -> Record:

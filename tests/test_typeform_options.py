@@ -20,8 +20,9 @@ from personas.ingest import ingest
 from personas.ingest.discover import discover
 from personas.ingest.profile import Profile
 from personas.ingest.questions import question_groups
+from personas.ingest.result import IngestResult
 from personas.ingest.tables import Column
-from personas.models import ColumnRole, IngestResult
+from personas.models import ColumnRole
 
 FOLDER = Path(__file__).parent / "fixtures" / "ingest" / "typeform"
 SOURCE = "typeform_multiselect.csv"

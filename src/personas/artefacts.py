@@ -1,49 +1,29 @@
 """What one stage of a build hands the next: typed, so a reader sees what flows where.
 
-``BuildInputs`` is what reading the input folder gives (discover, ingest,
-identity); ``BuildArtefacts`` adds what understanding and segmentation make of
-it. Synthesis, the output folder and the assignment bundle take these two
-instead of loose arguments. Nothing here computes anything.
+``BuildInputs`` (``personas.ingest.inputs``) is what reading the input folder
+gives (discover, ingest, identity); ``BuildArtefacts`` adds what understanding
+and segmentation make of it. Synthesis, the output folder and the assignment
+bundle take these two instead of loose arguments; the build gives back a
+``personas.output.result.BuildResult``. Nothing here computes anything.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from personas.ingest.inputs import BuildInputs
 from personas.models import (
-    IngestResult,
-    Respondent,
-    RowIssue,
+    EditOutcome,
     SegmentModel,
     SegmentStats,
-    Source,
     Statement,
     Theme,
 )
 
 if TYPE_CHECKING:
-    from personas.ingest.recordtable import RecordTable
-    from personas.review.apply import Outcome
     from personas.segment.features import FeatureEncoder
-    from personas.synthesize.document import PersonasDocument
     from personas.understand.embed import Embeddings
-
-
-@dataclass(frozen=True)
-class BuildInputs:
-    """The input folder as read: its files, what was skipped, the records and people."""
-
-    input_dir: Path
-    sources: list[Source]
-    file_issues: list[RowIssue]  # files ignored whole
-    ingested: IngestResult
-    respondents: list[Respondent]
-
-    @property
-    def records(self) -> RecordTable:
-        return self.ingested.records
 
 
 @dataclass
@@ -66,15 +46,4 @@ class BuildArtefacts:
     found_themes: list[Theme] = field(default_factory=list)
     found_statements: list[Statement] = field(default_factory=list)
     rejected: frozenset[str] = frozenset()  # statement ids reviewers took out of quotes
-    outcomes: list[Outcome] = field(default_factory=list)  # each theme edit: applied or stale
-
-
-@dataclass
-class BuildResult:
-    """What ``personas.pipeline.build`` gives back: the document, the run record, the files."""
-
-    out_dir: Path
-    document: PersonasDocument
-    run: dict[str, Any]
-    written: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    outcomes: list[EditOutcome] = field(default_factory=list)  # each theme edit: applied or stale

@@ -8,9 +8,10 @@ statement, theme, segment, persona, evidence.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["survey", "reviews", "social", "support", "orders", "analytics"]
 SourceFormat = Literal["csv", "tsv", "xlsx", "json", "jsonl", "eml", "parquet", "mbox", "txt"]
@@ -150,39 +151,6 @@ class ContextTable(BaseModel):
     rows: list[list[str]]  # at most the first 500 rows
 
 
-def _record_table(value: Any) -> Any:
-    """A list of records (tests, small callers) becomes a table; a table is kept as is.
-
-    Imported here, not at the top: the table lives in ``personas.ingest``, whose
-    modules import this one.
-    """
-    from personas.ingest.recordtable import RecordTable
-
-    return RecordTable.from_records(value)
-
-
-if TYPE_CHECKING:
-    from personas.ingest.recordtable import RecordTable as Records
-else:
-    Records = Annotated[Any, BeforeValidator(_record_table)]
-
-
-class IngestResult(BaseModel):
-    """What ingest hands to identity: records, inferred roles, and the accounting.
-
-    ``records`` is a :class:`~personas.ingest.recordtable.RecordTable`: a read-only
-    ``Sequence[Record]`` kept as Arrow columns, so a big export is not held as
-    Python objects (``benchmarks/ingest_scale.py``).
-    """
-
-    records: Records
-    roles: list[ColumnRole]
-    accounts: list[SourceAccount]
-    context: list[ContextTable] = Field(default_factory=list)  # analytics kept for the report
-    # How respondents were found when no file identifies anyone (ingest.people), else None.
-    people: str | None = None
-
-
 class Respondent(BaseModel):
     """A person: everything known about one identity key across sources."""
 
@@ -312,3 +280,21 @@ class SegmentStats(BaseModel):
     themes: list[ThemeStat]
     sources: dict[str, int]  # source kind -> respondents with a record from it
     statements: int
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """What became of one reviewed edit (``personas.review``) in this build."""
+
+    id: int
+    action: str
+    status: str  # "applied", "stale" or "note"
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "action": self.action,
+            "status": self.status,
+            "message": self.message,
+        }

@@ -12,17 +12,25 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from personas.artefacts import BuildArtefacts, BuildInputs, BuildResult
+from personas.artefacts import BuildArtefacts, BuildInputs
 from personas.config import Config
 from personas.errors import NoUsableInput, OutputError
-from personas.history.baseline import carry_segments, carry_themes, load_baseline
+from personas.history.baseline import (
+    carry_document,
+    carry_segments,
+    carry_themes,
+    load_baseline,
+    taken_names,
+)
+from personas.history.trends import theme_trends
 from personas.ingest import ingest
 from personas.ingest.accounting import refuse_skips
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents, link_rates
-from personas.models import RowIssue, Source, Statement, Theme
+from personas.models import EditOutcome, RowIssue, Source, Statement, Theme
 from personas.offline import force_offline
 from personas.output.render import render, write_brief_format
+from personas.output.result import BuildResult
 from personas.output.reuse import output_digests, reuse_build
 from personas.output.store import DB_NAME, Store
 from personas.output.tables import run_record, write_run, write_tables
@@ -34,7 +42,6 @@ from personas.synthesize.quality import quality_section
 if TYPE_CHECKING:
     from personas.engine import Engine
     from personas.history.baseline import Baseline
-    from personas.review.apply import Outcome
     from personas.understand.embed import Embeddings
     from personas.understand.prepare import PrepareResult
 
@@ -95,7 +102,10 @@ def build(
     try:
         artefacts = _understand(inputs, config, timer, store, base)
         with timer.stage("synthesize"):
-            document = assemble_document(artefacts, config, base)
+            document = assemble_document(artefacts, config, taken_names(base) if base else None)
+            if base is not None:
+                carry_document(base, document, artefacts.model, config.names is not False)
+            document.trends = theme_trends(inputs.records, artefacts.statements, artefacts.themes)
             review, stale = _review_personas(document, config, artefacts.outcomes)
         with timer.stage("quality"):  # before render: the report shows it
             records = artefacts.inputs.records
@@ -159,7 +169,7 @@ def _write(
 
 
 def _review_personas(
-    document: PersonasDocument, config: Config, theme_outcomes: list[Outcome]
+    document: PersonasDocument, config: Config, theme_outcomes: list[EditOutcome]
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """Persona edits applied to ``document``; the run.json "review" section (None without
     edits) and a warning for each edit that no longer finds what it changed."""

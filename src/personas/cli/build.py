@@ -5,116 +5,55 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
-import typer
-
-from personas.cli import app
-from personas.cli.options import BriefFormat, ConfigOption, Device, Engine, TemplatesOption
+from personas.cli.options import (
+    BaselineOption,
+    BriefFormatOption,
+    ConfigOption,
+    DeviceOption,
+    EngineOption,
+    ForceOption,
+    HashKeysOption,
+    InputDirArgument,
+    MinGroupOption,
+    OutOption,
+    PersonasOption,
+    QuietOption,
+    RayAddressOption,
+    SaltOption,
+    SeedOption,
+    StrictOption,
+    TemplatesOption,
+)
+from personas.cli.root import app
 from personas.privacy.hashing import SALT_ENV, SALT_FILE
+
+if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
+    from rich.console import Console
+
+    from personas.output.result import BuildResult
 
 
 @app.command()
 def build(
-    input_dir: Annotated[
-        Path,
-        typer.Argument(help="Folder of exports; every supported file in it is read, recursively."),
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output folder (created if missing).")
-    ] = Path("personas-out"),
-    personas: Annotated[
-        int | None,
-        typer.Option(
-            "--personas",
-            "-k",
-            help="Force this many personas (default: chosen from the data, 3–8).",
-            min=2,
-            max=12,
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Random seed; the same input and seed give the same output."),
-    ] = None,
+    input_dir: InputDirArgument,
+    out: OutOption = Path("personas-out"),
+    personas: PersonasOption = None,
+    seed: SeedOption = None,
     config: ConfigOption = None,
     templates: TemplatesOption = None,
-    brief_format: Annotated[
-        BriefFormat | None,
-        typer.Option(
-            "--brief-format",
-            help="md: brief.md only (default); docx: also brief.docx for Word / Google Docs.",
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Rebuild everything even when the inputs, settings and code are unchanged "
-            "(by default such a rebuild reuses OUT, re-rendering it if only templates changed).",
-        ),
-    ] = False,
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="Stop with an error if any row or file would be skipped."),
-    ] = False,
-    min_group: Annotated[
-        int | None,
-        typer.Option(
-            "--min-group",
-            min=1,
-            help="No persona, figure or quote rests on fewer respondents than this (default 5).",
-        ),
-    ] = None,
-    hash_keys: Annotated[
-        bool,
-        typer.Option(
-            "--hash-keys",
-            help="Write salted hashes instead of raw respondent keys to assignments.csv, "
-            "for sharing with partners. Salt: --salt, else $PERSONAS_SALT, else one derived "
-            "from the inputs and written to OUT/salt.txt.",
-        ),
-    ] = False,
-    salt: Annotated[
-        str | None,
-        typer.Option("--salt", help="Salt for --hash-keys (implies it); at least 8 characters."),
-    ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline",
-            help="An earlier build's output folder: personas and themes that match it keep "
-            "their ids, names and labels; personas.json and the report say what changed "
-            "(compare two builds with `personas diff`).",
-        ),
-    ] = None,
-    engine: Annotated[
-        Engine | None,
-        typer.Option(
-            "--engine",
-            envvar="PERSONAS_ENGINE",
-            help="local: this machine (default); ray: prepare and embed on a Ray cluster "
-            '(pip install "personas\\[ray]"), see README "Bigger than one machine".',
-        ),
-    ] = None,
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            "--ray-address",
-            envvar="RAY_ADDRESS",
-            help="With --engine ray: the cluster to join (host:port or ray://host:10001); "
-            "default: start a local one with this machine's cores.",
-        ),
-    ] = None,
-    device: Annotated[
-        Device | None,
-        typer.Option(
-            "--device",
-            help="Where the embedding model runs: cpu (default), cuda, or auto (a GPU if "
-            "torch sees one; needs a CUDA build of torch).",
-        ),
-    ] = None,
+    brief_format: BriefFormatOption = None,
+    quiet: QuietOption = False,
+    force: ForceOption = False,
+    strict: StrictOption = False,
+    min_group: MinGroupOption = None,
+    hash_keys: HashKeysOption = False,
+    salt: SaltOption = None,
+    baseline: BaselineOption = None,
+    engine: EngineOption = None,
+    ray_address: RayAddressOption = None,
+    device: DeviceOption = None,
 ) -> None:
     """Build personas from every export under INPUT_DIR.
 
@@ -157,7 +96,11 @@ def build(
             force=force,
             baseline=baseline,
         )
-    console = reporter.console
+    _print_summary(reporter.console, result, settings.hash_keys)
+
+
+def _print_summary(console: Console, result: BuildResult, hash_keys: bool) -> None:
+    """What was built or reused from how many rows, what changed, warnings, where to look."""
     rows = result.run["rows"]
     verb = "Reused" if result.run.get("reused") else "Built"
     console.print(
@@ -173,7 +116,7 @@ def build(
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")
-    if settings.hash_keys and (result.out_dir / SALT_FILE).is_file():
+    if hash_keys and (result.out_dir / SALT_FILE).is_file():
         console.print(
             f"Salt of the hashed keys: {(result.out_dir / SALT_FILE).resolve()} "
             "(give it to the partner separately; never share it with the outputs)"

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from personas.cli import app
+from personas.cli.root import app
 
 
 class DiffFormat(StrEnum):

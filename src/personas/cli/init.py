@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from personas.cli import app
+from personas.cli.root import app
 
 
 @app.command()

@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from personas.cli import app
 from personas.cli.options import ConfigOption
+from personas.cli.root import app
 
 if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
+    from personas.ingest.inputs import BuildInputs
     from personas.models import Respondent, Source
 
 
@@ -55,14 +56,31 @@ def inspect(
     settings = load_config(input_dir, config)
     result = read_inputs(input_dir, settings)
     console = Console(width=max(Console().width, 120))
+    console.print(_files_table(input_dir, result))
+    console.print(
+        "people = respondents with a record in the file; linked = share of its identified "
+        "records whose email / id also appears in another file.",
+        style="dim",
+    )
+    console.print(_roles_table(result))
+    for table in result.ingested.context:
+        console.print(
+            f"[bold]Context:[/] {escape(table.source)}: {len(table.rows)} analytics rows "
+            f"({escape(', '.join(table.columns[:6]))}) kept for the report; they name no one."
+        )
+    _print_people(console, result)
+    _print_problems(console, result, show_rows)
+
+
+def _files_table(input_dir: Path, result: BuildInputs) -> Table:
+    """One row per file (or folder of files): kind, format, rows used and skipped, people."""
+    from personas.ingest.identity import link_rates
 
     files = Table(title=f"Files in {input_dir}", title_justify="left")
     numbers = ("rows", "used", "skipped", "people", "linked")
     for col in ("file", "kind", "format", *numbers, "why this kind"):
         files.add_column(col, justify="right" if col in numbers else "left")
     accounts = {a.source: a for a in result.ingested.accounts}
-    from personas.ingest.identity import link_rates
-
     links = link_rates(result.ingested.records)
     people = _people_per_file(result.respondents)
     for label, group in _group_sources(result.sources):
@@ -85,13 +103,11 @@ def inspect(
             rate,
             escape(first.reason),
         )
-    console.print(files)
-    console.print(
-        "people = respondents with a record in the file; linked = share of its identified "
-        "records whose email / id also appears in another file.",
-        style="dim",
-    )
+    return files
 
+
+def _roles_table(result: BuildInputs) -> Table:
+    """Every column's role, with the question it asked and how sure ingest is, and why."""
     roles = Table(title="Column roles", title_justify="left")
     for col in ("file", "column", "role", "conf.", "why"):
         roles.add_column(col)
@@ -103,13 +119,11 @@ def inspect(
             column += f"\n[dim]part of: {escape(r.group[:60])}[/]"
         role = f"{r.role} (multi)" if r.multiple else r.role
         roles.add_row(escape(r.source), column, role, f"{r.confidence:.2f}", escape(r.reason))
-    console.print(roles)
-    for table in result.ingested.context:
-        console.print(
-            f"[bold]Context:[/] {escape(table.source)}: {len(table.rows)} analytics rows "
-            f"({escape(', '.join(table.columns[:6]))}) kept for the report; they name no one."
-        )
+    return roles
 
+
+def _print_people(console: Console, result: BuildInputs) -> None:
+    """How many respondents, identified by which key, and how many texts name no one."""
     keys = Counter(k.key.split(":", 1)[0] for k in result.respondents)
     identified = sum(1 for r in result.respondents if r.identified)
     by_key = (
@@ -127,22 +141,23 @@ def inspect(
     anonymous = sum(1 for r in result.ingested.records if r.respondent_key is None and r.texts)
     console.print(f"[bold]Anonymous texts:[/] {anonymous} records (they inform themes only).")
 
+
+def _print_problems(console: Console, result: BuildInputs, show_rows: int) -> None:
+    """File and row problems, at most ``show_rows`` per file, then how many more."""
     problems = [*result.file_issues] + [i for a in result.ingested.accounts for i in a.issues]
-    if problems:
-        console.print(f"[bold]Problems:[/] {len(problems)}")
-        per_file: Counter[str] = Counter()
-        for i in problems:
-            per_file[i.source] += 1
-            if per_file[i.source] <= show_rows:
-                where = ", ".join(
-                    x
-                    for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None)
-                    if x
-                )
-                state = "skipped" if i.skipped else ("value dropped" if i.column else "note")
-                console.print(f"  {where}: {i.reason} ({state})", markup=False, highlight=False)
-        for source, n in sorted(per_file.items()):
-            if n > show_rows:
-                console.print(f"  … and {n - show_rows} more in {source} (see --problems)")
-    else:
+    if not problems:
         console.print("[bold]Problems:[/] none")
+        return
+    console.print(f"[bold]Problems:[/] {len(problems)}")
+    per_file: Counter[str] = Counter()
+    for i in problems:
+        per_file[i.source] += 1
+        if per_file[i.source] <= show_rows:
+            where = ", ".join(
+                x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x
+            )
+            state = "skipped" if i.skipped else ("value dropped" if i.column else "note")
+            console.print(f"  {where}: {i.reason} ({state})", markup=False, highlight=False)
+    for source, n in sorted(per_file.items()):
+        if n > show_rows:
+            console.print(f"  … and {n - show_rows} more in {source} (see --problems)")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from personas.cli import app
+from personas.cli.root import app
 
 if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
     from personas.realtime.profile import CustomerProfile

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from personas.cli import app
 from personas.cli.options import BriefFormat, TemplatesOption
+from personas.cli.root import app
 
 
 @app.command()

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from personas.cli import app
 from personas.cli.options import ConfigOption
+from personas.cli.root import app
 from personas.errors import ConfigError, OutputError
 
 LOOPBACK = ("localhost",)

@@ -268,8 +268,7 @@ class RayEngine:
         store: Any,
         progress: Callable[[int], None] | None = None,
     ) -> Any:
-        from personas.output.store import text_hash
-        from personas.understand.embed import aligned, model_identity
+        from personas.understand.embed import aligned, model_identity, text_hash
 
         model = model_identity()
         hashes = [text_hash(t) for t in texts]

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from personas.history.changes import BaselineLink, GoneItem, PersonaLink, ThemeLink
 from personas.models import Respondent, SegmentModel, Statement, Theme
 from personas.output.bundle import Bundle, load_bundle, theme_centroids
+from personas.synthesize.changes import BaselineLink, GoneItem, PersonaLink, ThemeLink
 from personas.synthesize.document import Persona, PersonasDocument
 
 THEME_MATCH = 0.8  # cosine similarity of centroids a theme match needs (personas diff)
@@ -370,6 +370,15 @@ def carry_names(base: Baseline, personas: list[Persona], names_on: bool) -> list
 
 
 # -- the link written to personas.json -------------------------------------------------
+
+
+def carry_document(
+    base: Baseline, document: PersonasDocument, model: SegmentModel, names_on: bool
+) -> None:
+    """Matched personas keep the baseline's names (``carry_names``); ``document.baseline``
+    links the build to its baseline (``link``)."""
+    document.personas = carry_names(base, document.personas, names_on)
+    document.baseline = link(base, document, model)
 
 
 def link(base: Baseline, document: PersonasDocument, model: SegmentModel) -> BaselineLink:

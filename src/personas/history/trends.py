@@ -18,8 +18,8 @@ import math
 from collections.abc import Iterable
 from datetime import date
 
-from personas.history.changes import ThemeTrend, Trends
 from personas.models import Record, Statement, Theme
+from personas.synthesize.changes import ThemeTrend, Trends
 
 ALPHA = 0.05
 MIN_DATED = 30  # dated statements needed to say anything about time

@@ -4,7 +4,7 @@
 found, with one reader per format family:
 
 * tables (CSV/TSV/TXT, JSON/JSONL, XLSX with every sheet, Parquet):
-  :mod:`.tables` reads, :mod:`.roles` decides what each column is,
+  :mod:`.tablefiles` reads, :mod:`.roles` decides what each column is,
   :mod:`.rows` turns rows into records;
 * support email (.eml files, .mbox archives): :mod:`.eml`, :mod:`.mbox`;
 * support tickets (Zendesk / Freshdesk-like JSON): :mod:`.tickets`;
@@ -34,12 +34,13 @@ from personas.ingest.keys import resolve_keys
 from personas.ingest.mbox import Message, read_mbox
 from personas.ingest.people import people_from_rows
 from personas.ingest.recordtable import RecordTableBuilder
+from personas.ingest.result import IngestResult
 from personas.ingest.roles import infer_roles
 from personas.ingest.rows import read_records
 from personas.ingest.social import is_social, social_records
-from personas.ingest.tables import read_tables
+from personas.ingest.tablefiles import read_tables
 from personas.ingest.tickets import is_tickets, ticket_records
-from personas.models import ColumnRole, ContextTable, IngestResult, RowIssue, Source
+from personas.models import ColumnRole, ContextTable, RowIssue, Source
 
 __all__ = ["ingest"]
 

@@ -15,10 +15,10 @@ import logging
 from dataclasses import dataclass, field
 
 from personas.errors import InputError
+from personas.ingest.result import IngestResult
 from personas.models import (
     ColumnRole,
     ContextTable,
-    IngestResult,
     RowIssue,
     Source,
     SourceAccount,

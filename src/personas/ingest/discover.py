@@ -35,7 +35,8 @@ from personas.ingest.formats import FORMATS, SUPPORTED, sniff_format
 from personas.ingest.jsontables import load_json
 from personas.ingest.profile import normalise_header
 from personas.ingest.social import is_social
-from personas.ingest.tables import Table, read_table
+from personas.ingest.tablefiles import read_table
+from personas.ingest.tables import Table
 from personas.ingest.tickets import is_tickets
 from personas.models import RowIssue, Source, SourceFormat, SourceKind
 

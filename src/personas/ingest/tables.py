@@ -7,9 +7,8 @@ sheet of a workbook). Rows may be a list or a re-iterable stream (big CSV and
 Parquet files are never held whole); a row's cells may be ragged, and the
 reader of the rows pads or trims them (:func:`aligned`).
 
-:func:`read_tables` dispatches on the format: delimited text
-(:mod:`.delimited`), JSON / JSONL (:mod:`.jsontables`), XLSX and Parquet
-(:mod:`.sheets`). Header layouts of survey tools that write more than one
+The readers of each format (:mod:`.tablefiles` dispatches to them) build tables
+from the helpers here. Header layouts of survey tools that write more than one
 header row (Qualtrics, SurveyMonkey) are recognised by :func:`header_layout`,
 so the first data row keeps its spreadsheet row number.
 """
@@ -19,12 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from personas.errors import InputError
-from personas.ingest.encoding import decode
-
-__all__ = ["Column", "Table", "decode", "read_table", "read_tables"]
+__all__ = ["Column", "Table", "aligned", "cell_text", "header_layout", "header_notes"]
 
 ROW_SAMPLE = 20_000  # rows read to infer column roles in a big file
 _MONKEY_SUBS = {"response", "open-ended response"}
@@ -70,35 +65,6 @@ def aligned(cells: Cells, width: int) -> Cells:
     if len(cells) == width:
         return cells
     return (cells + [""] * width)[:width]
-
-
-def read_tables(path: Path, fmt: str, name: str, limit: int | None = None) -> list[Table]:
-    """Every table in a file (one, or one per sheet of a workbook); ``InputError`` if unreadable.
-
-    ``limit`` reads only the first rows (for sniffing kinds in discover).
-    """
-    from personas.ingest.delimited import read_delimited
-    from personas.ingest.jsontables import read_json, read_jsonl
-    from personas.ingest.sheets import read_parquet, read_xlsx
-
-    readers: dict[str, Callable[[Path, str, int | None], list[Table]]] = {
-        "csv": read_delimited,
-        "tsv": read_delimited,
-        "txt": read_delimited,
-        "json": read_json,
-        "jsonl": read_jsonl,
-        "xlsx": read_xlsx,
-        "parquet": read_parquet,
-    }
-    reader = readers.get(fmt)
-    if reader is None:
-        raise InputError(f"{name}: {fmt} is not a table format")
-    return reader(path, name, limit)
-
-
-def read_table(path: Path, fmt: str, name: str, max_bytes: int | None = None) -> Table:
-    """The first table of a file (``max_bytes`` set = only the first rows, for sniffing)."""
-    return read_tables(path, fmt, name, limit=200 if max_bytes else None)[0]
 
 
 def header_layout(records: list[Cells]) -> tuple[int, list[Column], str]:

@@ -25,9 +25,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from personas.artefacts import BuildResult
 from personas.config import Config
 from personas.models import RowIssue, Source
+from personas.output.result import BuildResult
 from personas.output.store import DB_NAME
 from personas.stages import StageTimer
 

@@ -9,7 +9,6 @@ recomputed with SQL, e.g.::
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,6 @@ import numpy as np
 from personas.errors import OutputError
 
 DB_NAME = "personas.duckdb"
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Store:

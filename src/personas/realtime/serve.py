@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hmac
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from personas import __version__
 from personas.errors import OutputError
-from personas.output.bundle import load_bundle
+from personas.output.bundle import Bundle, load_bundle
 from personas.realtime.assign import Assigner, AssignmentOut, CustomerIn
 
 MAX_BODY_BYTES = 1_000_000
@@ -134,11 +135,7 @@ def _problems(exc: RequestValidationError) -> list[str]:
 def create_app(out_dir: Path, token: str | None = None, light_text: bool = True) -> FastAPI:
     """The API over one build's output folder (bundle and personas.json loaded once)."""
     bundle = load_bundle(out_dir)
-    try:
-        document = json.loads((out_dir / "personas.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        raise OutputError(f"{out_dir}: personas.json is missing or unreadable; rebuild") from None
-    personas = {p["persona_id"]: p for p in document["personas"]}
+    personas = _read_personas(out_dir)
     assigner = Assigner(bundle, light_text=light_text)
     assigner.warm_up()
     # Everything loaded so far (torch, the model, the bundle) lives as long as the
@@ -146,14 +143,6 @@ def create_app(out_dir: Path, token: str | None = None, light_text: bool = True)
     # pauses they add to the slowest requests, small.
     gc.collect()
     gc.freeze()
-    bearer = Depends(HTTPBearer(auto_error=False))
-
-    def authorised(credentials: HTTPAuthorizationCredentials | None = bearer) -> None:
-        if token is None:
-            return
-        given = credentials.credentials if credentials else ""
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(status_code=401, detail="missing or wrong bearer token")
 
     app = FastAPI(
         title="personas",
@@ -169,6 +158,40 @@ def create_app(out_dir: Path, token: str | None = None, light_text: bool = True)
         return JSONResponse(
             status_code=422, content={"detail": "; ".join(problems), "problems": problems}
         )
+
+    authorised = _authorisation(token)
+    _add_assignment_routes(app, bundle, assigner, authorised)
+    _add_persona_routes(app, personas, authorised)
+    return app
+
+
+def _read_personas(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The build's personas by id, as personas.json has them (served as they are)."""
+    try:
+        document = json.loads((out_dir / "personas.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        raise OutputError(f"{out_dir}: personas.json is missing or unreadable; rebuild") from None
+    return {p["persona_id"]: p for p in document["personas"]}
+
+
+def _authorisation(token: str | None) -> Callable[..., None]:
+    """The dependency that checks the bearer token (none needed without a token)."""
+    bearer = Depends(HTTPBearer(auto_error=False))
+
+    def authorised(credentials: HTTPAuthorizationCredentials | None = bearer) -> None:
+        if token is None:
+            return
+        given = credentials.credentials if credentials else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(status_code=401, detail="missing or wrong bearer token")
+
+    return authorised
+
+
+def _add_assignment_routes(
+    app: FastAPI, bundle: Bundle, assigner: Assigner, authorised: Callable[..., None]
+) -> None:
+    """``GET /health`` (open to all) and ``POST /assign``."""
 
     @app.get("/health", response_model=Health)
     def health() -> Health:
@@ -194,6 +217,12 @@ def create_app(out_dir: Path, token: str | None = None, light_text: bool = True)
         if isinstance(body, BatchIn):
             return BatchOut(assignments=assigner.assign(body.customers))
         return assigner.assign([body])[0]
+
+
+def _add_persona_routes(
+    app: FastAPI, personas: dict[str, dict[str, Any]], authorised: Callable[..., None]
+) -> None:
+    """``GET /personas`` (summaries) and ``GET /personas/{persona_id}`` (in full)."""
 
     @app.get("/personas", response_model=list[PersonaSummary], dependencies=[Depends(authorised)])
     def list_personas() -> list[PersonaSummary]:
@@ -221,5 +250,3 @@ def create_app(out_dir: Path, token: str | None = None, light_text: bool = True)
                 status_code=404, detail=f"no persona {persona_id!r}; see GET /personas"
             )
         return personas[persona_id]
-
-    return app

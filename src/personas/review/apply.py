@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from personas.models import SegmentModel, Statement, Theme
+from personas.models import EditOutcome, SegmentModel, Statement, Theme
 from personas.review.edits import (
     ApprovePersona,
     HideTheme,
@@ -41,24 +41,6 @@ KIND_ORDER = {"pain": 0, "motivation": 1, "goal": 2}
 MAX_REPRESENTATIVES = 10
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one edit in this build."""
-
-    id: int
-    action: str
-    status: str  # "applied", "stale" or "note"
-    message: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "action": self.action,
-            "status": self.status,
-            "message": self.message,
-        }
-
-
 @dataclass
 class Reviewed:
     """The themes, statements and segment model after the theme edits, and the outcomes."""
@@ -67,7 +49,7 @@ class Reviewed:
     statements: list[Statement]
     model: SegmentModel
     rejected: frozenset[str] = frozenset()
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[EditOutcome] = field(default_factory=list)
 
 
 @dataclass
@@ -270,15 +252,15 @@ def apply_theme_edits(
         kind_of={s.statement_id: s.kind for s in statements},
         text_of={s.statement_id: s.text for s in statements},
     )
-    outcomes: list[Outcome] = []
+    outcomes: list[EditOutcome] = []
     for edit in review.edits:
         step = THEME_EDITS.get(edit.action)
         if step is None:
             continue
         try:
-            outcomes.append(Outcome(edit.id, edit.action, "applied", step(edit, state)))  # type: ignore[operator]
+            outcomes.append(EditOutcome(edit.id, edit.action, "applied", step(edit, state)))  # type: ignore[operator]
         except LookupError as exc:
-            outcomes.append(Outcome(edit.id, edit.action, "stale", str(exc.args[0])))
+            outcomes.append(EditOutcome(edit.id, edit.action, "stale", str(exc.args[0])))
     if not outcomes:
         return Reviewed(themes, statements, model)
     out_statements = [
@@ -341,13 +323,13 @@ def find_persona(ref: PersonaRef, personas: list[Persona]) -> Persona | None:
 
 def apply_persona_edits(
     personas: list[Persona], review: Review
-) -> tuple[list[Persona], list[Outcome]]:
+) -> tuple[list[Persona], list[EditOutcome]]:
     """Personas renamed and approved as reviewed, and the outcomes (notes included)."""
     by_id = {p.persona_id: p for p in personas}
-    outcomes: list[Outcome] = []
+    outcomes: list[EditOutcome] = []
     for edit in review.edits:
         if isinstance(edit, Note):
-            outcomes.append(Outcome(edit.id, edit.action, "note", f"note on {edit.target}"))
+            outcomes.append(EditOutcome(edit.id, edit.action, "note", f"note on {edit.target}"))
             continue
         if not isinstance(edit, RenamePersona | ApprovePersona):
             continue
@@ -357,7 +339,7 @@ def apply_persona_edits(
                 f"persona {edit.persona.id} with {edit.persona.respondents} respondents "
                 "is not in this build"
             )
-            outcomes.append(Outcome(edit.id, edit.action, "stale", why))
+            outcomes.append(EditOutcome(edit.id, edit.action, "stale", why))
             continue
         on = edit.when[:10]
         if isinstance(edit, RenamePersona):
@@ -370,11 +352,11 @@ def apply_persona_edits(
             update = {"approval": Approval(by=edit.who, at=edit.when)}
             message = f"persona {found.persona_id} approved by {edit.who}"
         by_id[found.persona_id] = found.model_copy(update=update)
-        outcomes.append(Outcome(edit.id, edit.action, "applied", message))
+        outcomes.append(EditOutcome(edit.id, edit.action, "applied", message))
     return [by_id[p.persona_id] for p in personas], outcomes
 
 
-def review_section(outcomes: list[Outcome]) -> dict[str, Any]:
+def review_section(outcomes: list[EditOutcome]) -> dict[str, Any]:
     """run.json "review": every edit's outcome, by edit number."""
     ordered = sorted(outcomes, key=lambda o: o.id)
     return {
@@ -385,7 +367,7 @@ def review_section(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def stale_warnings(outcomes: list[Outcome]) -> list[str]:
+def stale_warnings(outcomes: list[EditOutcome]) -> list[str]:
     """One warning per edit that no longer applies."""
     return [
         f"review edit #{o.id} ({o.action}) no longer applies: {o.message}; "

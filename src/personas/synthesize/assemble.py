@@ -3,19 +3,16 @@
 ``personas.synthesize.personas`` writes each persona; this module gathers what
 it needs (which sources each segment's people wrote in, the names already
 taken, the evidence), then puts the personas beside the corpus summary, the
-segmentation, the theme list, the analytics context and the trends. With a
-baseline, matched personas keep its names and the document links back to it.
+segmentation, the theme list and the analytics context. The history stage
+adds what needs earlier builds or dates (``personas.history``: baseline names
+and links, trends).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from personas import __version__
 from personas.artefacts import BuildArtefacts
 from personas.config import Config
-from personas.history.baseline import carry_names, link, taken_names
-from personas.history.trends import theme_trends
 from personas.models import SegmentStats, Statement, Theme
 from personas.synthesize.document import (
     CorpusSummary,
@@ -27,15 +24,13 @@ from personas.synthesize.document import (
 )
 from personas.synthesize.personas import Evidence, synthesize
 
-if TYPE_CHECKING:
-    from personas.history.baseline import Baseline
-
 
 def assemble_document(
-    artefacts: BuildArtefacts, config: Config, base: Baseline | None = None
+    artefacts: BuildArtefacts, config: Config, taken: set[str] | None = None
 ) -> PersonasDocument:
-    """The personas document of a build, before its quality section and persona edits."""
-    personas = _personas(artefacts, config, base)
+    """The personas document of a build, before its quality section and persona edits;
+    ``taken``: names not to give a persona (besides the customers' own)."""
+    personas = _personas(artefacts, config, taken or set())
     inputs, model = artefacts.inputs, artefacts.model
     document = PersonasDocument(
         generator=f"personas {__version__}",
@@ -53,19 +48,16 @@ def assemble_document(
         personas=personas,
         themes=_theme_summaries(artefacts.themes, artefacts.stats),
     )
-    if base is not None:
-        document.baseline = link(base, document, model)
     document.context = analytics_context(inputs.ingested.context, inputs.ingested.accounts)
-    document.trends = theme_trends(inputs.records, artefacts.statements, artefacts.themes)
     return document
 
 
-def _personas(artefacts: BuildArtefacts, config: Config, base: Baseline | None) -> list[Persona]:
+def _personas(artefacts: BuildArtefacts, config: Config, taken: set[str]) -> list[Persona]:
     """Every segment's persona; names already used by a customer or the baseline are avoided."""
     model, statements = artefacts.model, artefacts.statements
     segment_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
     records = artefacts.inputs.records
-    taken = {n for r in records for n in r.names} | (taken_names(base) if base else set())
+    taken = {n for r in records for n in r.names} | taken
     ev = Evidence(
         statements={s.statement_id: s for s in statements},
         embeddings=artefacts.embeddings,
@@ -73,7 +65,7 @@ def _personas(artefacts: BuildArtefacts, config: Config, base: Baseline | None) 
         anonymous=model.anonymous,
         rejected=artefacts.rejected,
     )
-    personas = synthesize(
+    return synthesize(
         artefacts.stats,
         model,
         artefacts.themes,
@@ -85,9 +77,6 @@ def _personas(artefacts: BuildArtefacts, config: Config, base: Baseline | None) 
         config.min_group_size,
         names=config.names,
     )
-    if base is not None:
-        personas = carry_names(base, personas, config.names is not False)
-    return personas
 
 
 def _sources_by_segment(

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from personas.history.changes import BaselineLink, Trends
 from personas.models import StatementKind
+from personas.synthesize.changes import BaselineLink, Trends
 
 if TYPE_CHECKING:
     from personas.models import ContextTable, SourceAccount

@@ -8,17 +8,17 @@ embeds only statements it has not seen.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from personas.errors import PersonasError
 from personas.offline import force_offline
-from personas.output.store import Store, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +139,24 @@ def encode_few(texts: Sequence[str]) -> np.ndarray:
     return vectors.numpy().astype(np.float32)
 
 
+class VectorCache(Protocol):
+    """Where vectors are kept between builds, by model and text hash (the build's
+    :class:`~personas.output.store.Store`); declared here so embedding needs no output code."""
+
+    def cached_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def add_vectors(self, model: str, hashes: Sequence[str], vectors: np.ndarray) -> None: ...
+
+
+def text_hash(text: str) -> str:
+    """The cache key of a text: the same text is embedded once per model."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def embed_texts(
     ids: Sequence[str],
     texts: Sequence[str],
-    store: Store | None,
+    store: VectorCache | None,
     progress: Callable[[int], None] | None = None,
     device: str = "cpu",
 ) -> Embeddings:

@@ -406,16 +406,54 @@ def _theme_labels(
 ) -> dict[str, str]:
     ids = list(docs_by_theme)
     all_docs = [d for t in ids for d in docs_by_theme[t]]
+    cands = _candidates(all_docs, tagger)
+    names = proper_words(all_docs)
+    generic = corpus_generic(docs_by_theme)
+    surface, sayings = _surfaces(cands, all_docs)
+    owner = [t for t in ids for _ in docs_by_theme[t]]
+    saying, counts = _who_says(surface, all_docs, owner, ids)
+    total: Counter[frozenset[str]] = Counter()
+    for c in counts.values():
+        total.update(c)
+    vectors = np.vstack([vectors_by_theme[t] for t in ids]) if vectors_by_theme else None
+    start = {t: sum(len(docs_by_theme[u]) for u in ids[: ids.index(t)]) for t in ids}
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for theme_id in sorted(ids, key=lambda t: (-len(docs_by_theme[t]), t)):
+        n = len(docs_by_theme[theme_id])
+        scored = _theme_scores(
+            counts[theme_id], total, len(all_docs), saying, vectors, start[theme_id], n
+        )
+        written = Counter(t for d in docs_by_theme[theme_id] for t in tokens(d))
+        shown = {_surface(k, surface[k], written): v for k, v in scored.items()}
+        shown = {p: v for p, v in shown.items() if not label_problems(p, names, generic)}
+        ranked = sorted(shown, key=lambda p: (-shown[p], p))
+        ok = lambda p: not label_problems(p, names, generic)  # noqa: E731
+        label = (
+            _pick(ranked, shown, taken, sayings)
+            or _said_most(docs_by_theme[theme_id], taken, ok)
+            or _from_keywords((keywords_by_theme or {}).get(theme_id, []), taken, ok)
+            or f"theme {len(taken) + 1}"
+        )
+        taken.add(label)
+        labels[theme_id] = tidy(label)
+    return labels
+
+
+def _candidates(all_docs: list[str], tagger: Any) -> list[set[str]]:
+    """Each statement's candidate phrases: noun phrases with the tagger, else word runs."""
     if tagger is not None:
         # a mask ends a phrase; "#SXSW" and "$AAPL" read as words
         clean = (re.sub(r"[#$](?=[A-Za-z])", "", unmask(d, " , ")) for d in all_docs)
-        cands = [tagged_phrases(doc) for doc in tagger.pipe(clean, batch_size=128)]
-    else:
-        cands = [phrases(d) for d in all_docs]
-    names = proper_words(all_docs)
-    generic = corpus_generic(docs_by_theme)
-    words = [{stem(w) for w in tokens(d)} for d in all_docs]
-    owner = [t for t in ids for _ in docs_by_theme[t]]
+        return [tagged_phrases(doc) for doc in tagger.pipe(clean, batch_size=128)]
+    return [phrases(d) for d in all_docs]
+
+
+def _surfaces(
+    cands: list[set[str]], all_docs: list[str]
+) -> tuple[dict[frozenset[str], Counter[str]], set[str]]:
+    """Phrase keys (their stemmed content words) with how each was written, and the
+    whole short statements that became keys of their own (``sayings``)."""
     # coverage counts: a statement "says" a phrase when it has all of the phrase's content words
     key = {p: frozenset(stem(w) for w in p.split() if _content(w)) for c in cands for p in c}
     surface: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
@@ -433,6 +471,17 @@ def _theme_labels(
     for k, forms in said.items():
         surface[k] = forms
         sayings.add(forms.most_common(1)[0][0])
+    return surface, sayings
+
+
+def _who_says(
+    surface: dict[frozenset[str], Counter[str]],
+    all_docs: list[str],
+    owner: list[str],
+    ids: list[str],
+) -> tuple[dict[frozenset[str], set[int]], dict[str, Counter[frozenset[str]]]]:
+    """The statements that say each key, and how many statements of each theme say it."""
+    words = [{stem(w) for w in tokens(d)} for d in all_docs]
     postings: dict[str, set[int]] = defaultdict(set)
     for i, w in enumerate(words):
         for word in w:
@@ -442,47 +491,36 @@ def _theme_labels(
     for k, rows in saying.items():
         for i in rows:
             counts[owner[i]][k] += 1
-    total: Counter[frozenset[str]] = Counter()
-    for c in counts.values():
-        total.update(c)
-    vectors = np.vstack([vectors_by_theme[t] for t in ids]) if vectors_by_theme else None
-    start = {t: sum(len(docs_by_theme[u]) for u in ids[: ids.index(t)]) for t in ids}
-    n_all = len(all_docs)
-    labels: dict[str, str] = {}
-    taken: set[str] = set()
-    for theme_id in sorted(ids, key=lambda t: (-len(docs_by_theme[t]), t)):
-        n = len(docs_by_theme[theme_id])
-        rest = max(n_all - n, 1)
-        need = 2 if n >= 6 else 1
-        keys = [k for k, c in counts[theme_id].items() if c >= need]
-        keys = keys or list(counts[theme_id])  # a small theme where nothing is said twice
-        scored = {
-            k: _score(counts[theme_id][k] / n, (total[k] - counts[theme_id][k]) / rest, len(k))
-            for k in keys
-        }
-        if vectors is not None and keys:
-            lo, hi = start[theme_id], start[theme_id] + n
-            centre = vectors[lo:hi].mean(axis=0)
-            centre /= np.linalg.norm(centre) or 1.0
-            for k in keys:
-                rows = [i for i in saying[k] if lo <= i < hi]
-                said = vectors[rows].mean(axis=0)
-                scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
-        written = Counter(t for d in docs_by_theme[theme_id] for t in tokens(d))
-        shown = {_surface(k, surface[k], written): v for k, v in scored.items()}
-        shown = {p: v for p, v in shown.items() if not label_problems(p, names, generic)}
-        ranked = sorted(shown, key=lambda p: (-shown[p], p))
-        scored = shown  # type: ignore[assignment]
-        ok = lambda p: not label_problems(p, names, generic)  # noqa: E731
-        label = (
-            _pick(ranked, scored, taken, sayings)
-            or _said_most(docs_by_theme[theme_id], taken, ok)
-            or _from_keywords((keywords_by_theme or {}).get(theme_id, []), taken, ok)
-            or f"theme {len(taken) + 1}"
-        )
-        taken.add(label)
-        labels[theme_id] = tidy(label)
-    return labels
+    return saying, counts
+
+
+def _theme_scores(
+    theme_counts: Counter[frozenset[str]],
+    total: Counter[frozenset[str]],
+    n_all: int,
+    saying: dict[frozenset[str], set[int]],
+    vectors: np.ndarray | None,
+    lo: int,
+    n: int,
+) -> dict[frozenset[str], float]:
+    """How well each key said in a theme (statements ``lo`` to ``lo + n``) names it: said
+    often here, rarely elsewhere, and (with vectors) by statements central to the theme."""
+    rest = max(n_all - n, 1)
+    need = 2 if n >= 6 else 1
+    keys = [k for k, c in theme_counts.items() if c >= need]
+    keys = keys or list(theme_counts)  # a small theme where nothing is said twice
+    scored = {
+        k: _score(theme_counts[k] / n, (total[k] - theme_counts[k]) / rest, len(k)) for k in keys
+    }
+    if vectors is not None and keys:
+        hi = lo + n
+        centre = vectors[lo:hi].mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        for k in keys:
+            rows = [i for i in saying[k] if lo <= i < hi]
+            said = vectors[rows].mean(axis=0)
+            scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
+    return scored
 
 
 def _surface(key: frozenset[str], forms: Counter[str], written: Counter[str]) -> str:

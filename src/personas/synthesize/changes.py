@@ -6,7 +6,8 @@
 - ``Trends`` (``document.trends``): where statements carry dates, each theme's
   prevalence per month (or week) and whether it is rising, stable or fading.
 
-Plain pydantic models, no heavy imports: ``personas.synthesize.document`` embeds them.
+Plain pydantic models, no heavy imports: the document (:mod:`.document`) embeds them, and
+the history stage (:mod:`personas.history`) fills them in.
 """
 
 from __future__ import annotations
