@@ -7,7 +7,6 @@ along, times them, keeps the row accounting and reports progress through a
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from personas.models import EditOutcome, RowIssue, Source, Statement, Theme
 from personas.offline import force_offline
 from personas.output.render import render, write_brief_format
 from personas.output.result import BuildResult
-from personas.output.reuse import output_digests, reuse_build
+from personas.output.reuse import build_fingerprint, output_digests, reuse_build
 from personas.output.store import DB_NAME, Store
 from personas.output.tables import run_record, write_run, write_tables
 from personas.stages import NoProgress, Progress, StageTimer
@@ -79,19 +78,14 @@ def build(
     outputs (re-rendering them if only the templates changed); ``force`` builds
     from scratch anyway. See ``personas.output.reuse``. With ``baseline`` (an earlier
     output folder) matched personas and themes keep its ids (``personas.history.baseline``)."""
-    from personas.output.reuse import data_fingerprint, templates_fingerprint
-
     force_offline()
     base = load_baseline(baseline) if baseline is not None else None
     timer = StageTimer(progress or NoProgress())
     with timer.stage("discover"):
         sources, file_issues = discover(input_dir, config)
-    fingerprint = {
-        "data": data_fingerprint(sources, file_issues, config),
-        "templates": templates_fingerprint(templates_dir),
-    }
-    if base is not None:  # the baseline decides ids and names: part of the data
-        fingerprint["data"] = _digest(fingerprint["data"] + base.digest)
+    fingerprint = build_fingerprint(
+        sources, file_issues, config, templates_dir, base.digest if base else None
+    )
     if not force:
         reused = reuse_build(out_dir, fingerprint, templates_dir, config, timer)
         if reused is not None:
@@ -314,10 +308,6 @@ def _save_bundle(
         embedding_model=artefacts.embeddings.model,
         reference_date=newest.isoformat() if newest else None,
     )
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def issues_as_text(issues: list[RowIssue]) -> list[str]:

@@ -65,6 +65,21 @@ def code_digest() -> str:
     ).hexdigest()
 
 
+def build_fingerprint(
+    sources: list[Source],
+    file_issues: list[RowIssue],
+    config: Config,
+    templates_dir: Path | None,
+    baseline_digest: str | None = None,
+) -> dict[str, str]:
+    """What decides a build: "data" (inputs, settings, code, and the baseline's digest,
+    which decides ids and names) and "templates" (the user's templates)."""
+    data = data_fingerprint(sources, file_issues, config)
+    if baseline_digest is not None:
+        data = hashlib.sha256((data + baseline_digest).encode()).hexdigest()
+    return {"data": data, "templates": templates_fingerprint(templates_dir)}
+
+
 def templates_fingerprint(templates_dir: Path | None) -> str:
     """The user's templates folder ("" without one)."""
     return "" if templates_dir is None else _tree_digest(Path(templates_dir))
