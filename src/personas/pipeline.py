@@ -557,16 +557,6 @@ def compact_paths(paths: set[str], limit: int = 3) -> list[str]:
     return out
 
 
-def issues_as_text(issues: list[RowIssue]) -> list[str]:
-    out = []
-    for i in issues:
-        where = ", ".join(
-            x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x
-        )
-        out.append(f"{where}: {i.reason}")
-    return out
-
-
 @dataclass
 class InspectResult:
     sources: list[Source]
