@@ -14,7 +14,6 @@ from personas.ingest.accounting import strict_problems
 from personas.ingest.discover import discover
 from personas.ingest.result import IngestResult
 from personas.models import RowIssue
-from personas.pipeline import issues_as_text
 from tests.conftest import run_cli
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -35,7 +34,7 @@ def read_folder() -> tuple[list[RowIssue], IngestResult]:
 def messages() -> list[str]:
     """Every issue as "file, locator: reason", as inspect and run.json show them."""
     file_issues, result = read_folder()
-    return issues_as_text(file_issues + [i for a in result.accounts for i in a.issues])
+    return [i.text() for i in file_issues + [i for a in result.accounts for i in a.issues]]
 
 
 def test_every_bad_file_has_an_expected_message() -> None:

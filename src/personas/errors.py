@@ -25,13 +25,3 @@ class ConfigError(PersonasError):
 
 class OutputError(PersonasError):
     """The output folder cannot be written, or is not a personas output."""
-
-
-def where(source: str, row: int | str | None = None, column: str | None = None) -> str:
-    """Format a location as ``file, row N, column "X"`` for error messages."""
-    parts = [source]
-    if row is not None:
-        parts.append(f"row {row}")
-    if column is not None:
-        parts.append(f'column "{column}"')
-    return ", ".join(parts)

@@ -131,6 +131,13 @@ class RowIssue(Frozen):
     reason: str
     skipped: bool = True  # False = row used, but a value in it was dropped
 
+    def text(self) -> str:
+        """``file, row 4, column "total": reason``: the one wording inspect, ``--strict``
+        and run.json readers show, so a problem reads the same wherever it is reported."""
+        column = f'column "{self.column}"' if self.column else None
+        where = ", ".join(x for x in (self.source, self.locator, column) if x)
+        return f"{where}: {self.reason}"
+
 
 class SourceAccount(BaseModel):
     """Row accounting for one source: every input row is used or skipped with a reason."""

@@ -308,13 +308,3 @@ def _save_bundle(
         embedding_model=artefacts.embeddings.model,
         reference_date=newest.isoformat() if newest else None,
     )
-
-
-def issues_as_text(issues: list[RowIssue]) -> list[str]:
-    out = []
-    for i in issues:
-        where = ", ".join(
-            x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x
-        )
-        out.append(f"{where}: {i.reason}")
-    return out

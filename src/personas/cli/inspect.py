@@ -153,11 +153,8 @@ def _print_problems(console: Console, result: BuildInputs, show_rows: int) -> No
     for i in problems:
         per_file[i.source] += 1
         if per_file[i.source] <= show_rows:
-            where = ", ".join(
-                x for x in (i.source, i.locator, f'column "{i.column}"' if i.column else None) if x
-            )
             state = "skipped" if i.skipped else ("value dropped" if i.column else "note")
-            console.print(f"  {where}: {i.reason} ({state})", markup=False, highlight=False)
+            console.print(f"  {i.text()} ({state})", markup=False, highlight=False)
     for source, n in sorted(per_file.items()):
         if n > show_rows:
             console.print(f"  … and {n - show_rows} more in {source} (see --problems)")

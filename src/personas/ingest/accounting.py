@@ -79,19 +79,10 @@ def strict_problems(file_issues: list[RowIssue], ingested: IngestResult) -> list
     for issue in file_issues:
         deliberate = "personas.toml" in issue.reason
         if issue.skipped and not deliberate and not issue.source.lower().endswith(_NOT_DATA):
-            out.append(_line(issue))
+            out.append(issue.text())
     for acc in ingested.accounts:
-        out.extend(_line(i) for i in acc.issues if i.skipped)
+        out.extend(i.text() for i in acc.issues if i.skipped)
     return out
-
-
-def _line(issue: RowIssue) -> str:
-    where = ", ".join(
-        x
-        for x in (issue.source, issue.locator, f'column "{issue.column}"' if issue.column else None)
-        if x
-    )
-    return f"{where}: {issue.reason}"
 
 
 def refuse_skips(file_issues: list[RowIssue], ingested: IngestResult) -> None:

@@ -30,6 +30,7 @@ from personas.output.bundle import Bundle
 from personas.segment.features import Profile, profile_of
 from personas.segment.fit import membership
 from personas.segment.masked import distances_to_centres
+from personas.synthesize.describe import describe_value
 
 SESSION_WEIGHT = 3  # a statement typed now counts this many times a historical one
 MAX_TEXTS = 50
@@ -113,13 +114,12 @@ class AssignmentOut(BaseModel):
     )
 
 
-class Assigner:
-    """Loads the text models lazily, once; safe to share between threads."""
+class TextThemes:
+    """The themes a request's texts voice, found as a build finds them: the texts are
+    prepared into statements, embedded, classified by kind and given the nearest theme
+    of their kind. Loads the text models lazily, once; safe to share between threads."""
 
     def __init__(self, bundle: Bundle, light_text: bool = False) -> None:
-        """``light_text`` splits texts with a regex instead of spaCy (no NER): the
-        statements only pick themes and never leave the process, so names need no
-        redaction; ``personas serve`` uses it to save ~7 ms a text."""
         self.bundle = bundle
         self.light_text = light_text
         # All spaCy and torch work runs on this one thread: they share state across
@@ -132,11 +132,6 @@ class Assigner:
         self._kind_rows = {
             k: np.array([i for i, x in enumerate(kinds) if x == k]) for k in set(kinds)
         }
-        self.reference = (
-            dt.date.fromisoformat(bundle.meta.reference_date)
-            if bundle.meta.reference_date
-            else None
-        )
 
     def warm_up(self) -> None:
         """Load the text models now rather than on the first text-bearing request."""
@@ -174,10 +169,6 @@ class Assigner:
         out: list[list[str]] = [[] for _ in texts]
         if not texts or not len(self.bundle.meta.themes):
             return out
-        from personas.understand.classify import classify_statements
-        from personas.understand.embed import encode, encode_few
-        from personas.understand.prepare import prepare_statements
-
         records = [
             Record(
                 record_id=f"request#{i}",
@@ -189,53 +180,76 @@ class Assigner:
             )
             for i, (t, kind, rating) in enumerate(zip(texts, kinds, ratings, strict=True))
         ]
-
-        def understand() -> tuple[list[Statement], np.ndarray]:
-            if self.light_text:
-                prepared = light_statements(records)
-            else:
-                prepared = prepare_statements(records, self._text_models()).statements
-            if not prepared:
-                return [], np.zeros((0, 0), dtype=np.float32)
-            texts_now = [s.text for s in prepared]
-            vectors = encode_few(texts_now) if len(texts_now) <= 16 else encode(texts_now)
-            # The vectors switch on the meaning signals, as in a build; a request is too
-            # small for the build-time classifier, which needs tens of examples per kind.
-            by_id = {r.record_id: r for r in records}
-            statements = classify_statements(
-                prepared, by_id, vectors, examples=self._kind_examples()
-            )
-            return statements, vectors
-
-        statements, vectors = self._text_thread.submit(understand).result()
+        statements, vectors = self._text_thread.submit(self._understand, records).result()
         for statement, vector in zip(statements, vectors, strict=True):
-            rows = self._kind_rows.get(statement.kind)
-            if rows is None or not len(rows):
-                continue
-            sims = self.bundle.theme_centroids[rows] @ vector
-            theme = self.bundle.meta.themes[int(rows[int(np.argmax(sims))])].theme_id
-            out[int(statement.record_id.split("#", 1)[1])].append(theme)
+            theme = self._nearest_theme(statement.kind, vector)
+            if theme is not None:
+                out[int(statement.record_id.split("#", 1)[1])].append(theme)
         return out
+
+    def _understand(self, records: list[Record]) -> tuple[list[Statement], np.ndarray]:
+        """The records' statements and their vectors (run on the text thread)."""
+        from personas.understand.classify import classify_statements
+        from personas.understand.embed import encode, encode_few
+        from personas.understand.prepare import prepare_statements
+
+        if self.light_text:
+            prepared = light_statements(records)
+        else:
+            prepared = prepare_statements(records, self._text_models()).statements
+        if not prepared:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        texts = [s.text for s in prepared]
+        vectors = encode_few(texts) if len(texts) <= 16 else encode(texts)
+        # The vectors switch on the meaning signals, as in a build; a request is too
+        # small for the build-time classifier, which needs tens of examples per kind.
+        by_id = {r.record_id: r for r in records}
+        statements = classify_statements(prepared, by_id, vectors, examples=self._kind_examples())
+        return statements, vectors
+
+    def _nearest_theme(self, kind: str, vector: np.ndarray) -> str | None:
+        """The bundle's theme of this kind nearest the vector; None when it has none."""
+        rows = self._kind_rows.get(kind)
+        if rows is None or not len(rows):
+            return None
+        sims = self.bundle.theme_centroids[rows] @ vector
+        return self.bundle.meta.themes[int(rows[int(np.argmax(sims))])].theme_id
+
+
+class Assigner:
+    """Places customers into the bundle's personas: their profile (texts through
+    ``TextThemes``), encoded as the build encoded its respondents, goes to the nearest
+    segment centre. Safe to share between threads."""
+
+    def __init__(self, bundle: Bundle, light_text: bool = False) -> None:
+        """``light_text`` splits texts with a regex instead of spaCy (no NER): the
+        statements only pick themes and never leave the process, so names need no
+        redaction beyond the build's patterns and known or cued names; ``personas
+        serve`` uses it to save ~7 ms a text."""
+        self.bundle = bundle
+        self.light_text = light_text
+        self.texts = TextThemes(bundle, light_text)
+        self.reference = (
+            dt.date.fromisoformat(bundle.meta.reference_date)
+            if bundle.meta.reference_date
+            else None
+        )
+
+    def warm_up(self) -> None:
+        """Load the text models now rather than on the first text-bearing request."""
+        self.texts.warm_up()
+
+    def themes_of(
+        self, texts: list[TextField], kinds: list[SourceKind], ratings: list[float | None]
+    ) -> list[list[str]]:
+        """For each text, the theme ids of its statements (see ``TextThemes``)."""
+        return self.texts.themes_of(texts, kinds, ratings)
 
     def profiles(self, customers: list[CustomerIn]) -> list[tuple[Profile, list[str]]]:
         """Each customer's profile and which parts of the request it used.
 
         All texts of all customers go through the text models in one batch."""
-        jobs: list[tuple[int, int, TextField, SourceKind, float | None]] = []  # owner, weight, ...
-        for i, c in enumerate(customers):
-            for t in c.texts:
-                t = TextIn(text=t) if isinstance(t, str) else t
-                jobs.append(
-                    (
-                        i,
-                        1,
-                        TextField(field="text", question=t.question, text=t.text),
-                        t.source,
-                        t.rating,
-                    )
-                )
-            for t in c.session.texts if c.session else []:
-                jobs.append((i, SESSION_WEIGHT, TextField(field="session", text=t), "social", None))
+        jobs = _text_jobs(customers)
         themes = self.themes_of([j[2] for j in jobs], [j[3] for j in jobs], [j[4] for j in jobs])
         counts: list[Counter[str]] = [Counter() for _ in customers]
         session_hits = [0] * len(customers)
@@ -251,31 +265,9 @@ class Assigner:
     def _profile(
         self, customer: CustomerIn, index: int, themes: Counter[str], session_texts: bool
     ) -> tuple[Profile, list[str]]:
-        key = f"request:{index}"
-        records = [
-            Record(
-                record_id=f"{key}#order{i}",
-                source="request",
-                source_kind="orders",
-                locator=str(i),
-                respondent_key=key,
-                amount=o.amount,
-                date=o.date.isoformat() if o.date else None,
-            )
-            for i, o in enumerate(customer.orders)
-        ]
-        records.append(
-            Record(
-                record_id=f"{key}#about",
-                source="request",
-                source_kind="survey",
-                locator="about",
-                respondent_key=key,
-                attributes=dict(customer.attributes),
-                nps=customer.nps,
-                rating=customer.rating,
-            )
-        )
+        """The profile of one customer, as the build profiles a respondent, with the
+        current session laid over it."""
+        records = _history_records(customer, f"request:{index}")
         profile = profile_of(build_respondents(records, self.reference)[0], themes)
         parts = []
         if customer.attributes or customer.nps is not None or customer.rating is not None:
@@ -285,18 +277,23 @@ class Assigner:
         if customer.orders:
             parts.append("orders")
         used = [f"history: {', '.join(parts)}"] if parts else []
-        session = customer.session
-        if session is not None:
-            now = ["texts"] if session_texts else []
-            if session.device:
-                profile.attributes["device"] = session.device
-                now.append("device")
-            viewed = [*session.categories_viewed, *session.cart]
-            if viewed and self._apply_categories(profile, viewed):
-                now.append("categories viewed")
+        if customer.session is not None:
+            now = self._apply_session(profile, customer.session, session_texts)
             if now:
                 used.append(f"session: {', '.join(now)}")
         return profile, used
+
+    def _apply_session(self, profile: Profile, session: SessionIn, texts: bool) -> list[str]:
+        """The session's device and browsed categories replace the stored ones; the
+        parts of the session that counted (its ``texts`` when they voiced a theme)."""
+        now = ["texts"] if texts else []
+        if session.device:
+            profile.attributes["device"] = session.device
+            now.append("device")
+        viewed = [*session.categories_viewed, *session.cart]
+        if viewed and self._apply_categories(profile, viewed):
+            now.append("categories viewed")
+        return now
 
     def _apply_categories(self, profile: Profile, viewed: list[str]) -> bool:
         """Browsed categories set the levels of any category column that has them."""
@@ -363,56 +360,80 @@ class Assigner:
         for name, g in zip(self.bundle.meta.encoder.names, gain, strict=True):
             group = name.split("=", 1)[0]
             grouped[group] = grouped.get(group, 0.0) + float(g)
-        labels = {t.theme_id: t.label for t in self.bundle.meta.themes}
+        themes = {t.theme_id: t for t in self.bundle.meta.themes}
         ranked = sorted(((g, n) for n, g in grouped.items() if g > 0), key=lambda x: (-x[0], x[1]))
         return [
-            Reason(feature=n, description=_describe(n, labels, profile), weight=round(g, 4))
+            Reason(feature=n, description=describe_value(n, themes, profile), weight=round(g, 4))
             for g, n in ranked[:top]
         ]
 
 
-def _describe(name: str, theme_labels: dict[str, str], profile: Profile) -> str:
-    """A reason in words, with the customer's own value: "age 67", "device: Mobile"."""
-    if name.startswith("theme:"):
-        return f"talks about “{theme_labels.get(name[6:], name[6:])}”"
-    if name in profile.numbers:
-        value = profile.numbers[name]
-        shown = f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{name.replace('_', ' ')} {shown}"
-    if name in profile.attributes:
-        return f"{name.replace('_', ' ')}: {profile.attributes[name]}"
-    return name.replace("_", " ")
+def _text_jobs(
+    customers: list[CustomerIn],
+) -> list[tuple[int, int, TextField, SourceKind, float | None]]:
+    """Every text of every customer as (owner, weight, text, source kind, rating); the
+    session's texts weigh ``SESSION_WEIGHT``."""
+    jobs: list[tuple[int, int, TextField, SourceKind, float | None]] = []
+    for i, c in enumerate(customers):
+        for t in c.texts:
+            t = TextIn(text=t) if isinstance(t, str) else t
+            jobs.append(
+                (
+                    i,
+                    1,
+                    TextField(field="text", question=t.question, text=t.text),
+                    t.source,
+                    t.rating,
+                )
+            )
+        for t in c.session.texts if c.session else []:
+            jobs.append((i, SESSION_WEIGHT, TextField(field="session", text=t), "social", None))
+    return jobs
+
+
+def _history_records(customer: CustomerIn, key: str) -> list[Record]:
+    """The customer's orders and answers as the records a build would have read."""
+    records = [
+        Record(
+            record_id=f"{key}#order{i}",
+            source="request",
+            source_kind="orders",
+            locator=str(i),
+            respondent_key=key,
+            amount=o.amount,
+            date=o.date.isoformat() if o.date else None,
+        )
+        for i, o in enumerate(customer.orders)
+    ]
+    records.append(
+        Record(
+            record_id=f"{key}#about",
+            source="request",
+            source_kind="survey",
+            locator="about",
+            respondent_key=key,
+            attributes=dict(customer.attributes),
+            nps=customer.nps,
+            rating=customer.rating,
+        )
+    )
+    return records
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def light_statements(records: list[Record]) -> list[Statement]:
-    """Statements without spaCy: regex sentences, contrast clauses, pattern redaction."""
-    from personas.understand.prepare import (
-        clean_text,
-        is_boilerplate,
-        new_statement,
-        split_contrast,
-    )
-    from personas.understand.redact import redact_patterns
+    """Statements without spaCy, cut and kept by the build's own steps: cleaning, the
+    non-answer filter and redaction of patterns and known or cued names
+    (``prepare.redact_texts``), contrast clauses and too-short pieces
+    (``prepare.statement_pieces``). Only the sentences are split by a regex, and no
+    NER looks for further names."""
+    from personas.understand.prepare import assemble, redact_texts, statement_pieces
 
-    out: list[Statement] = []
-    for record in records:
-        for field_ in record.texts:
-            text = clean_text(field_.text)
-            if is_boilerplate(text):
-                continue
-            pieces = [
-                p
-                for sent in SENTENCE_END.split(redact_patterns(text))
-                for p in split_contrast(sent)
-            ]
-            for n, piece in enumerate(
-                p for p in pieces if len(re.findall(r"[A-Za-z]{2,}", p)) >= 2
-            ):
-                out.append(new_statement(record, field_, n, piece))
-    return out
+    pending = redact_texts(records)
+    pieces = [statement_pieces(SENTENCE_END.split(text)) for text in pending.texts]
+    return assemble(pending, pieces).statements
 
 
 def customers_from_records(records: list[Record]) -> list[CustomerIn]:

@@ -31,6 +31,7 @@ from personas.models import (
     ThemeStat,
 )
 from personas.privacy.toxicity import is_toxic
+from personas.synthesize.describe import describe_feature
 from personas.synthesize.document import (
     UNKNOWN,
     Claim,
@@ -267,30 +268,6 @@ def pick_quotes(candidates: list[Statement], ev: Evidence, n: int) -> list[Quote
         if len(out) == n:
             break
     return out
-
-
-def describe_feature(feature: str, themes: dict[str, Theme]) -> str:
-    name, _, effect = feature.rpartition(" ")
-    more = effect.startswith("+")
-    if name.startswith("theme:"):
-        theme = themes.get(name[6:])
-        label = theme.label.lower() if theme else name[6:]
-        kind = {"pain": "complains", "motivation": "talks", "goal": "talks"}.get(
-            theme.kind if theme else "", "talks"
-        )
-        return f"{kind} {'more' if more else 'less'} than others about “{label}”"
-    if name == "tone":
-        return (
-            "praises more than others (more motivations than pain points)"
-            if more
-            else "complains more than others (more pain points than motivations)"
-        )
-    if "=" in name:
-        attr, _, level = name.partition("=")
-        if attr == "products":
-            return f"buy {level} {'more' if more else 'less'} often than others"
-        return f"{'more' if more else 'less'} often {attr.replace('_', ' ')}: {level}"
-    return f"{'higher' if more else 'lower'} {name.replace('_', ' ')} than others"
 
 
 def summary_text(

@@ -196,6 +196,27 @@ def redact_texts(records: Sequence[Record]) -> Pending:
     return Pending(jobs, texts, names, counts, time.perf_counter() - t0)
 
 
+def is_statement(piece: str) -> bool:
+    """A piece of a sentence says something: two words or more, and not a non-answer
+    ("Nothing else.") that only shows up once the text is split."""
+    return len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2 and not is_boilerplate(piece)
+
+
+def statement_pieces(sentences: Iterable[str]) -> tuple[list[str], int]:
+    """The statement texts of one text's (redacted) sentences, each split at contrast,
+    and how many pieces were dropped as too short. Whoever splits the sentences (spaCy
+    here, a regex in ``realtime.assign``), the statements are cut and kept alike."""
+    kept: list[str] = []
+    dropped = 0
+    for sentence in sentences:
+        for piece in split_contrast(sentence.strip()):
+            if is_statement(piece):
+                kept.append(piece)
+            else:
+                dropped += 1
+    return kept, dropped
+
+
 def pieces_of(doc: Any, names: NameRedactor) -> tuple[list[str], int]:
     """The statement texts of one spaCy doc (names redacted, split at contrast) and how
     many pieces were dropped as too short."""
@@ -204,19 +225,13 @@ def pieces_of(doc: Any, names: NameRedactor) -> tuple[list[str], int]:
         for e in doc.ents
         if e.label_ == "PERSON" and names.keep_entity(doc.text, e.start_char, e.end_char)
     ]
-    kept: list[str] = []
-    dropped = 0
+    sentences: list[str] = []
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         # clipped: a name that straddles a sentence boundary is redacted on both sides
         spans = [(max(a, s0) - s0, min(b, s1) - s0) for a, b in persons if a < s1 and b > s0]
-        redacted = redact_names(doc.text[s0:s1], spans, set()).strip()
-        for piece in split_contrast(redacted):
-            if len(re.findall(r"[A-Za-z]{2,}", piece)) < 2 or is_boilerplate(piece):
-                dropped += 1
-            else:
-                kept.append(piece)
-    return kept, dropped
+        sentences.append(redact_names(doc.text[s0:s1], spans, set()))
+    return statement_pieces(sentences)
 
 
 SPACY_BATCH = 64
