@@ -8,7 +8,6 @@ along, times them, keeps the row accounting and reports progress through a
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,13 +17,15 @@ from typing import Any, Protocol
 
 from personas import __version__
 from personas.config import Config
-from personas.errors import InputError, NoUsableInput, OutputError
+from personas.errors import InputError, NoUsableInput
 from personas.ingest import ingest
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents
 from personas.models import Respondent, RowIssue, SegmentStats, Source, Statement
 from personas.offline import force_offline
-from personas.output.store import DB_NAME, Store
+from personas.output.folder import DATABASE, OutputFolder
+from personas.output.run import RunRecord
+from personas.output.store import Store
 from personas.synthesize.document import (
     CorpusSummary,
     PersonasDocument,
@@ -53,7 +54,7 @@ class NoProgress:
 class BuildResult:
     out_dir: Path
     document: PersonasDocument
-    run: dict[str, Any]
+    run: RunRecord
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -74,24 +75,6 @@ class _Timer:
             self.progress.finish(name)
 
 
-PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
-
-
-def _prepare_out(out_dir: Path) -> None:
-    """Create OUT/personas/, and remove persona documents an earlier build left there
-    (a rebuild with fewer personas must not leave stale ones behind)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder")
-    try:
-        folder = out_dir / "personas"
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
-            if old.is_file() and PERSONA_FILE.match(old.name):
-                old.unlink()
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from None
-
-
 def build(
     input_dir: Path,
     out_dir: Path,
@@ -110,7 +93,7 @@ def build(
     from personas.history.trends import theme_trends
     from personas.output.render import write_brief_format
     from personas.output.reuse import data_fingerprint, output_digests, templates_fingerprint
-    from personas.output.tables import write_outputs, write_run
+    from personas.output.tables import write_outputs
 
     force_offline()
     base = _load_baseline(baseline)
@@ -127,7 +110,8 @@ def build(
         reused = _reuse(out_dir, fingerprint, templates_dir, config, timer)
         if reused is not None:
             return reused
-    _prepare_out(out_dir)
+    folder = OutputFolder(out_dir)
+    folder.prepare()
     with timer.stage("ingest", len(sources)):
         ingested = ingest(input_dir, sources, config)
     if config.strict:
@@ -140,7 +124,7 @@ def build(
         )
     with timer.stage("identity"):
         respondents = build_respondents(records)
-    store = Store(out_dir / DB_NAME)
+    store = Store(folder.database)
     try:
         u = _understand_and_segment(records, respondents, sources, config, timer, store, base)
         statements, themes, embeddings, model, stats = (
@@ -195,15 +179,15 @@ def build(
             written += _save_bundle(out_dir, document, u, records)
     finally:
         store.close()
-    run["timings_seconds"] = timer.timings
+    run.timings_seconds = timer.timings
     # Part of "prepare": patterns, known and cued names (NER runs inside the spaCy pass).
-    run["redaction_seconds"] = u.redaction_seconds
-    run["quality"] = document.quality.model_dump(mode="json") if document.quality else None
-    run["fingerprint"] = fingerprint
-    run["outputs"] = output_digests(out_dir, written)
+    run.redaction_seconds = u.redaction_seconds
+    run.quality = document.quality.model_dump(mode="json") if document.quality else None
+    run.fingerprint = fingerprint
+    run.outputs = output_digests(out_dir, written)
     if review is not None:
-        run["review"] = review
-    write_run(out_dir, run)
+        run.review = review
+    run.write(folder.run_json)
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
     )
@@ -218,32 +202,32 @@ def _reuse(
 ) -> BuildResult | None:
     """The earlier build in ``out_dir`` when nothing that decides it has changed (its
     documents re-rendered first if only the templates did); None to build afresh."""
-    from personas.output.render import read_document, rerender
+    from personas.output.render import rerender
     from personas.output.reuse import output_digests, previous_run
-    from personas.output.tables import write_run
 
-    run = previous_run(out_dir, fingerprint["data"], required=(DB_NAME,))
+    folder = OutputFolder(out_dir)
+    run = previous_run(out_dir, fingerprint["data"], required=(DATABASE,))
     if run is None:
         return None
-    previous_templates = run["fingerprint"].get("templates")
+    previous_templates = run.fingerprint.get("templates")
     if previous_templates == fingerprint["templates"]:
         what = "everything: inputs, settings, templates and code are unchanged"
     else:
         with timer.stage("render"):
             rerender(out_dir, templates_dir, config.brief_format)
         what = "everything but the documents, re-rendered because the templates changed"
-    written = sorted(out_dir / name for name in run["outputs"])
-    run["fingerprint"] = fingerprint
-    run["outputs"] = output_digests(out_dir, written)
-    run["timings_seconds"] = timer.timings
-    run["reused"] = what
-    write_run(out_dir, run)
+    written = sorted(out_dir / name for name in run.outputs)
+    run.fingerprint = fingerprint
+    run.outputs = output_digests(out_dir, written)
+    run.timings_seconds = timer.timings
+    run.reused = what
+    run.write(folder.run_json)
     return BuildResult(
         out_dir=out_dir,
-        document=read_document(out_dir),
+        document=folder.read_document(),
         run=run,
         written=written,
-        warnings=list(run.get("warnings", [])),
+        warnings=list(run.warnings),
     )
 
 

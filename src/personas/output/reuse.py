@@ -23,10 +23,11 @@ import functools
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 from personas.config import Config
 from personas.models import RowIssue, Source
+from personas.output.folder import RUN_JSON, OutputFolder
+from personas.output.run import RunRecord
 
 FINGERPRINT_VERSION = 1
 _CODE_SUFFIXES = (".py", ".j2", ".json", ".txt", ".toml")
@@ -91,16 +92,16 @@ def output_digests(out_dir: Path, written: list[Path]) -> dict[str, str]:
     return {
         p.relative_to(out_dir).as_posix(): _file_digest(p)
         for p in sorted(set(written))
-        if p.is_file() and p.name != "run.json"
+        if p.is_file() and p.name != RUN_JSON
     }
 
 
-def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> RunRecord | None:
     """The earlier run.json of ``out_dir`` when its outputs can be reused: the same data
     fingerprint, and every output it wrote (and each ``required`` file) still on disk
     with the same bytes. None otherwise."""
     try:
-        run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        run = OutputFolder(out_dir).run_data()
     except (OSError, ValueError):
         return None
     fingerprint = run.get("fingerprint") if isinstance(run, dict) else None
@@ -115,4 +116,7 @@ def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> di
         path = out_dir / name
         if not path.is_file() or _file_digest(path) != digest:
             return None
-    return run
+    try:
+        return RunRecord.from_data(run)
+    except ValueError:  # the right fingerprint, but not a run record this version reads
+        return None

@@ -18,8 +18,6 @@ import numpy as np
 
 from personas.errors import OutputError
 
-DB_NAME = "personas.duckdb"
-
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

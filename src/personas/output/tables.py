@@ -1,4 +1,4 @@
-"""Write the output folder contract (see README "Output folder").
+"""Write the output folder contract (see README "Output folder"; names in ``output.folder``).
 
 Everything but ``run.json`` is byte-identical for the same input and seed;
 ``run.json`` also records wall-clock timings, which naturally vary.
@@ -34,6 +34,8 @@ from personas.models import (
     Statement,
     Theme,
 )
+from personas.output.folder import OutputFolder
+from personas.output.run import RUN_SCHEMA_VERSION, RunRecord
 from personas.output.store import Store
 from personas.privacy.hashing import key_writer
 from personas.segment.fit import scores_by_k
@@ -41,7 +43,6 @@ from personas.synthesize.document import PersonasDocument
 from personas.understand.embed import Embeddings
 from personas.understand.redact import scrubber
 
-RUN_SCHEMA_VERSION = "1.0"
 VERSIONED_PACKAGES = (
     "torch",
     "sentence-transformers",
@@ -115,23 +116,22 @@ def write_outputs(
     counts: dict[str, Any],
     timings: dict[str, float],
     warnings: list[str],
-) -> tuple[list[Path], dict[str, Any]]:
+) -> tuple[list[Path], RunRecord]:
     """Write every file of the contract; return the paths and the run record."""
     from personas.output.render import render
 
+    folder = OutputFolder(out_dir)
     keys = [r.key for r in respondents]
     pseudonym = pseudonymiser(sources, keys)
     shared_key = key_writer(
-        out_dir, config.hash_keys, config.salt, [s.sha256 for s in sources], keys
+        folder.salt, config.hash_keys, config.salt, [s.sha256 for s in sources], keys
     )
     persona_of = {k: f"p{seg.segment_id}" for seg in model.segments for k in seg.respondent_keys}
     written = render(document, out_dir, templates_dir)
 
-    (out_dir / "personas.json").write_text(
-        document.model_dump_json(indent=2) + "\n", encoding="utf-8"
-    )
+    folder.personas_json.write_text(document.model_dump_json(indent=2) + "\n", encoding="utf-8")
     write_csv(
-        out_dir / "assignments.csv",
+        folder.assignments_csv,
         ["respondent_key", "persona_id", "confidence", "respondent_id"],
         [
             [
@@ -144,7 +144,7 @@ def write_outputs(
         ],
     )
     write_csv(
-        out_dir / "statements.csv",
+        folder.statements_csv,
         ["statement_id", "source", "locator", "respondent_key", "kind", "theme_id", "text"],
         [
             [
@@ -160,12 +160,15 @@ def write_outputs(
         ],
     )
     write_csv(
-        out_dir / "themes.csv",
+        folder.themes_csv,
         ["theme_id", "kind", "label", "keywords", "size"],
         [[t.theme_id, t.kind, t.label, "; ".join(t.keywords), t.size] for t in themes],
     )
     written += [
-        out_dir / n for n in ("personas.json", "assignments.csv", "statements.csv", "themes.csv")
+        folder.personas_json,
+        folder.assignments_csv,
+        folder.statements_csv,
+        folder.themes_csv,
     ]
     _write_tables(store, ingested, respondents, statements, themes, persona_of, model, pseudonym)
 
@@ -214,8 +217,8 @@ def write_outputs(
         "warnings": warnings,
     }
     _scrub_run(run, scrubber(n for r in ingested.records for n in r.names))
-    written.append(out_dir / "run.json")
-    return sorted(written), run
+    written.append(folder.run_json)
+    return sorted(written), RunRecord.model_validate(run)
 
 
 def _scrub_run(run: dict[str, Any], scrub: Any) -> None:
@@ -228,10 +231,9 @@ def _scrub_run(run: dict[str, Any], scrub: Any) -> None:
     run["warnings"] = [scrub(w) for w in run["warnings"]]
 
 
-def write_run(out_dir: Path, run: dict[str, Any]) -> None:
+def write_run(out_dir: Path, run: RunRecord) -> None:
     """Write run.json last, once every stage's timing is known."""
-    text = json.dumps(run, indent=2, ensure_ascii=False) + "\n"
-    (out_dir / "run.json").write_text(text, encoding="utf-8")
+    run.write(OutputFolder(out_dir).run_json)
 
 
 def _write_tables(
