@@ -24,8 +24,8 @@ from personas.models import (
     Statement,
     TextField,
 )
-from personas.output.tables import pseudonymiser
 from personas.output.folder import SALT_TXT as SALT_FILE
+from personas.output.tables import pseudonymiser
 from personas.privacy.hashing import hash_key, key_writer
 from personas.privacy.toxicity import is_toxic
 from personas.synthesize.document import UNKNOWN

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from personas.errors import ConfigError
 from personas.models import ColumnRoleName, SourceKind
+from personas.output.folder import ASSIGNMENTS_CSV, BRIEF_DOCX, BRIEF_MD
 from personas.review.edits import Review
 
 CONFIG_NAME = "personas.toml"
@@ -61,7 +62,7 @@ class Config(BaseModel):
     min_group_size: int = Field(
         default=5, ge=1, description="no persona, figure or quote rests on fewer respondents"
     )
-    hash_keys: bool = Field(default=False, description="assignments.csv: salted key hashes")
+    hash_keys: bool = Field(default=False, description=f"{ASSIGNMENTS_CSV}: salted key hashes")
     # A secret: never written to run.json (exclude) nor shown in reprs.
     salt: str | None = Field(default=None, exclude=True, repr=False, min_length=8)
     strict: bool = Field(default=False, description="any skipped row or file stops the build")
@@ -73,7 +74,7 @@ class Config(BaseModel):
         default=True, description="persona names: false = 'Persona 1', ...; a table = your lists"
     )
     brief_format: Literal["md", "docx"] = Field(
-        default="md", description="docx: also write brief.docx beside brief.md"
+        default="md", description=f"docx: also write {BRIEF_DOCX} beside {BRIEF_MD}"
     )
     engine: Literal["local", "ray"] = Field(
         default="local", description="ray: prepare and embed on a Ray cluster (personas[ray])"

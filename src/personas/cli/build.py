@@ -11,7 +11,16 @@ import typer
 
 from personas.cli import app
 from personas.cli.options import BriefFormat, ConfigOption, Device, Engine, TemplatesOption
-from personas.privacy.hashing import SALT_ENV, SALT_FILE
+from personas.output.folder import (
+    ASSIGNMENTS_CSV,
+    BRIEF_DOCX,
+    BRIEF_MD,
+    PERSONAS_JSON,
+    RUN_JSON,
+    SALT_TXT,
+    OutputFolder,
+)
+from personas.privacy.hashing import SALT_ENV
 
 
 @app.command()
@@ -43,7 +52,7 @@ def build(
         BriefFormat | None,
         typer.Option(
             "--brief-format",
-            help="md: brief.md only (default); docx: also brief.docx for Word / Google Docs.",
+            help=f"md: {BRIEF_MD} only (default); docx: also {BRIEF_DOCX} for Word / Google Docs.",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -71,9 +80,9 @@ def build(
         bool,
         typer.Option(
             "--hash-keys",
-            help="Write salted hashes instead of raw respondent keys to assignments.csv, "
+            help=f"Write salted hashes instead of raw respondent keys to {ASSIGNMENTS_CSV}, "
             "for sharing with partners. Salt: --salt, else $PERSONAS_SALT, else one derived "
-            "from the inputs and written to OUT/salt.txt.",
+            f"from the inputs and written to OUT/{SALT_TXT}.",
         ),
     ] = False,
     salt: Annotated[
@@ -85,7 +94,7 @@ def build(
         typer.Option(
             "--baseline",
             help="An earlier build's output folder: personas and themes that match it keep "
-            "their ids, names and labels; personas.json and the report say what changed "
+            f"their ids, names and labels; {PERSONAS_JSON} and the report say what changed "
             "(compare two builds with `personas diff`).",
         ),
     ] = None,
@@ -158,23 +167,24 @@ def build(
             baseline=baseline,
         )
     console = reporter.console
-    rows = result.run["rows"]
-    verb = "Reused" if result.run.get("reused") else "Built"
+    rows = result.run.rows
+    verb = "Reused" if result.run.reused else "Built"
     console.print(
         f"[bold green]{verb} {len(result.document.personas)} personas[/] from "
-        f"{rows['used']} of {rows['total']} rows ({rows['skipped']} skipped, see run.json) "
-        f"in {sum(result.run['timings_seconds'].values()):.1f}s."
+        f"{rows['used']} of {rows['total']} rows ({rows['skipped']} skipped, see {RUN_JSON}) "
+        f"in {sum(result.run.timings_seconds.values()):.1f}s."
     )
-    if result.run.get("reused"):
-        console.print(f"Nothing to recompute: reused {result.run['reused']} (--force rebuilds).")
+    if result.run.reused:
+        console.print(f"Nothing to recompute: reused {result.run.reused} (--force rebuilds).")
     if result.document.baseline is not None:
         for line in result.document.baseline.changes:
             console.print(f"Since the baseline: {line}")
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
-    console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")
-    if settings.hash_keys and (result.out_dir / SALT_FILE).is_file():
+    folder = OutputFolder(result.out_dir)
+    console.print(f"Report: {folder.index_html.resolve()}")
+    if settings.hash_keys and folder.salt.is_file():
         console.print(
-            f"Salt of the hashed keys: {(result.out_dir / SALT_FILE).resolve()} "
+            f"Salt of the hashed keys: {folder.salt.resolve()} "
             "(give it to the partner separately; never share it with the outputs)"
         )

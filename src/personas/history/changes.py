@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from personas.models import StatementKind
+from personas.output.folder import PERSONAS_JSON
 
 
 class _Doc(BaseModel):
@@ -55,7 +56,7 @@ class BaselineLink(_Doc):
     """This build compared with the build it was given as ``--baseline``."""
 
     baseline: str = Field(description="the baseline output folder's name")
-    baseline_digest: str = Field(description="sha256 of the baseline's personas.json")
+    baseline_digest: str = Field(description=f"sha256 of the baseline's {PERSONAS_JSON}")
     method: str = Field(description="how personas and themes were matched")
     personas: list[PersonaLink]
     themes: list[ThemeLink]

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from personas import __version__
 from personas.errors import OutputError
 from personas.output.bundle import load_bundle
+from personas.output.folder import PERSONAS_JSON, OutputFolder
 from personas.realtime.assign import Assigner, AssignmentOut, CustomerIn
 
 MAX_BODY_BYTES = 1_000_000
@@ -135,9 +136,9 @@ def create_app(out_dir: Path, token: str | None = None, light_text: bool = True)
     """The API over one build's output folder (bundle and personas.json loaded once)."""
     bundle = load_bundle(out_dir)
     try:
-        document = json.loads((out_dir / "personas.json").read_text(encoding="utf-8"))
+        document = OutputFolder(out_dir).document_data()
     except (OSError, json.JSONDecodeError):
-        raise OutputError(f"{out_dir}: personas.json is missing or unreadable; rebuild") from None
+        raise OutputError(f"{out_dir}: {PERSONAS_JSON} is missing or unreadable; rebuild") from None
     personas = {p["persona_id"]: p for p in document["personas"]}
     assigner = Assigner(bundle, light_text=light_text)
     assigner.warm_up()
