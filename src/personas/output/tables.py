@@ -231,11 +231,6 @@ def _scrub_run(run: dict[str, Any], scrub: Any) -> None:
     run["warnings"] = [scrub(w) for w in run["warnings"]]
 
 
-def write_run(out_dir: Path, run: RunRecord) -> None:
-    """Write run.json last, once every stage's timing is known."""
-    run.write(OutputFolder(out_dir).run_json)
-
-
 def _write_tables(
     store, ingested, respondents, statements, themes, persona_of, model, pseudonym
 ) -> None:  # type: ignore[no-untyped-def]

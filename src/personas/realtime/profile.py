@@ -41,7 +41,6 @@ from personas.privacy.hashing import PREFIX as HASHED_PREFIX
 from personas.privacy.hashing import SALT_ENV, hash_key
 
 PROFILE_SCHEMA_VERSION = "1.0"
-ASSIGNMENTS = ASSIGNMENTS_CSV
 ASSIGNMENT_COLUMNS = ("respondent_key", "persona_id", "confidence", "respondent_id")
 RESPONDENT_COLUMNS = (
     "respondent_id, identified, persona_id, age, nps, rating, orders, total_spend,"
@@ -147,8 +146,9 @@ def load_profiles(out: Path, keys: Sequence[str]) -> list[CustomerProfile]:
 def _check_build(out: Path) -> None:
     if not out.is_dir():
         raise OutputError(f"{out}: folder not found; give the output folder of `personas build`")
-    for name in (ASSIGNMENTS, DATABASE):
-        if not (out / name).is_file():
+    folder = OutputFolder(out)
+    for name, path in ((ASSIGNMENTS_CSV, folder.assignments_csv), (DATABASE, folder.database)):
+        if not path.is_file():
             raise OutputError(
                 f"{out}: not a personas build (no {name}); give the folder written by"
                 " `personas build DIR -o OUT`"
@@ -171,7 +171,7 @@ def read_assignments(out: Path) -> Iterator[Assignment]:
     """The rows of assignments.csv, streamed; a clear error when its columns are not the
     build's or a confidence is not a number."""
     folder = OutputFolder(out)
-    path, reader = folder.assignments_csv, folder.table_rows(ASSIGNMENTS)
+    path, reader = folder.assignments_csv, folder.table_rows(ASSIGNMENTS_CSV)
     header = next(reader, [])
     missing = [c for c in ASSIGNMENT_COLUMNS if c not in header]
     if missing:
@@ -261,7 +261,7 @@ def _loose(
 
 def _not_found(out: Path, given: str, forms: list[str], keys: list[str], salt: str | None) -> str:
     tried = [f for f in forms if f.strip() != given.strip()]
-    message = f'no respondent "{given.strip()}" in {out / ASSIGNMENTS}'
+    message = f'no respondent "{given.strip()}" in {OutputFolder(out).assignments_csv}'
     if tried:
         message += f" (also tried {', '.join(tried)})"
     message += (
@@ -304,7 +304,7 @@ def _profile(con: Any, personas: dict[str, PersonaRef], found: Assignment) -> Cu
     )
     if not rows or found.persona_id not in personas:
         raise OutputError(
-            f"{found.key}: in {ASSIGNMENTS} but not in {DATABASE} or {MODEL_DIR}/{BUNDLE_JSON};"
+            f"{found.key}: in {ASSIGNMENTS_CSV} but not in {DATABASE} or {MODEL_DIR}/{BUNDLE_JSON};"
             " the folder mixes two builds, rebuild it"
         )
     (_, identified, _, _, nps, rating, orders, spend, aov, per_year, recency, attrs, distance) = (
