@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from personas.errors import OutputError
 
 if TYPE_CHECKING:
@@ -208,8 +210,7 @@ class OutputFolder:
 
 
 def _checked_document(folder: OutputFolder) -> PersonasDocument:
-    from pydantic import ValidationError
-
+    # imported here: the document's models name this folder's files in their descriptions
     from personas.synthesize.document import SCHEMA_VERSION, PersonasDocument
 
     out_dir, path = folder.path, folder.personas_json
