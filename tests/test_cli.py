@@ -92,12 +92,12 @@ def test_unknown_config_key_is_rejected(tmp_path: Path) -> None:
 
 def test_rebuild_removes_stale_persona_documents(tmp_path: Path) -> None:
     """Persona documents from an earlier build are removed; other files are left alone."""
-    from personas.pipeline import _prepare_out
+    from personas.output.folder import OutputFolder
 
     folder = tmp_path / "personas"
     folder.mkdir()
     (folder / "p7-old-persona.md").write_text("stale", encoding="utf-8")
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
-    _prepare_out(tmp_path)
+    OutputFolder(tmp_path).prepare()
     assert not (folder / "p7-old-persona.md").exists()
     assert (folder / "notes.txt").exists()

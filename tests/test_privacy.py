@@ -24,8 +24,9 @@ from personas.models import (
     Statement,
     TextField,
 )
+from personas.output.folder import SALT_TXT as SALT_FILE
 from personas.output.tables import pseudonymiser
-from personas.privacy.hashing import SALT_FILE, hash_key, key_writer
+from personas.privacy.hashing import hash_key, key_writer
 from personas.privacy.toxicity import is_toxic
 from personas.synthesize.document import UNKNOWN
 from personas.synthesize.personas import (
@@ -194,14 +195,14 @@ def test_quotes_are_never_toxic_or_personal() -> None:
 
 def test_hashed_keys_and_salt_file(tmp_path: Path) -> None:
     """--hash-keys: a derived salt goes to salt.txt; a given salt is never written."""
-    write = key_writer(tmp_path, True, None, ["abc"], ["email:a@x.org"])
+    write = key_writer(tmp_path / SALT_FILE, True, None, ["abc"], ["email:a@x.org"])
     salt = (tmp_path / SALT_FILE).read_text(encoding="utf-8").strip()
     assert write("email:a@x.org") == hash_key(salt, "email:a@x.org")
     assert re.fullmatch(r"h-[0-9a-f]{64}", write("email:a@x.org"))
-    given = key_writer(tmp_path, True, "partner-salt-1", ["abc"], ["email:a@x.org"])
+    given = key_writer(tmp_path / SALT_FILE, True, "partner-salt-1", ["abc"], ["email:a@x.org"])
     assert not (tmp_path / SALT_FILE).exists()
     assert given("email:a@x.org") == hash_key("partner-salt-1", "email:a@x.org")
-    assert key_writer(tmp_path, False, None, [], [])("email:a@x.org") == "email:a@x.org"
+    assert key_writer(tmp_path / SALT_FILE, False, None, [], [])("email:a@x.org") == "email:a@x.org"
 
 
 def test_pseudonym_key_is_not_derivable_from_run_json() -> None:

@@ -61,7 +61,10 @@ class Config(BaseModel):
     min_group_size: int = Field(
         default=5, ge=1, description="no persona, figure or quote rests on fewer respondents"
     )
-    hash_keys: bool = Field(default=False, description="assignments.csv: salted key hashes")
+    hash_keys: bool = Field(
+        default=False,
+        description="salted hashes instead of respondent keys in the assignments table",
+    )
     # A secret: never written to run.json (exclude) nor shown in reprs.
     salt: str | None = Field(default=None, exclude=True, repr=False, min_length=8)
     strict: bool = Field(default=False, description="any skipped row or file stops the build")
@@ -73,7 +76,8 @@ class Config(BaseModel):
         default=True, description="persona names: false = 'Persona 1', ...; a table = your lists"
     )
     brief_format: Literal["md", "docx"] = Field(
-        default="md", description="docx: also write brief.docx beside brief.md"
+        default="md",
+        description="docx: also write the brief as a Word document beside the Markdown one",
     )
     engine: Literal["local", "ray"] = Field(
         default="local", description="ray: prepare and embed on a Ray cluster (personas[ray])"

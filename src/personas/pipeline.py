@@ -7,13 +7,12 @@ along, times them, keeps the row accounting and reports progress through a
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from personas.artefacts import BuildArtefacts, BuildInputs
 from personas.config import Config
-from personas.errors import NoUsableInput, OutputError
+from personas.errors import NoUsableInput
 from personas.history.baseline import (
     carry_document,
     carry_segments,
@@ -28,11 +27,12 @@ from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents, link_rates
 from personas.models import EditOutcome, RowIssue, Source, Statement, Theme
 from personas.offline import force_offline
+from personas.output.folder import OutputFolder
 from personas.output.render import render, write_brief_format
 from personas.output.result import BuildResult
 from personas.output.reuse import build_fingerprint, output_digests, reuse_build
-from personas.output.store import DB_NAME, Store
-from personas.output.tables import run_record, write_run, write_tables
+from personas.output.store import Store
+from personas.output.tables import run_record, write_tables
 from personas.stages import NoProgress, Progress, StageTimer
 from personas.synthesize.assemble import assemble_document
 from personas.synthesize.document import PersonasDocument
@@ -43,24 +43,6 @@ if TYPE_CHECKING:
     from personas.history.baseline import Baseline
     from personas.understand.embed import Embeddings
     from personas.understand.prepare import PrepareResult
-
-
-PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
-
-
-def _prepare_out(out_dir: Path) -> None:
-    """Create OUT/personas/, and remove persona documents an earlier build left there
-    (a rebuild with fewer personas must not leave stale ones behind)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder")
-    try:
-        folder = out_dir / "personas"
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
-            if old.is_file() and PERSONA_FILE.match(old.name):
-                old.unlink()
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from None
 
 
 def build(
@@ -90,9 +72,10 @@ def build(
         reused = reuse_build(out_dir, fingerprint, templates_dir, config, timer)
         if reused is not None:
             return reused
-    _prepare_out(out_dir)
+    folder = OutputFolder(out_dir)
+    folder.prepare()
     inputs = _read(input_dir, sources, file_issues, config, timer)
-    store = Store(out_dir / DB_NAME)
+    store = Store(folder.database)
     try:
         artefacts = _understand(inputs, config, timer, store, base)
         with timer.stage("synthesize"):
@@ -118,8 +101,8 @@ def build(
     finally:
         store.close()
     run = run_record(artefacts, config, document, timer.timings, fingerprint, warnings, review)
-    run["outputs"] = output_digests(out_dir, written)
-    write_run(out_dir, run)
+    run.outputs = output_digests(out_dir, written)
+    run.write(folder.run_json)
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
     )
@@ -158,7 +141,7 @@ def _write(
     """The documents, the report, the brief, personas.json, the CSVs and the database."""
     written = render(document, out_dir, templates_dir)
     written += write_tables(out_dir, artefacts, document, config, store)
-    written.append(out_dir / "run.json")  # written last, once every timing is known
+    written.append(OutputFolder(out_dir).run_json)  # written last, once every timing is known
     return sorted(written + write_brief_format(out_dir, config.brief_format))
 
 

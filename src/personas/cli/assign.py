@@ -14,12 +14,13 @@ from typing import Annotated
 import typer
 
 from personas.cli.root import app
+from personas.output.folder import MODEL_DIR
 
 
 @app.command()
 def assign(
     out_dir: Annotated[
-        Path, typer.Argument(help="Output folder of `personas build` (holds model/).")
+        Path, typer.Argument(help=f"Output folder of `personas build` (holds {MODEL_DIR}/).")
     ],
     input_file: Annotated[
         Path,
@@ -136,7 +137,7 @@ def _read_customers(path: Path):  # type: ignore[no-untyped-def]
 @app.command()
 def serve(
     out_dir: Annotated[
-        Path, typer.Argument(help="Output folder of `personas build` (holds model/).")
+        Path, typer.Argument(help=f"Output folder of `personas build` (holds {MODEL_DIR}/).")
     ],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,

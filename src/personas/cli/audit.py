@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from personas.cli.root import app
+from personas.output.folder import RUN_JSON
 
 
 @app.command()
@@ -18,7 +19,7 @@ def audit(
         typer.Option(
             "--inputs/--no-inputs",
             help="Also look for the names and keys of the people in the input folder that "
-            "run.json records (when it still exists).",
+            f"{RUN_JSON} records (when it still exists).",
         ),
     ] = True,
 ) -> None:

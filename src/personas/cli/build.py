@@ -27,7 +27,8 @@ from personas.cli.options import (
     TemplatesOption,
 )
 from personas.cli.root import app
-from personas.privacy.hashing import SALT_ENV, SALT_FILE
+from personas.output.folder import RUN_JSON, OutputFolder
+from personas.privacy.hashing import SALT_ENV
 
 if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
     from rich.console import Console
@@ -101,23 +102,24 @@ def build(
 
 def _print_summary(console: Console, result: BuildResult, hash_keys: bool) -> None:
     """What was built or reused from how many rows, what changed, warnings, where to look."""
-    rows = result.run["rows"]
-    verb = "Reused" if result.run.get("reused") else "Built"
+    rows = result.run.rows
+    verb = "Reused" if result.run.reused else "Built"
     console.print(
         f"[bold green]{verb} {len(result.document.personas)} personas[/] from "
-        f"{rows['used']} of {rows['total']} rows ({rows['skipped']} skipped, see run.json) "
-        f"in {sum(result.run['timings_seconds'].values()):.1f}s."
+        f"{rows['used']} of {rows['total']} rows ({rows['skipped']} skipped, see {RUN_JSON}) "
+        f"in {sum(result.run.timings_seconds.values()):.1f}s."
     )
-    if result.run.get("reused"):
-        console.print(f"Nothing to recompute: reused {result.run['reused']} (--force rebuilds).")
+    if result.run.reused:
+        console.print(f"Nothing to recompute: reused {result.run.reused} (--force rebuilds).")
     if result.document.baseline is not None:
         for line in result.document.baseline.changes:
             console.print(f"Since the baseline: {line}")
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
-    console.print(f"Report: {(result.out_dir / 'index.html').resolve()}")
-    if hash_keys and (result.out_dir / SALT_FILE).is_file():
+    folder = OutputFolder(result.out_dir)
+    console.print(f"Report: {folder.index_html.resolve()}")
+    if hash_keys and folder.salt.is_file():
         console.print(
-            f"Salt of the hashed keys: {(result.out_dir / SALT_FILE).resolve()} "
+            f"Salt of the hashed keys: {folder.salt.resolve()} "
             "(give it to the partner separately; never share it with the outputs)"
         )

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from personas.output.folder import ASSIGNMENTS_CSV, BRIEF_DOCX, BRIEF_MD, PERSONAS_JSON, SALT_TXT
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Settings file (default: DIR/personas.toml if present)."),
@@ -71,7 +73,7 @@ BriefFormatOption = Annotated[
     BriefFormat | None,
     typer.Option(
         "--brief-format",
-        help="md: brief.md only (default); docx: also brief.docx for Word / Google Docs.",
+        help=f"md: {BRIEF_MD} only (default); docx: also {BRIEF_DOCX} for Word / Google Docs.",
     ),
 ]
 
@@ -104,9 +106,9 @@ HashKeysOption = Annotated[
     bool,
     typer.Option(
         "--hash-keys",
-        help="Write salted hashes instead of raw respondent keys to assignments.csv, "
+        help=f"Write salted hashes instead of raw respondent keys to {ASSIGNMENTS_CSV}, "
         "for sharing with partners. Salt: --salt, else $PERSONAS_SALT, else one derived "
-        "from the inputs and written to OUT/salt.txt.",
+        f"from the inputs and written to OUT/{SALT_TXT}.",
     ),
 ]
 
@@ -120,7 +122,7 @@ BaselineOption = Annotated[
     typer.Option(
         "--baseline",
         help="An earlier build's output folder: personas and themes that match it keep "
-        "their ids, names and labels; personas.json and the report say what changed "
+        f"their ids, names and labels; {PERSONAS_JSON} and the report say what changed "
         "(compare two builds with `personas diff`).",
     ),
 ]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from personas.cli.root import app
+from personas.output.folder import ASSIGNMENTS_CSV, STATEMENTS_CSV
 
 if TYPE_CHECKING:  # keep `personas --help` free of the library's imports
     from personas.realtime.profile import CustomerProfile
@@ -28,8 +29,8 @@ def profile(
     keys: Annotated[
         list[str],
         typer.Argument(
-            help="The customer: a respondent_key of assignments.csv, an email in any case, "
-            "a customer id, or a respondent_id (r-…) from statements.csv. Several may be given.",
+            help=f"The customer: a respondent_key of {ASSIGNMENTS_CSV}, an email in any case, "
+            f"a customer id, or a respondent_id (r-…) from {STATEMENTS_CSV}. Several may be given.",
             show_default=False,
         ),
     ],

@@ -9,6 +9,7 @@ import typer
 
 from personas.cli.options import BriefFormat, TemplatesOption
 from personas.cli.root import app
+from personas.output.folder import BRIEF_DOCX, BRIEF_MD, OutputFolder
 
 
 @app.command()
@@ -19,7 +20,7 @@ def render(
         BriefFormat | None,
         typer.Option(
             "--brief-format",
-            help="md: brief.md only; docx: also brief.docx (default: what the build used).",
+            help=f"md: {BRIEF_MD} only; docx: also {BRIEF_DOCX} (default: what the build used).",
         ),
     ] = None,
 ) -> None:
@@ -32,4 +33,4 @@ def render(
 
     written = rerender(out, templates, brief_format.value if brief_format else None)
     typer.echo(f"Rendered {len(written)} files in {out}.")
-    typer.echo(f"Report: {(out / 'index.html').resolve()}")
+    typer.echo(f"Report: {OutputFolder(out).index_html.resolve()}")

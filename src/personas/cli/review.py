@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ import typer
 from personas.cli.options import ConfigOption
 from personas.cli.root import app
 from personas.errors import ConfigError, OutputError
+from personas.output.folder import RUN_JSON, OutputFolder
 
 LOOPBACK = ("localhost",)
 
@@ -36,16 +36,16 @@ def input_of(out: Path, given: Path | None) -> Path:
             raise ConfigError(f"{given}: input folder not found")
         return given
     try:
-        named = Path(json.loads((out / "run.json").read_text(encoding="utf-8"))["input_dir"])
+        named = Path(OutputFolder(out).run_data()["input_dir"])
     except (OSError, ValueError, KeyError, TypeError):
         raise OutputError(
-            f"{out}: run.json is missing or unreadable; run `personas build` first"
+            f"{out}: {RUN_JSON} is missing or unreadable; run `personas build` first"
         ) from None
     for candidate in (named, out.parent / named):
         if candidate.is_dir():
             return candidate
     raise ConfigError(
-        f"{out}/run.json: its input folder {named} is not found from here; pass --input DIR"
+        f"{out}/{RUN_JSON}: its input folder {named} is not found from here; pass --input DIR"
     )
 
 
@@ -81,7 +81,7 @@ def review(
     ] = None,
     input_dir: Annotated[
         Path | None,
-        typer.Option("--input", help="The build's input folder (default: the one in run.json)."),
+        typer.Option("--input", help=f"The build's input folder (default: the one in {RUN_JSON})."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:

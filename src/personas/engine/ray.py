@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from personas.errors import PersonasError
+from personas.output.folder import OutputFolder
 from personas.understand.prepare import SPACY_BATCH, PrepareResult, assemble, redact_texts
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,6 @@ log = logging.getLogger(__name__)
 INSTALL = 'pip install "personas[ray]"'
 OBJECT_STORE_BYTES = 256 * 1024**2  # a local cluster's object store: blocks are small
 PREPARE_BLOCK = SPACY_BATCH * 16  # texts per prepare block: whole spaCy batches
-SHARDS = "embedding-shards"
 
 
 def require_ray() -> Any:
@@ -216,7 +216,8 @@ def read_shards(folder: Path, wanted: set[str]) -> dict[str, np.ndarray]:
 
 def shard_folder(out_dir: Path, model: str) -> Path:
     """Where this model's shards live under OUT."""
-    return out_dir / SHARDS / re.sub(r"[^A-Za-z0-9.-]+", "_", model).strip("_")
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", model).strip("_")
+    return OutputFolder(out_dir).embedding_shards / name
 
 
 class RayEngine:
@@ -287,7 +288,8 @@ class RayEngine:
         if merged:
             order = sorted(merged)
             store.add_vectors(model, order, np.stack([merged[h] for h in order]))
-        shutil.rmtree(self.out_dir / SHARDS, ignore_errors=True)  # all in the store now
+        # all in the store now
+        shutil.rmtree(OutputFolder(self.out_dir).embedding_shards, ignore_errors=True)
         known.update(fresh)
         return aligned(ids, hashes, known, model, from_cache)
 

@@ -14,7 +14,6 @@ baseline's unmatched personas and themes are reported as gone.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import numpy as np
 
 from personas.models import Respondent, SegmentModel, Statement, Theme
 from personas.output.bundle import Bundle, load_bundle, theme_centroids
+from personas.output.folder import ASSIGNMENTS_CSV, OutputFolder
 from personas.synthesize.changes import BaselineLink, GoneItem, PersonaLink, ThemeLink
 from personas.synthesize.document import Persona, PersonasDocument
 
@@ -51,10 +51,9 @@ class Baseline:
 
 def load_baseline(folder: Path) -> Baseline:
     """Read a baseline build; a clear error when ``folder`` is not a personas output."""
-    from personas.output.render import read_document  # the checked reader every command uses
-
-    document = read_document(folder)
-    raw = (folder / "personas.json").read_bytes()
+    output = OutputFolder(folder)
+    document = output.read_document()  # the checked reader every command uses
+    raw = output.document_bytes()
     return Baseline(
         folder=folder,
         document=document,
@@ -68,11 +67,10 @@ def read_assignments(folder: Path, raw_only: bool = True) -> dict[str, str]:
     """Respondent key -> persona id from ``assignments.csv``. ``raw_only`` skips hashed
     keys (--hash-keys): a build cannot compare them with its own raw keys, though two
     builds hashed with the same salt can be compared with each other."""
-    path = folder / "assignments.csv"
-    if not path.is_file():
+    output = OutputFolder(folder)
+    if not output.assignments_csv.is_file():
         return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = output.table_records(ASSIGNMENTS_CSV)
     return {
         r["respondent_key"]: r["persona_id"]
         for r in rows

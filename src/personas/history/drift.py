@@ -24,6 +24,7 @@ import numpy as np
 
 from personas.errors import OutputError
 from personas.history.baseline import PERSONA_MATCH, THEME_MATCH, hungarian, read_assignments
+from personas.output.folder import DATABASE, OutputFolder
 from personas.synthesize.document import PersonasDocument
 
 ALPHA = 0.05
@@ -55,16 +56,15 @@ class BuildData:
 
 def load_build(folder: Path) -> BuildData:
     """Read a build's personas.json, assignments.csv and results database."""
-    from personas.output.render import read_document  # the checked reader every command uses
-
-    document = read_document(folder)
-    if not (folder / "personas.duckdb").is_file():
+    output = OutputFolder(folder)
+    document = output.read_document()  # the checked reader every command uses
+    if not output.database.is_file():
         raise OutputError(
-            f"{folder}: no personas.duckdb, so not a complete build; "
+            f"{folder}: no {DATABASE}, so not a complete build; "
             "give the folder written by `personas build DIR -o OUT`"
         )
-    raw = (folder / "personas.json").read_bytes()
-    people, voiced = _read_store(folder / "personas.duckdb")
+    raw = output.document_bytes()
+    people, voiced = _read_store(output.database)
     return BuildData(
         folder=folder,
         document=document,
@@ -79,8 +79,7 @@ def load_build(folder: Path) -> BuildData:
 def _min_group(folder: Path) -> int:
     """The build's min_group_size from run.json (5 when it cannot be read)."""
     try:
-        run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        return int(run["config"]["min_group_size"])
+        return int(OutputFolder(folder).run_data()["config"]["min_group_size"])
     except (OSError, ValueError, KeyError, TypeError):
         return 5
 

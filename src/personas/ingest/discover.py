@@ -39,6 +39,7 @@ from personas.ingest.tablefiles import read_table
 from personas.ingest.tables import Table
 from personas.ingest.tickets import is_tickets
 from personas.models import RowIssue, Source, SourceFormat, SourceKind
+from personas.output.folder import RUN_JSON, OutputFolder
 
 _SNIFF_BYTES = 256 * 1024
 _NOT_BODY = re.compile(r"\b(id|title|headline|date|created|stars?|rating|score|url|reply)\b")
@@ -217,9 +218,7 @@ def _special_kind(headers: list[tuple[str, str]]) -> tuple[SourceKind, str] | No
 
 def _files(input_dir: Path) -> list[Path]:
     found: list[Path] = []
-    outputs = {
-        p.parent for p in input_dir.rglob("run.json") if (p.parent / "personas.json").exists()
-    }
+    outputs = {p.parent for p in input_dir.rglob(RUN_JSON) if OutputFolder(p.parent).is_build()}
     for path in input_dir.rglob("*"):
         rel = path.relative_to(input_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():

@@ -29,15 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from personas.errors import OutputError
+from personas.output.folder import (
+    ASSIGNMENTS_CSV,
+    DATABASE,
+    PERSONAS_JSON,
+    RUN_JSON,
+    SALT_TXT,
+    OutputFolder,
+)
 from personas.privacy.namefinder import NameFinder
 from personas.privacy.pii import find_pii
 from personas.understand.redact import name_parts
 
 SKIPPED = {
-    "assignments.csv": "holds respondent keys by design; share it only with who may see them",
-    "personas.duckdb": "the database behind the report; holds respondent keys",
-    "personas.duckdb.wal": "the database's write-ahead log",
-    "salt.txt": "the secret salt of --hash-keys; never share it with the outputs",
+    ASSIGNMENTS_CSV: "holds respondent keys by design; share it only with who may see them",
+    DATABASE: "the database behind the report; holds respondent keys",
+    f"{DATABASE}.wal": "the database's write-ahead log",
+    SALT_TXT: "the secret salt of --hash-keys; never share it with the outputs",
 }
 OWN_IDS = re.compile(r"\b(?:[srh]-[0-9a-f]{12,64}|[0-9a-f]{32,64})\b")
 # Not personal, but digit-rich: weights and shares ("0.816496580927726"), money, dates and
@@ -146,16 +154,17 @@ def scan_line(line: str, known: Known) -> list[tuple[str, str]]:
 
 
 def _load_run(out_dir: Path) -> dict[str, object]:
-    run_path = out_dir / "run.json"
+    folder = OutputFolder(out_dir)
+    run_path = folder.run_json
     if not out_dir.is_dir():
         raise OutputError(f"{out_dir}: no such folder")
-    if not run_path.is_file() or not (out_dir / "personas.json").is_file():
+    if not run_path.is_file() or not folder.personas_json.is_file():
         raise OutputError(
-            f"{out_dir}: not a personas output folder (no run.json and personas.json); "
+            f"{out_dir}: not a personas output folder (no {RUN_JSON} and {PERSONAS_JSON}); "
             f"build one with `personas build DIR -o {out_dir}`"
         )
     try:
-        run = json.loads(run_path.read_text(encoding="utf-8"))
+        run = folder.run_data()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise OutputError(f"{run_path}: not valid JSON ({exc}); rebuild the output") from None
     if not isinstance(run, dict):
@@ -166,10 +175,11 @@ def _load_run(out_dir: Path) -> dict[str, object]:
 def audit_output(out_dir: Path, check_inputs: bool = True) -> AuditReport:
     """Scan every shareable file under ``out_dir`` for personal data."""
     run = _load_run(out_dir)
+    folder = OutputFolder(out_dir)
     report = AuditReport(out_dir=out_dir)
     known = Known()
     if check_inputs:
-        known, report.inputs_checked, report.inputs_note = known_values(run, out_dir / "run.json")
+        known, report.inputs_checked, report.inputs_note = known_values(run, folder.run_json)
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(out_dir).as_posix()
         if path.name in SKIPPED:

@@ -21,12 +21,13 @@ from pydantic import BaseModel, ValidationError
 
 from personas.errors import OutputError
 from personas.models import SegmentModel, Statement, StatementKind, Theme
+from personas.output.folder import BUNDLE_JSON, MODEL_DIR, OutputFolder
 from personas.segment.features import FeatureEncoder
 from personas.synthesize.document import PersonasDocument
 from personas.understand.embed import Embeddings
 
 BUNDLE_SCHEMA_VERSION = "1.0"
-BUNDLE_DIR = "model"
+BUNDLE_DIR = MODEL_DIR
 
 
 class PersonaRef(BaseModel):
@@ -99,8 +100,8 @@ def save_bundle(
     """Write ``OUT/model/`` and return the files written."""
     from safetensors.numpy import save_file
 
-    folder = out_dir / BUNDLE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    output = OutputFolder(out_dir)
+    output.model_dir.mkdir(parents=True, exist_ok=True)
     meta = BundleMeta(
         generator=document.generator,
         embedding_model=embedding_model,
@@ -117,30 +118,30 @@ def save_bundle(
     centres = np.array(model.centres, dtype=np.float64).reshape(len(document.personas), -1)
     if centres.shape[1] == 0:
         centres = np.zeros((len(document.personas), len(encoder.names)))
-    (folder / "bundle.json").write_text(meta.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    output.bundle_json.write_text(meta.model_dump_json(indent=2) + "\n", encoding="utf-8")
     save_file(
         {
             "centres": np.ascontiguousarray(centres),
             "theme_centroids": np.ascontiguousarray(centroids),
         },
-        str(folder / "arrays.safetensors"),
+        str(output.bundle_arrays),
     )
-    return [folder / "bundle.json", folder / "arrays.safetensors"]
+    return [output.bundle_json, output.bundle_arrays]
 
 
 def load_bundle(out_dir: Path) -> Bundle:
     """Read a build's bundle; a clear error if ``out_dir`` is not a personas output."""
     from safetensors.numpy import load_file
 
-    folder = out_dir / BUNDLE_DIR
-    meta_path, arrays_path = folder / "bundle.json", folder / "arrays.safetensors"
+    output = OutputFolder(out_dir)
+    meta_path, arrays_path = output.bundle_json, output.bundle_arrays
     if not out_dir.is_dir():
         raise OutputError(
             f"{out_dir}: folder not found; give the output folder of `personas build`"
         )
     if not meta_path.is_file() or not arrays_path.is_file():
         raise OutputError(
-            f"{out_dir}: no model bundle (model/bundle.json);"
+            f"{out_dir}: no model bundle ({MODEL_DIR}/{BUNDLE_JSON});"
             " rebuild with `personas build` to create one"
         )
     try:

@@ -38,7 +38,6 @@ the same bytes.
 
 from __future__ import annotations
 
-import json
 import re
 import traceback
 from pathlib import Path
@@ -46,10 +45,10 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import ValidationError
 
 from personas.errors import OutputError, PersonasError
-from personas.synthesize.document import SCHEMA_VERSION, Persona, PersonasDocument
+from personas.output.folder import OutputFolder, read_document
+from personas.synthesize.document import Persona, PersonasDocument
 
 DOCUMENT_TEMPLATES = ("index.html.j2", "brief.md.j2")
 PERSONA_TEMPLATES = ("persona.md.j2", "persona.html.j2")
@@ -225,15 +224,15 @@ def render(doc: PersonasDocument, out_dir: Path, templates_dir: Path | None = No
     Everything is rendered before anything is written, so a template error leaves
     ``out_dir`` untouched.
     """
-    out_dir = Path(out_dir)
+    folder = OutputFolder(out_dir)
     env = make_environment(templates_dir)
     files: dict[Path, str] = {
-        out_dir / "index.html": render_template(env, "index.html.j2", doc=doc),
-        out_dir / "brief.md": render_template(env, "brief.md.j2", doc=doc),
+        folder.index_html: render_template(env, "index.html.j2", doc=doc),
+        folder.brief_md: render_template(env, "brief.md.j2", doc=doc),
     }
     for persona in doc.personas:
         for ext in ("md", "html"):
-            path = out_dir / "personas" / persona_file(persona, ext)
+            path = folder.persona_document(persona_file(persona, ext))
             if path in files:
                 raise OutputError(f"{path}: two personas share the id {persona.persona_id!r}")
             files[path] = render_template(env, f"persona.{ext}.j2", doc=doc, persona=persona)
@@ -249,50 +248,12 @@ def render(doc: PersonasDocument, out_dir: Path, templates_dir: Path | None = No
 # -- re-rendering a finished build -------------------------------------------------------------
 
 BRIEF_FORMATS = ("md", "docx")
-_PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
-
-
-def read_document(out_dir: Path) -> PersonasDocument:
-    """``OUT/personas.json``, checked: a build folder, the same schema_version, valid."""
-    out_dir = Path(out_dir)
-    path = out_dir / "personas.json"
-    if not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: not a folder; give the output folder of `personas build`")
-    if not path.is_file():
-        raise OutputError(
-            f"{out_dir}: no personas.json here, so it is not a finished build;"
-            f" run `personas build INPUT -o {out_dir}` first"
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OutputError(f"{path}: cannot read ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise OutputError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
-        ) from exc
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if version != SCHEMA_VERSION:
-        raise OutputError(
-            f"{path}: schema_version {version!r}, but this version of personas renders"
-            f" {SCHEMA_VERSION!r}; rebuild with `personas build`"
-        )
-    try:
-        return PersonasDocument.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise OutputError(
-            f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s));"
-            " was it edited by hand? rebuild with `personas build`"
-        ) from exc
 
 
 def built_brief_format(out_dir: Path) -> str:
     """The brief format the build used (run.json's config), "md" when it does not say."""
     try:
-        run = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))
-        value = run["config"]["brief_format"]
+        value = OutputFolder(out_dir).run_data()["config"]["brief_format"]
     except (OSError, ValueError, KeyError, TypeError):
         return "md"
     return value if value in BRIEF_FORMATS else "md"
@@ -303,11 +264,12 @@ def write_brief_format(out_dir: Path, brief_format: str) -> list[Path]:
     brief.docx an earlier build left, so it cannot disagree with brief.md."""
     from personas.output.brief_docx import write_brief_docx
 
-    target = Path(out_dir) / "brief.docx"
+    folder = OutputFolder(out_dir)
+    target = folder.brief_docx
     if brief_format not in BRIEF_FORMATS:
         raise OutputError(f"brief format {brief_format!r}: use one of {', '.join(BRIEF_FORMATS)}")
     if brief_format == "docx":
-        return [write_brief_docx(Path(out_dir) / "brief.md", target)]
+        return [write_brief_docx(folder.brief_md, target)]
     target.unlink(missing_ok=True)
     return []
 
@@ -323,8 +285,8 @@ def rerender(
     doc = read_document(out_dir)
     written = render(doc, out_dir, templates_dir)
     keep = {p.name for p in written}
-    for old in sorted((out_dir / "personas").glob("p*")):
-        if old.is_file() and _PERSONA_FILE.match(old.name) and old.name not in keep:
+    for old in OutputFolder(out_dir).old_persona_documents():
+        if old.name not in keep:
             old.unlink()
     written += write_brief_format(out_dir, brief_format or built_brief_format(out_dir))
     return sorted(written)

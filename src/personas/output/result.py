@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from personas.output.run import RunRecord
 from personas.synthesize.document import PersonasDocument
 
 
@@ -15,6 +15,6 @@ class BuildResult:
 
     out_dir: Path
     document: PersonasDocument
-    run: dict[str, Any]
+    run: RunRecord
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -23,12 +23,12 @@ import functools
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 from personas.config import Config
 from personas.models import RowIssue, Source
+from personas.output.folder import DATABASE, RUN_JSON, OutputFolder
 from personas.output.result import BuildResult
-from personas.output.store import DB_NAME
+from personas.output.run import RunRecord
 from personas.stages import StageTimer
 
 FINGERPRINT_VERSION = 1
@@ -109,16 +109,16 @@ def output_digests(out_dir: Path, written: list[Path]) -> dict[str, str]:
     return {
         p.relative_to(out_dir).as_posix(): _file_digest(p)
         for p in sorted(set(written))
-        if p.is_file() and p.name != "run.json"
+        if p.is_file() and p.name != RUN_JSON
     }
 
 
-def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> RunRecord | None:
     """The earlier run.json of ``out_dir`` when its outputs can be reused: the same data
     fingerprint, and every output it wrote (and each ``required`` file) still on disk
     with the same bytes. None otherwise."""
     try:
-        run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        run = OutputFolder(out_dir).run_data()
     except (OSError, ValueError):
         return None
     fingerprint = run.get("fingerprint") if isinstance(run, dict) else None
@@ -133,7 +133,10 @@ def previous_run(out_dir: Path, data: str, required: tuple[str, ...] = ()) -> di
         path = out_dir / name
         if not path.is_file() or _file_digest(path) != digest:
             return None
-    return run
+    try:
+        return RunRecord.from_data(run)
+    except ValueError:  # the right fingerprint, but not a run record this version reads
+        return None
 
 
 def reuse_build(
@@ -145,29 +148,29 @@ def reuse_build(
 ) -> BuildResult | None:
     """The earlier build in ``out_dir`` when nothing that decides it has changed (its
     documents re-rendered first if only the templates did); None to build afresh."""
-    from personas.output.render import read_document, rerender
-    from personas.output.tables import write_run
+    from personas.output.render import rerender
 
-    run = previous_run(out_dir, fingerprint["data"], required=(DB_NAME,))
+    folder = OutputFolder(out_dir)
+    run = previous_run(out_dir, fingerprint["data"], required=(DATABASE,))
     if run is None:
         return None
-    previous_templates = run["fingerprint"].get("templates")
+    previous_templates = run.fingerprint.get("templates")
     if previous_templates == fingerprint["templates"]:
         what = "everything: inputs, settings, templates and code are unchanged"
     else:
         with timer.stage("render"):
             rerender(out_dir, templates_dir, config.brief_format)
         what = "everything but the documents, re-rendered because the templates changed"
-    written = sorted(out_dir / name for name in run["outputs"])
-    run["fingerprint"] = fingerprint
-    run["outputs"] = output_digests(out_dir, written)
-    run["timings_seconds"] = timer.timings
-    run["reused"] = what
-    write_run(out_dir, run)
+    written = sorted(out_dir / name for name in run.outputs)
+    run.fingerprint = fingerprint
+    run.outputs = output_digests(out_dir, written)
+    run.timings_seconds = timer.timings
+    run.reused = what
+    run.write(folder.run_json)
     return BuildResult(
         out_dir=out_dir,
-        document=read_document(out_dir),
+        document=folder.read_document(),
         run=run,
         written=written,
-        warnings=list(run.get("warnings", [])),
+        warnings=list(run.warnings),
     )

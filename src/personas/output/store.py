@@ -17,8 +17,6 @@ import numpy as np
 
 from personas.errors import OutputError
 
-DB_NAME = "personas.duckdb"
-
 
 class Store:
     """A thin wrapper over one DuckDB connection."""

@@ -1,4 +1,4 @@
-"""Write the output folder contract (see README "Output folder").
+"""Write the output folder contract (see README "Output folder"; names in ``output.folder``).
 
 Everything but ``run.json`` is byte-identical for the same input and seed;
 ``run.json`` also records wall-clock timings, which naturally vary.
@@ -34,13 +34,14 @@ from personas.models import (
     Statement,
     Theme,
 )
+from personas.output.folder import OutputFolder
+from personas.output.run import RUN_SCHEMA_VERSION, RunRecord
 from personas.output.store import Store
 from personas.privacy.hashing import key_writer
 from personas.segment.fit import scores_by_k
 from personas.synthesize.document import PersonasDocument
 from personas.understand.redact import scrubber
 
-RUN_SCHEMA_VERSION = "1.0"
 VERSIONED_PACKAGES = (
     "torch",
     "sentence-transformers",
@@ -102,18 +103,17 @@ def write_tables(
     store: Store,
 ) -> list[Path]:
     """Write personas.json, the CSVs and the database tables; return the files written."""
+    folder = OutputFolder(out_dir)
     inputs, model = artefacts.inputs, artefacts.model
     keys = [r.key for r in inputs.respondents]
     pseudonym = pseudonymiser(inputs.sources, keys)
     shared_key = key_writer(
-        out_dir, config.hash_keys, config.salt, [s.sha256 for s in inputs.sources], keys
+        folder.salt, config.hash_keys, config.salt, [s.sha256 for s in inputs.sources], keys
     )
     persona_of = {k: f"p{seg.segment_id}" for seg in model.segments for k in seg.respondent_keys}
-    (out_dir / "personas.json").write_text(
-        document.model_dump_json(indent=2) + "\n", encoding="utf-8"
-    )
+    folder.personas_json.write_text(document.model_dump_json(indent=2) + "\n", encoding="utf-8")
     write_csv(
-        out_dir / "assignments.csv",
+        folder.assignments_csv,
         ["respondent_key", "persona_id", "confidence", "respondent_id"],
         [
             [
@@ -126,7 +126,7 @@ def write_tables(
         ],
     )
     write_csv(
-        out_dir / "statements.csv",
+        folder.statements_csv,
         ["statement_id", "source", "locator", "respondent_key", "kind", "theme_id", "text"],
         [
             [
@@ -142,7 +142,7 @@ def write_tables(
         ],
     )
     write_csv(
-        out_dir / "themes.csv",
+        folder.themes_csv,
         ["theme_id", "kind", "label", "keywords", "size"],
         [[t.theme_id, t.kind, t.label, "; ".join(t.keywords), t.size] for t in artefacts.themes],
     )
@@ -156,8 +156,7 @@ def write_tables(
         model,
         pseudonym,
     )
-    names = ("personas.json", "assignments.csv", "statements.csv", "themes.csv")
-    return [out_dir / n for n in names]
+    return [folder.personas_json, folder.assignments_csv, folder.statements_csv, folder.themes_csv]
 
 
 def run_record(
@@ -168,7 +167,7 @@ def run_record(
     fingerprint: dict[str, str],
     warnings: list[str],
     review: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> RunRecord:
     """run.json of a build: what was read, used and skipped, settings, versions, timings,
     segmentation, quality, warnings; "outputs" (their digests) is filled in last."""
     inputs, model, counts = artefacts.inputs, artefacts.model, artefacts.counts
@@ -209,7 +208,7 @@ def run_record(
     if review is not None:
         run["review"] = review
     _scrub_run(run, scrubber(n for r in inputs.records for n in r.names))
-    return run
+    return RunRecord.model_validate(run)
 
 
 def _segmentation(model: SegmentModel) -> dict[str, Any]:
@@ -242,12 +241,6 @@ def _scrub_run(run: dict[str, Any], scrub: Any) -> None:
         for issue in account["issues"]:
             issue["reason"] = scrub(issue["reason"])
     run["warnings"] = [scrub(w) for w in run["warnings"]]
-
-
-def write_run(out_dir: Path, run: dict[str, Any]) -> None:
-    """Write run.json last, once every stage's timing is known."""
-    text = json.dumps(run, indent=2, ensure_ascii=False) + "\n"
-    (out_dir / "run.json").write_text(text, encoding="utf-8")
 
 
 def write_database(

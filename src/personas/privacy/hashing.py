@@ -20,7 +20,6 @@ import hmac
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-SALT_FILE = "salt.txt"
 SALT_ENV = "PERSONAS_SALT"
 PREFIX = "h-"
 
@@ -38,15 +37,15 @@ def derived_salt(input_hashes: Iterable[str], respondent_keys: Iterable[str]) ->
 
 
 def key_writer(
-    out_dir: Path,
+    salt_path: Path,
     hash_keys: bool,
     salt: str | None,
     input_hashes: Iterable[str],
     respondent_keys: Iterable[str],
 ) -> Callable[[str], str]:
     """How ``assignments.csv`` writes a key: raw, or salted-hashed. Writes or removes
-    ``OUT/salt.txt`` so the folder never keeps a salt from an earlier build."""
-    salt_path = out_dir / SALT_FILE
+    ``salt_path`` (``OUT/salt.txt``, named by ``personas.output.folder``) so the folder
+    never keeps a salt from an earlier build."""
     if not hash_keys:
         salt_path.unlink(missing_ok=True)
         return lambda key: key

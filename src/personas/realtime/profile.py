@@ -14,7 +14,6 @@ over the persona's members, so it costs the same for ten members or a million.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 import os
@@ -30,12 +29,18 @@ from personas.errors import OutputError
 from personas.ingest.values import normalise_email, normalise_id
 from personas.models import STATEMENT_KINDS as KINDS
 from personas.output.bundle import PersonaRef, load_bundle
+from personas.output.folder import (
+    ASSIGNMENTS_CSV,
+    BUNDLE_JSON,
+    DATABASE,
+    MODEL_DIR,
+    STATEMENTS_CSV,
+    OutputFolder,
+)
 from personas.privacy.hashing import PREFIX as HASHED_PREFIX
-from personas.privacy.hashing import SALT_ENV, SALT_FILE, hash_key
+from personas.privacy.hashing import SALT_ENV, hash_key
 
 PROFILE_SCHEMA_VERSION = "1.0"
-ASSIGNMENTS = "assignments.csv"
-DATABASE = "personas.duckdb"
 ASSIGNMENT_COLUMNS = ("respondent_key", "persona_id", "confidence", "respondent_id")
 RESPONDENT_COLUMNS = (
     "respondent_id, identified, persona_id, age, nps, rating, orders, total_spend,"
@@ -94,8 +99,8 @@ class CustomerProfile(BaseModel):
     """Everything the build knows about one respondent. Field order is the JSON shape."""
 
     schema_version: str = PROFILE_SCHEMA_VERSION
-    key: str = Field(description="as written in assignments.csv")
-    respondent_id: str = Field(description="pseudonym used in statements.csv and the database")
+    key: str = Field(description=f"as written in {ASSIGNMENTS_CSV}")
+    respondent_id: str = Field(description=f"pseudonym used in {STATEMENTS_CSV} and the database")
     identified: bool
     persona: PersonaRef
     confidence: float
@@ -131,7 +136,7 @@ def load_profiles(out: Path, keys: Sequence[str]) -> list[CustomerProfile]:
     _check_build(out)
     found = find_assignments(out, keys)
     personas = {p.persona_id: p for p in load_bundle(out).meta.personas}
-    con = _connect(out / DATABASE)
+    con = _connect(OutputFolder(out).database)
     try:
         return [_profile(con, personas, f) for f in found]
     finally:
@@ -141,8 +146,9 @@ def load_profiles(out: Path, keys: Sequence[str]) -> list[CustomerProfile]:
 def _check_build(out: Path) -> None:
     if not out.is_dir():
         raise OutputError(f"{out}: folder not found; give the output folder of `personas build`")
-    for name in (ASSIGNMENTS, DATABASE):
-        if not (out / name).is_file():
+    folder = OutputFolder(out)
+    for name, path in ((ASSIGNMENTS_CSV, folder.assignments_csv), (DATABASE, folder.database)):
+        if not path.is_file():
             raise OutputError(
                 f"{out}: not a personas build (no {name}); give the folder written by"
                 " `personas build DIR -o OUT`"
@@ -164,25 +170,22 @@ def _connect(path: Path) -> Any:
 def read_assignments(out: Path) -> Iterator[Assignment]:
     """The rows of assignments.csv, streamed; a clear error when its columns are not the
     build's or a confidence is not a number."""
-    path = out / ASSIGNMENTS
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, [])
-        missing = [c for c in ASSIGNMENT_COLUMNS if c not in header]
-        if missing:
-            raise OutputError(
-                f"{path}: no column {', '.join(missing)}; rebuild with this version of personas"
-            )
-        at = [header.index(c) for c in ASSIGNMENT_COLUMNS]
-        for line, row in enumerate(reader, start=2):
-            key, persona_id, confidence, rid = (row[i] if i < len(row) else "" for i in at)
-            try:
-                value = float(confidence)
-            except ValueError:
-                raise OutputError(
-                    f'{path}, row {line}, column "confidence": not a number'
-                ) from None
-            yield Assignment(key, persona_id, value, rid)
+    folder = OutputFolder(out)
+    path, reader = folder.assignments_csv, folder.table_rows(ASSIGNMENTS_CSV)
+    header = next(reader, [])
+    missing = [c for c in ASSIGNMENT_COLUMNS if c not in header]
+    if missing:
+        raise OutputError(
+            f"{path}: no column {', '.join(missing)}; rebuild with this version of personas"
+        )
+    at = [header.index(c) for c in ASSIGNMENT_COLUMNS]
+    for line, row in enumerate(reader, start=2):
+        key, persona_id, confidence, rid = (row[i] if i < len(row) else "" for i in at)
+        try:
+            value = float(confidence)
+        except ValueError:
+            raise OutputError(f'{path}, row {line}, column "confidence": not a number') from None
+        yield Assignment(key, persona_id, value, rid)
 
 
 def key_forms(given: str, salt: str | None) -> list[str]:
@@ -209,7 +212,7 @@ def _salt(out: Path) -> str | None:
     """The salt of a ``--hash-keys`` build: the environment's, else OUT/salt.txt."""
     if os.environ.get(SALT_ENV):
         return os.environ[SALT_ENV]
-    path = out / SALT_FILE
+    path = OutputFolder(out).salt
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
@@ -258,7 +261,7 @@ def _loose(
 
 def _not_found(out: Path, given: str, forms: list[str], keys: list[str], salt: str | None) -> str:
     tried = [f for f in forms if f.strip() != given.strip()]
-    message = f'no respondent "{given.strip()}" in {out / ASSIGNMENTS}'
+    message = f'no respondent "{given.strip()}" in {OutputFolder(out).assignments_csv}'
     if tried:
         message += f" (also tried {', '.join(tried)})"
     message += (
@@ -301,7 +304,7 @@ def _profile(con: Any, personas: dict[str, PersonaRef], found: Assignment) -> Cu
     )
     if not rows or found.persona_id not in personas:
         raise OutputError(
-            f"{found.key}: in assignments.csv but not in personas.duckdb or model/bundle.json;"
+            f"{found.key}: in {ASSIGNMENTS_CSV} but not in {DATABASE} or {MODEL_DIR}/{BUNDLE_JSON};"
             " the folder mixes two builds, rebuild it"
         )
     (_, identified, _, _, nps, rating, orders, spend, aov, per_year, recency, attrs, distance) = (

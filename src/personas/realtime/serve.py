@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from personas import __version__
 from personas.errors import OutputError
 from personas.output.bundle import Bundle, load_bundle
+from personas.output.folder import PERSONAS_JSON, OutputFolder
 from personas.realtime.assign import Assigner, AssignmentOut, CustomerIn
 
 MAX_BODY_BYTES = 1_000_000
@@ -168,9 +169,9 @@ def create_app(out_dir: Path, token: str | None = None, light_text: bool = True)
 def _read_personas(out_dir: Path) -> dict[str, dict[str, Any]]:
     """The build's personas by id, as personas.json has them (served as they are)."""
     try:
-        document = json.loads((out_dir / "personas.json").read_text(encoding="utf-8"))
+        document = OutputFolder(out_dir).document_data()
     except (OSError, json.JSONDecodeError):
-        raise OutputError(f"{out_dir}: personas.json is missing or unreadable; rebuild") from None
+        raise OutputError(f"{out_dir}: {PERSONAS_JSON} is missing or unreadable; rebuild") from None
     return {p["persona_id"]: p for p in document["personas"]}
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from personas.errors import PersonasError
+from personas.output.run import RunRecord
 
 STAGES = (
     "discover",
@@ -96,7 +97,7 @@ class Job:
 
 
 def rebuild(
-    input_dir: Path, out_dir: Path, config_path: Path, run: dict[str, Any]
+    input_dir: Path, out_dir: Path, config_path: Path, run: RunRecord
 ) -> Callable[[Job], dict[str, Any]]:
     """The work of a rebuild: the run's settings, the edits in ``config_path``."""
 
@@ -105,15 +106,13 @@ def rebuild(
         from personas.pipeline import build
         from personas.review.store import ReviewStore
 
-        settings = Config.model_validate(
-            {**run.get("config", {}), "review": ReviewStore(config_path).read()}
-        )
+        settings = Config.model_validate({**run.config, "review": ReviewStore(config_path).read()})
         result = build(input_dir, out_dir, settings, progress=job)
         return {
             "personas": len(result.document.personas),
             "warnings": result.warnings,
-            "reused": result.run.get("reused"),
-            "review": result.run.get("review"),
+            "reused": result.run.reused,
+            "review": result.run.review,
         }
 
     return work

@@ -87,7 +87,7 @@ class Session:
             "corpus": view.document.get("corpus"),
             "personas": view.document.get("personas", []),
             "themes": view.document.get("themes", []),
-            "warnings": view.run.get("warnings", []),
+            "warnings": view.run.warnings,
             "edits": edits,
             "job": self.job.status(),
         }

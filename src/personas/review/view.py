@@ -8,13 +8,19 @@ sentences, what the edit will change: the preview the page shows before saving.
 
 from __future__ import annotations
 
-import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from personas.errors import OutputError
+from personas.output.folder import (
+    PERSONAS_JSON,
+    RUN_JSON,
+    STATEMENTS_CSV,
+    THEMES_CSV,
+    OutputFolder,
+)
+from personas.output.run import RunRecord
 from personas.review.apply import split_matches
 from personas.review.edits import (
     ApprovePersona,
@@ -44,7 +50,7 @@ class BuildView:
 
     out_dir: Path
     document: dict[str, Any]
-    run: dict[str, Any]
+    run: RunRecord
     statements: dict[str, dict[str, str]]  # statement id -> its statements.csv row
     mtime: float = 0.0
     themes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -66,26 +72,28 @@ class BuildView:
         return [(s, r["text"]) for s, r in self.statements.items() if r["theme_id"] == theme_id]
 
     def outcomes(self) -> dict[int, dict[str, Any]]:
-        review = self.run.get("review") or {}
+        review = self.run.review or {}
         return {int(o["id"]): o for o in review.get("outcomes", [])}
 
 
 def build_mtime(out_dir: Path) -> float:
     """When the build last changed (personas.json or run.json); OSError when missing."""
-    return max((out_dir / n).stat().st_mtime for n in ("personas.json", "run.json"))
+    folder = OutputFolder(out_dir)
+    return max(p.stat().st_mtime for p in (folder.personas_json, folder.run_json))
 
 
 def load_view(out_dir: Path) -> BuildView:
     """Read the build in ``out_dir``; OutputError when it is not a finished build."""
     try:
+        folder = OutputFolder(out_dir)
         mtime = build_mtime(out_dir)
-        document = json.loads((out_dir / "personas.json").read_text(encoding="utf-8"))
-        run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-        with (out_dir / "statements.csv").open(encoding="utf-8", newline="") as handle:
-            statements = {row["statement_id"]: row for row in csv.DictReader(handle)}
+        document = folder.document_data()
+        run = folder.read_run()
+        rows = folder.table_records(STATEMENTS_CSV)
+        statements = {row["statement_id"]: row for row in rows}
     except (OSError, ValueError, KeyError):
         raise OutputError(
-            f"{out_dir}: not a finished build (personas.json, run.json and statements.csv "
+            f"{out_dir}: not a finished build ({PERSONAS_JSON}, {RUN_JSON} and {STATEMENTS_CSV} "
             "are needed); run `personas build` first"
         ) from None
     return BuildView(out_dir, document, run, statements, mtime)
@@ -140,8 +148,8 @@ def _theme_changes(edit: Any, view: BuildView) -> list[str]:
     if isinstance(edit, HideTheme):
         n = len(view.members(theme["theme_id"]))
         return [
-            f"Hide {name}: it becomes no claim and is left out of themes.csv.",
-            f"Removed from {where}; its {n} statements stay in statements.csv without a theme.",
+            f"Hide {name}: it becomes no claim and is left out of {THEMES_CSV}.",
+            f"Removed from {where}; its {n} statements stay in {STATEMENTS_CSV} without a theme.",
         ]
     if isinstance(edit, MoveTheme):
         if edit.kind == theme["kind"]:
@@ -228,7 +236,7 @@ def check_edit(edit: Any, view: BuildView, review: Review, who: str) -> list[str
             ]
         return [
             f"Mark persona {p['persona_id']} {p['name']} approved by {who or 'you'} in its "
-            "documents, the report and personas.json."
+            f"documents, the report and {PERSONAS_JSON}."
         ]
     if isinstance(edit, Note):
         kind, _, ident = edit.target.partition(":")

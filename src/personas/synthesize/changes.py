@@ -56,7 +56,7 @@ class BaselineLink(_Doc):
     """This build compared with the build it was given as ``--baseline``."""
 
     baseline: str = Field(description="the baseline output folder's name")
-    baseline_digest: str = Field(description="sha256 of the baseline's personas.json")
+    baseline_digest: str = Field(description="sha256 of the baseline's personas document")
     method: str = Field(description="how personas and themes were matched")
     personas: list[PersonaLink]
     themes: list[ThemeLink]
