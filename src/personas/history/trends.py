@@ -139,10 +139,9 @@ def theme_trends(
     for (tid, _, src), counts in in_cell.items():
         if src in running and tid in latest:
             latest[tid] += counts[-1]
-    tested = [tid for tid, r in tests.items() if r is not None]
-    adjusted = dict(
-        zip(tested, benjamini_hochberg([tests[tid][1] for tid in tested]), strict=True)  # type: ignore[index]
-    )
+    p_values = {tid: r[1] for tid, r in tests.items() if r is not None}
+    tested = list(p_values)
+    adjusted = dict(zip(tested, benjamini_hochberg(list(p_values.values())), strict=True))
     return Trends(
         period=period,
         periods=periods,
