@@ -16,7 +16,7 @@ import hmac
 import io
 import json
 import platform
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -235,8 +235,15 @@ def write_run(out_dir: Path, run: dict[str, Any]) -> None:
 
 
 def _write_tables(
-    store, ingested, respondents, statements, themes, persona_of, model, pseudonym
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store,
+    ingested: IngestResult,
+    respondents: list[Respondent],
+    statements: list[Statement],
+    themes: list[Theme],
+    persona_of: dict[str, str],
+    model: SegmentModel,
+    pseudonym: Callable[[str | None], str],
+) -> None:
     distance = model.distance
     store.write_table(
         "records",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -415,7 +416,7 @@ def light_statements(records: list[Record]) -> list[Statement]:
     return out
 
 
-def customers_from_records(records: list[Record]) -> list[CustomerIn]:
+def customers_from_records(records: Iterable[Record]) -> list[CustomerIn]:
     """Requests from ingested rows: one per respondent key, or per anonymous row.
 
     Attributes are merged as the build merges them (``identity.merge_attributes``):

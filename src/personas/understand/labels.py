@@ -443,8 +443,8 @@ def _theme_labels(
         for i in rows:
             counts[owner[i]][k] += 1
     total: Counter[frozenset[str]] = Counter()
-    for c in counts.values():
-        total.update(c)
+    for theme_counts in counts.values():
+        total.update(theme_counts)
     vectors = np.vstack([vectors_by_theme[t] for t in ids]) if vectors_by_theme else None
     start = {t: sum(len(docs_by_theme[u]) for u in ids[: ids.index(t)]) for t in ids}
     n_all = len(all_docs)
@@ -465,17 +465,16 @@ def _theme_labels(
             centre = vectors[lo:hi].mean(axis=0)
             centre /= np.linalg.norm(centre) or 1.0
             for k in keys:
-                rows = [i for i in saying[k] if lo <= i < hi]
-                said = vectors[rows].mean(axis=0)
-                scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
+                here = [i for i in saying[k] if lo <= i < hi]
+                mean = vectors[here].mean(axis=0)
+                scored[k] *= max(float(mean @ centre) / float(np.linalg.norm(mean) or 1.0), 0.05)
         written = Counter(t for d in docs_by_theme[theme_id] for t in tokens(d))
         shown = {_surface(k, surface[k], written): v for k, v in scored.items()}
         shown = {p: v for p, v in shown.items() if not label_problems(p, names, generic)}
         ranked = sorted(shown, key=lambda p: (-shown[p], p))
-        scored = shown  # type: ignore[assignment]
         ok = lambda p: not label_problems(p, names, generic)  # noqa: E731
         label = (
-            _pick(ranked, scored, taken, sayings)
+            _pick(ranked, shown, taken, sayings)
             or _said_most(docs_by_theme[theme_id], taken, ok)
             or _from_keywords((keywords_by_theme or {}).get(theme_id, []), taken, ok)
             or f"theme {len(taken) + 1}"
