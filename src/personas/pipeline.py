@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from personas import __version__
 from personas.config import Config
@@ -22,7 +22,16 @@ from personas.errors import InputError, NoUsableInput, OutputError
 from personas.ingest import ingest
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents
-from personas.models import Respondent, RowIssue, SegmentStats, Source, Statement
+from personas.models import (
+    Record,
+    Respondent,
+    RowIssue,
+    SegmentModel,
+    SegmentStats,
+    Source,
+    Statement,
+    Theme,
+)
 from personas.offline import force_offline
 from personas.output.store import DB_NAME, Store
 from personas.synthesize.document import (
@@ -32,6 +41,14 @@ from personas.synthesize.document import (
     ThemeSummary,
     analytics_context,
 )
+
+if TYPE_CHECKING:  # the stages' modules load when a build runs, not on import
+    from personas.engine import Engine
+    from personas.history.baseline import Baseline
+    from personas.ingest.recordtable import RecordTable
+    from personas.synthesize.quality import Quality
+    from personas.understand.embed import Embeddings
+    from personas.understand.prepare import PrepareResult
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +298,15 @@ def _review_personas(
     return review_section(outcomes)
 
 
-def _understand_and_segment(records, respondents, sources, config, timer, store, base=None):  # type: ignore[no-untyped-def]
+def _understand_and_segment(
+    records: RecordTable,
+    respondents: list[Respondent],
+    sources: list[Source],
+    config: Config,
+    timer: _Timer,
+    store: Store,
+    base: Baseline | None = None,
+) -> Understanding:
     from personas.engine import open_engine
     from personas.review.apply import apply_theme_edits
     from personas.segment.features import fit_encoder, profiles_of, wants_tone
@@ -355,7 +380,9 @@ def _understand_and_segment(records, respondents, sources, config, timer, store,
     )
 
 
-def _prepare_and_embed(engine, records, timer: _Timer, store: Store):  # type: ignore[no-untyped-def]
+def _prepare_and_embed(
+    engine: Engine, records: Sequence[Record], timer: _Timer, store: Store
+) -> tuple[PrepareResult, str, Embeddings]:
     """The engine's part of a build: statements, then their vectors."""
     n_texts = sum(len(r.texts) for r in records)
     with timer.stage("prepare", n_texts) as advance:
@@ -375,18 +402,18 @@ def _prepare_and_embed(engine, records, timer: _Timer, store: Store):  # type: i
 
 
 def _document(
-    records,
+    records: Sequence[Record],
     respondents: list[Respondent],
     sources: list[Source],
     statements: list[Statement],
-    themes,
-    embeddings,
-    model,
+    themes: list[Theme],
+    embeddings: Embeddings,
+    model: SegmentModel,
     stats: list[SegmentStats],
     config: Config,
     rejected: frozenset[str] = frozenset(),
-    base=None,
-):  # type: ignore[no-untyped-def]
+    base: Baseline | None = None,
+) -> tuple[PersonasDocument, list[str]]:
     from personas.history.baseline import carry_names, link, taken_names
     from personas.synthesize.personas import Evidence, synthesize
 
@@ -488,7 +515,13 @@ def _document(
     return document, warnings
 
 
-def _quality(records, statements, themes, model, document):  # type: ignore[no-untyped-def]
+def _quality(
+    records: Sequence[Record],
+    statements: list[Statement],
+    themes: list[Theme],
+    model: SegmentModel,
+    document: PersonasDocument,
+) -> Quality:
     """The quality section (``personas.synthesize.quality``): how well these personas hold up."""
     from personas.ingest.identity import link_rates
     from personas.synthesize.quality import quality_section
@@ -497,7 +530,7 @@ def _quality(records, statements, themes, model, document):  # type: ignore[no-u
 
 
 def _save_bundle(
-    out_dir: Path, document: PersonasDocument, u: Understanding, records: list[Any]
+    out_dir: Path, document: PersonasDocument, u: Understanding, records: Sequence[Record]
 ) -> list[Path]:
     from personas.ingest.identity import newest_order_date
     from personas.output.bundle import save_bundle, theme_centroids
@@ -517,7 +550,7 @@ def _save_bundle(
     )
 
 
-def _load_baseline(folder: Path | None):  # type: ignore[no-untyped-def]
+def _load_baseline(folder: Path | None) -> Baseline | None:
     from personas.history.baseline import load_baseline
 
     return load_baseline(folder) if folder is not None else None
