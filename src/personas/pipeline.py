@@ -37,6 +37,7 @@ from personas.output.store import DB_NAME, Store
 from personas.synthesize.document import (
     CorpusSummary,
     PersonasDocument,
+    Quality,
     Segmentation,
     ThemeSummary,
     analytics_context,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:  # the stages' modules load when a build runs, not on import
     from personas.engine import Engine
     from personas.history.baseline import Baseline
     from personas.ingest.recordtable import RecordTable
-    from personas.synthesize.quality import Quality
     from personas.understand.embed import Embeddings
     from personas.understand.prepare import PrepareResult
 
