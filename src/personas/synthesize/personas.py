@@ -151,7 +151,7 @@ def number_fact(
     fmt: str = "{:,.0f}",
     k: int = MIN_KNOWN,
 ) -> Fact:
-    if summary.n < k or summary.median is None:
+    if summary.n < k or summary.median is None or summary.q1 is None or summary.q3 is None:
         why = "not in the data" if summary.n == 0 else f"only {summary.n} respondents have it"
         return Fact(name=name, value=UNKNOWN, basis=why)
     low, mid, high = (fmt.format(v) for v in (summary.q1, summary.median, summary.q3))
