@@ -35,10 +35,16 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
 
-lint: $(VENV)/.installed
-	$(PIP) install -q "ruff>=0.6"
+# mypy checks src/ against the same installed packages the tests run with (ray included:
+# engine/ray.py is typed against it), so lint needs the test install, not only the base one.
+$(VENV)/.installed-lint: pyproject.toml $(VENV)/.installed-test
+	$(PIP) install -q -e ".[lint]"
+	touch $@
+
+lint: $(VENV)/.installed-lint
 	$(BIN)/ruff check src tests benchmarks corpora
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 schema: $(VENV)/.installed
 	$(BIN)/python -m personas.synthesize.document > src/personas/schema/personas.schema.json
@@ -47,4 +53,4 @@ corpus:
 	$(PYTHON) corpora/make_demo_shop.py
 
 clean:
-	rm -rf $(VENV) personas-out .pytest_cache
+	rm -rf $(VENV) personas-out .pytest_cache .mypy_cache

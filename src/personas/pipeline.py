@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from personas.artefacts import BuildArtefacts, BuildInputs
+from personas.artefacts import BuildArtefacts
 from personas.config import Config
 from personas.errors import NoUsableInput
 from personas.history.baseline import (
@@ -25,6 +25,7 @@ from personas.ingest import ingest
 from personas.ingest.accounting import refuse_skips
 from personas.ingest.discover import discover
 from personas.ingest.identity import build_respondents, link_rates
+from personas.ingest.inputs import BuildInputs
 from personas.models import EditOutcome, RowIssue, Source, Statement, Theme
 from personas.offline import force_offline
 from personas.output.folder import OutputFolder

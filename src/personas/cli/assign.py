@@ -9,12 +9,15 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from personas.cli.root import app
 from personas.output.folder import MODEL_DIR
+
+if TYPE_CHECKING:  # the CLI starts fast: realtime (numpy, the model) loads when a command runs
+    from personas.realtime.assign import CustomerIn
 
 
 @app.command()
@@ -85,7 +88,7 @@ def assign(
         typer.echo(f"Assigned {len(results)} customers: {output}", err=True)
 
 
-def _read_customers(path: Path):  # type: ignore[no-untyped-def]
+def _read_customers(path: Path) -> list[CustomerIn]:
     from pydantic import ValidationError
 
     from personas.config import Config

@@ -369,8 +369,12 @@ def nearest_on_ray(vectors: np.ndarray, centres: np.ndarray, chunk: int) -> np.n
     ]
     if not rows:
         return np.empty(0, dtype=np.int64)
+    # Ray types the batch function as taking the batch alone: its stubs ignore fn_kwargs.
     done = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-        _nearest, fn_kwargs={"centres": np.asarray(centres)}, batch_size=1, num_cpus=1
+        _nearest,  # type: ignore[arg-type]
+        fn_kwargs={"centres": np.asarray(centres)},
+        batch_size=1,
+        num_cpus=1,
     )
     parts: dict[int, np.ndarray] = {}
     with cluster_failures("assigning themes"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from personas.models import Record, Statement, Theme
 from personas.synthesize.changes import ThemeTrend, Trends
@@ -105,7 +106,7 @@ def theme_trends(
         return None
     first, last = min(d for _, d in dated), max(d for _, d in dated)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    period = "month" if months >= MONTHS_FOR_MONTHLY else "week"
+    period: Literal["month", "week"] = "month" if months >= MONTHS_FOR_MONTHLY else "week"
     periods = all_periods(first, last, period)
     if len(periods) < MIN_PERIODS:
         return None
@@ -139,10 +140,9 @@ def theme_trends(
     for (tid, _, src), counts in in_cell.items():
         if src in running and tid in latest:
             latest[tid] += counts[-1]
-    tested = [tid for tid, r in tests.items() if r is not None]
-    adjusted = dict(
-        zip(tested, benjamini_hochberg([tests[tid][1] for tid in tested]), strict=True)  # type: ignore[index]
-    )
+    p_values = {tid: r[1] for tid, r in tests.items() if r is not None}
+    tested = list(p_values)
+    adjusted = dict(zip(tested, benjamini_hochberg(list(p_values.values())), strict=True))
     return Trends(
         period=period,
         periods=periods,
@@ -185,6 +185,7 @@ def _trend(
 ) -> ThemeTrend:
     result = tests[theme.theme_id]
     p_adj = adjusted.get(theme.theme_id)
+    word: Literal["rising", "stable", "fading", "unknown"]
     if result is None or p_adj is None:
         word = "unknown"
     elif p_adj < ALPHA:

@@ -224,14 +224,14 @@ def _identity(out: RowValues, value: str, column: str, note: Note) -> None:
             return
         key = f"email:{email}"
         if out.key is None or out.key.startswith("id:"):
-            out.key, key = key, out.key  # type: ignore[assignment]
+            out.key, key = key, out.key
     else:
         ident = normalise_id(value)
         if ident is None:
             return
         key = f"id:{id_namespace(column)}:{ident}"
         if out.key is None:
-            out.key, key = key, None  # type: ignore[assignment]
+            out.key, key = key, None
     if key and key != out.key and key not in out.aliases:
         out.aliases.append(key)
 

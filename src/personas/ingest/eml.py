@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
@@ -40,7 +40,7 @@ def parse_message(path: Path, name: str) -> EmailMessage:
         raise InputError(f"{name}: cannot read the email: {exc}") from None
     if not any(header(message, h) for h in ("From", "Date", "Subject", "Message-ID")):
         raise InputError(f"{name}: not an email message (no From, Date or Subject header)")
-    return message  # type: ignore[return-value]  # policy.default builds EmailMessage objects
+    return message
 
 
 def shop_domains(messages: list[EmailMessage]) -> set[str]:
@@ -167,7 +167,7 @@ def _fallback_text(message: EmailMessage) -> str:
     return strip_html(text) if "<" in text and ">" in text else text
 
 
-def _payload_text(part: EmailMessage) -> str:
+def _payload_text(part: MIMEPart) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # see header()

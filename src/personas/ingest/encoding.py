@@ -63,7 +63,7 @@ def decode(data: bytes, name: str) -> tuple[str, str | None]:
         )
 
 
-def open_text(path: Path, name: str) -> tuple[IO[str], str | None]:
+def open_text(path: Path, name: str) -> tuple[io.TextIOWrapper, str | None]:
     """Open a file as text for streaming, with the encoding decided by a pass over its bytes."""
     try:
         with path.open("rb") as handle:

@@ -62,12 +62,12 @@ def _message(n: int, data: bytes, last: bool, seen: set[str]) -> Message:
         message = BytesParser(policy=policy.default).parsebytes(data)
     except Exception as exc:  # the stdlib parser on hostile bytes; see eml.header()
         return Message(fallback, error=f"cannot read the email: {exc}")
-    locator = message_locator(message)  # type: ignore[arg-type]
+    locator = message_locator(message)
     if not locator or locator in seen:
         locator = fallback
     seen.add(locator)
-    if not any(header(message, h) for h in ("From", "Date", "Subject", "Message-ID")):  # type: ignore[arg-type]
+    if not any(header(message, h) for h in ("From", "Date", "Subject", "Message-ID")):
         return Message(locator, error="not an email message (no From, Date or Subject header)")
     if last and b"\n\n" not in data.replace(b"\r\n", b"\n"):
         return Message(locator, error="message is cut short: the archive ends inside its headers")
-    return Message(locator, message, note=mime_note(message))  # type: ignore[arg-type]
+    return Message(locator, message, note=mime_note(message))

@@ -67,7 +67,7 @@ class RecordSink(Protocol):
     def __setitem__(self, index: int, record: Record) -> None: ...
 
 
-def _strings(values: list[str | None], dictionary: bool = False) -> pa.Array:
+def _strings(values: Sequence[str | None], dictionary: bool = False) -> pa.Array:
     try:
         array = pa.array(values, type=pa.string())
     except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800") is not UTF-8
@@ -91,8 +91,11 @@ def _encode(records: Sequence[Record]) -> pa.RecordBatch:
     """One Arrow batch from records, nested fields flattened into offsets and children."""
     t_off, t_field, t_question, t_text = [0], [], [], []
     a_off, a_key, a_text, a_number = [0], [], [], []
-    c_off, c_key, o_off, o_value = [0], [], [0], []
-    n_off, names, al_off, aliases = [0], [], [0], []
+    c_off, c_key, o_off = [0], [], [0]
+    n_off, al_off = [0], [0]
+    o_value: list[str] = []
+    names: list[str] = []
+    aliases: list[str] = []
     for r in records:
         for t in r.texts:
             t_field.append(t.field)
@@ -101,9 +104,8 @@ def _encode(records: Sequence[Record]) -> pa.RecordBatch:
         t_off.append(len(t_text))
         for key, value in r.attributes.items():
             a_key.append(key)
-            is_text = isinstance(value, str)
-            a_text.append(value if is_text else None)
-            a_number.append(None if is_text else float(value))
+            a_text.append(value if isinstance(value, str) else None)
+            a_number.append(None if isinstance(value, str) else float(value))
         a_off.append(len(a_key))
         for key, options in r.choices.items():
             c_key.append(key)

@@ -66,7 +66,7 @@ def infer_roles(
                 source=source,
                 column=name,
                 role=role,
-                confidence=confidence,  # type: ignore[arg-type]
+                confidence=confidence,
                 reason=reason,
                 question=question,
                 group=group,
@@ -368,7 +368,9 @@ def _resolve(profiles: list[Profile], guesses: list[Guess]) -> list[Guess]:
         winner = profiles[best].column.name
         for i in indices:
             if i != best:
-                fallback = "ignore" if role in ("money", "refund", "product") else "category"
+                fallback: ColumnRoleName = (
+                    "ignore" if role in ("money", "refund", "product") else "category"
+                )
                 fallback = "name" if role == "author" else fallback
                 out[i] = (
                     fallback,

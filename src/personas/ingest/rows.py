@@ -259,7 +259,11 @@ def _net(values: RowValues) -> float | None:
 
 def _shared(value: _V) -> _V:
     """One string object for repeated short values (dates, regions, names) across rows."""
-    return sys.intern(value) if isinstance(value, str) and len(value) <= 64 else value  # type: ignore[return-value]
+    if isinstance(value, str) and len(value) <= 64:
+        # sys.intern returns the very type it is given (an exact str), but typeshed
+        # declares plain ``str``, which mypy cannot match to the type variable _V.
+        return sys.intern(value)  # type: ignore[return-value]
+    return value
 
 
 def _keep_latest(

@@ -102,7 +102,7 @@ def _sheet_table(title: str, records: list[Cells]) -> tuple[Table | None, str]:
 
 def _named(table: Table) -> Table:
     prefix = table.sheet
-    rows = [(f"{prefix}!{loc}", cells) for loc, cells in table.rows]  # type: ignore[union-attr]
+    rows = [(f"{prefix}!{loc}", cells) for loc, cells in table.rows]
     notes = [f'sheet "{prefix}": {n}' for n in table.notes]
     return Table(columns=table.columns, rows=rows, notes=notes, sheet=prefix)
 

@@ -95,7 +95,7 @@ def _ticket(
         else (f"id:requester:{normalise_id(requester)}" if requester else None)
     )
     names = tuple(str(x) for x in (person.get("name"),) if x)
-    thread = next((ticket[t] for t in _THREADS if isinstance(ticket.get(t), list)), [])
+    thread: list[Any] = next((ticket[t] for t in _THREADS if isinstance(ticket.get(t), list)), [])
     messages: list[tuple[str, Any]] = []
     description = _text(ticket, "description_text", "description")
     bodies = {

@@ -86,8 +86,8 @@ def normalise_id(value: str) -> str | None:
 def id_namespace(column: str) -> str:
     """The kind of id a column holds: ``Customer ID`` / ``customer_id`` → ``customer``."""
     name = column.rsplit("!", 1)[-1]
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
-    words = re.sub(r"[^a-z0-9]+", " ", words).split()
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+    words = re.sub(r"[^a-z0-9]+", " ", spaced).split()
     while len(words) > 1 and words[-1] in ("id", "ids", "number", "no", "num", "ref", "reference"):
         words.pop()
     return "-".join(words) or "id"
@@ -191,8 +191,8 @@ def parse_rating(value: str) -> tuple[float, RatingScale | None] | None:
         return float(match.group(1).replace(",", ".")), (0.0, 100.0)
     if re.fullmatch(r"\d+,\d", text):  # "4,5": a decimal comma
         text = text.replace(",", ".")
-    number = parse_number(text)
-    return (number, None) if number is not None else None
+    plain = parse_number(text)
+    return (plain, None) if plain is not None else None
 
 
 def rating_scale(values: list[str]) -> RatingScale | None:

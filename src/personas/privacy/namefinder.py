@@ -188,12 +188,14 @@ class NameFinder:
                 spans.append(m.span())
         own_parts = name_parts(own)
         if own:
-            spans += [m.span() for m in _compile(own_parts, 0).finditer(text)] if own_parts else []
+            own_re = _compile(own_parts, 0)
+            spans += [m.span() for m in own_re.finditer(text)] if own_re else []
             loose = [p for p in own_parts if not self.ordinary(p)] + [
                 n for n in own if len(n.split()) >= 2
             ]
-            if loose:
-                spans += [m.span() for m in _compile(loose, re.IGNORECASE).finditer(text)]
+            loose_re = _compile(loose, re.IGNORECASE)
+            if loose_re:
+                spans += [m.span() for m in loose_re.finditer(text)]
         return spans
 
     def spans(self, text: str, own: Iterable[str] = ()) -> list[tuple[int, int]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -25,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from personas.ingest.identity import build_respondents, chronological, merge_attributes
-from personas.models import Record, SourceKind, Statement, TextField
+from personas.models import Record, SourceKind, Statement, StatementKind, TextField
 from personas.output.bundle import Bundle
 from personas.segment.features import Profile, profile_of
 from personas.segment.fit import membership
@@ -207,7 +208,7 @@ class TextThemes:
         statements = classify_statements(prepared, by_id, vectors, examples=self._kind_examples())
         return statements, vectors
 
-    def _nearest_theme(self, kind: str, vector: np.ndarray) -> str | None:
+    def _nearest_theme(self, kind: StatementKind, vector: np.ndarray) -> str | None:
         """The bundle's theme of this kind nearest the vector; None when it has none."""
         rows = self._kind_rows.get(kind)
         if rows is None or not len(rows):
@@ -436,7 +437,7 @@ def light_statements(records: list[Record]) -> list[Statement]:
     return assemble(pending, pieces).statements
 
 
-def customers_from_records(records: list[Record]) -> list[CustomerIn]:
+def customers_from_records(records: Iterable[Record]) -> list[CustomerIn]:
     """Requests from ingested rows: one per respondent key, or per anonymous row.
 
     Attributes are merged as the build merges them (``identity.merge_attributes``):

@@ -16,7 +16,7 @@ this build is *stale*: reported in run.json ("review") and in the warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,7 +232,8 @@ def _reject(edit: RejectQuote, state: _State) -> str:
     return f"statement {edit.quote.statement_id}{also} is never quoted"
 
 
-THEME_EDITS = {
+# Keyed by the edit's action, so each step is only ever given its own edit type.
+THEME_EDITS: dict[str, Callable[[Any, _State], str]] = {
     "rename_theme": _rename,
     "merge_themes": _merge,
     "split_theme": _split,
@@ -258,7 +259,7 @@ def apply_theme_edits(
         if step is None:
             continue
         try:
-            outcomes.append(EditOutcome(edit.id, edit.action, "applied", step(edit, state)))  # type: ignore[operator]
+            outcomes.append(EditOutcome(edit.id, edit.action, "applied", step(edit, state)))
         except LookupError as exc:
             outcomes.append(EditOutcome(edit.id, edit.action, "stale", str(exc.args[0])))
     if not outcomes:

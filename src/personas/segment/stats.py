@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -232,7 +233,7 @@ def segment_stats(
     statements: list[Statement],
     themes: list[Theme],
     model: SegmentModel,
-    source_kinds: dict[str, str],
+    source_kinds: Mapping[str, str],
 ) -> list[SegmentStats]:
     """One SegmentStats per segment, in segment order."""
     by_key = {r.key: r for r in respondents}

@@ -79,8 +79,8 @@ def pick_name(
 def name_basis(stats: SegmentStats, lists: NameLists | None = None) -> str:
     """Why this kind of name: the dominant gender and age band it was picked for."""
     gender = dominant_gender(stats)
-    own = bool(lists) and bool(
-        {"woman": lists.women, "man": lists.men}.get(gender or "", lists.neutral)  # type: ignore[union-attr]
+    own = lists is not None and bool(
+        {"woman": lists.women, "man": lists.men}.get(gender or "", lists.neutral)
     )
     source = "your [names] list" if own else "the packaged list"
     if gender is None:

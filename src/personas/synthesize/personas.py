@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from personas.config import NameLists
 from personas.errors import NoUsableInput
 from personas.ingest.identity import is_identified
 from personas.models import (
+    NumberSummary,
     Segment,
     SegmentModel,
     SegmentStats,
@@ -71,6 +72,12 @@ class Evidence:
     segment_of: dict[str, int]  # respondent key -> segment
     anonymous: dict[str, tuple[int, float]]
     rejected: frozenset[str] = frozenset()  # statement ids a reviewer rejected as quotes
+    # Indexes built once by __post_init__; not part of the value (compare=False).
+    _rows: dict[str, int] = field(init=False, repr=False, compare=False)
+    _by_theme: dict[tuple[str, int], tuple[list[Statement], list[Statement]]] = field(
+        init=False, repr=False, compare=False
+    )
+    _sizes: Counter[int] = field(init=False, repr=False, compare=False)
 
     def row(self, statement_id: str) -> int:
         return self._rows[statement_id]
@@ -138,9 +145,14 @@ def category_fact(stats: SegmentStats, attr: str, source_note: str, k: int = MIN
 
 
 def number_fact(
-    name: str, summary, unit: str = "", basis: str = "", fmt: str = "{:,.0f}", k: int = MIN_KNOWN
-) -> Fact:  # type: ignore[no-untyped-def]
-    if summary.n < k or summary.median is None:
+    name: str,
+    summary: NumberSummary,
+    unit: str = "",
+    basis: str = "",
+    fmt: str = "{:,.0f}",
+    k: int = MIN_KNOWN,
+) -> Fact:
+    if summary.n < k or summary.median is None or summary.q1 is None or summary.q3 is None:
         why = "not in the data" if summary.n == 0 else f"only {summary.n} respondents have it"
         return Fact(name=name, value=UNKNOWN, basis=why)
     low, mid, high = (fmt.format(v) for v in (summary.q1, summary.median, summary.q3))
@@ -320,7 +332,7 @@ def persona_claims(
         return claims  # shares over fewer than k voiced respondents are not shown
     was_tested = tested(st.themes)
     for kind in ("goal", "motivation", "pain"):
-        for ts in rank_claims(st.themes, kind, k):  # type: ignore[arg-type]
+        for ts in rank_claims(st.themes, kind, k):
             theme = by_id[ts.theme_id]
             if voices(*claim_evidence(theme, seg.segment_id, ev)) < k:
                 continue
@@ -501,9 +513,8 @@ def channel_facts(st: SegmentStats, k: int = MIN_KNOWN) -> list[Fact]:
 
 def messages(claims: dict[str, list[Claim]]) -> list[str]:
     out: list[str] = []
-    for pain, mot in zip(
-        claims["pain"][:2], claims["motivation"][:2] or [None, None], strict=False
-    ):
+    motivations: list[Claim | None] = [*claims["motivation"][:2]] or [None, None]
+    for pain, mot in zip(claims["pain"][:2], motivations, strict=False):
         if mot is not None:
             out.append(
                 f"Lead with “{mot.label.lower()}” and show how you fix “{pain.label.lower()}”."

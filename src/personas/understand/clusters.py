@@ -104,9 +104,9 @@ def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> n
         centres = _centres(fit_on, labels, new)
     elif new == 1:
         centres = _unit(fit_on.mean(axis=0, keepdims=True))
-    if not n_guides:
+    if guides is None or not n_guides:
         return centres
-    init = np.vstack([guides.astype(np.float64), centres])  # type: ignore[union-attr]
+    init = np.vstack([guides.astype(np.float64), centres])
     model = KMeans(n_clusters=len(init), init=init, n_init=1, random_state=seed)
     model.fit(fit_on)
     return _unit(model.cluster_centers_)
@@ -168,7 +168,9 @@ def _renumber(
     return _centres(vectors, new_labels, len(keep)), new_labels, new_seed
 
 
-def _merge(vectors, centres, labels, seed_of):  # type: ignore[no-untyped-def]
+def _merge(
+    vectors: np.ndarray, centres: np.ndarray, labels: np.ndarray, seed_of: dict[int, int]
+) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
     """Merge near-duplicate themes, the most similar pair first (seeds never merge)."""
     while len(centres) > 1:
         sims = centres @ centres.T
@@ -187,7 +189,13 @@ def _merge(vectors, centres, labels, seed_of):  # type: ignore[no-untyped-def]
     return centres, labels, seed_of
 
 
-def _fold(vectors, centres, labels, seed_of, smallest: int):  # type: ignore[no-untyped-def]
+def _fold(
+    vectors: np.ndarray,
+    centres: np.ndarray,
+    labels: np.ndarray,
+    seed_of: dict[int, int],
+    smallest: int,
+) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
     """Fold themes under ``smallest`` statements into their neighbours, smallest first."""
     while len(centres) > 2:
         sizes = np.bincount(labels, minlength=len(centres))

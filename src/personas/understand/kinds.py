@@ -19,10 +19,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from personas.models import StatementKind
+
+if TYPE_CHECKING:  # both load slowly, so they are imported where used
+    from scipy.sparse import csr_matrix
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 KINDS: tuple[StatementKind, ...] = ("pain", "motivation", "goal", "other")
 
@@ -160,7 +165,7 @@ KIND_EXAMPLES: dict[StatementKind, tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=1)
-def _vader():  # type: ignore[no-untyped-def]
+def _vader() -> SentimentIntensityAnalyzer:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
@@ -207,7 +212,7 @@ WORDS_WEIGHT = 3.0  # TF-IDF columns beside the unit embedding in the corpus cla
 MAX_TRAIN = 20_000  # labelled statements the corpus classifier learns from, at most
 
 
-def _word_features(texts: Sequence[str]):  # type: ignore[no-untyped-def]
+def _word_features(texts: Sequence[str]) -> csr_matrix | None:
     """TF-IDF of the corpus's own words and word pairs, fitted on every statement.
 
     The embedding knows what a statement is about; the corpus's words carry how
@@ -226,7 +231,9 @@ def _word_features(texts: Sequence[str]):  # type: ignore[no-untyped-def]
         return None
 
 
-def corpus_features(vectors: np.ndarray, texts: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+def corpus_features(
+    vectors: np.ndarray, texts: Sequence[str] | None = None
+) -> np.ndarray | csr_matrix:
     """What the corpus classifier sees: the unit embedding and, given ``texts``, the
     corpus's TF-IDF words beside it (``WORDS_WEIGHT``). Built once per build and
     shared by every round of self-training."""
@@ -240,7 +247,7 @@ def corpus_features(vectors: np.ndarray, texts: Sequence[str] | None = None):  #
 
 
 def corpus_classifier(
-    features,  # type: ignore[no-untyped-def]
+    features: np.ndarray | csr_matrix,
     labels: Sequence[str | None],
     seed: int,
     min_per_kind: int = 10,

@@ -519,7 +519,7 @@ def _theme_scores(
         for k in keys:
             rows = [i for i in saying[k] if lo <= i < hi]
             said = vectors[rows].mean(axis=0)
-            scored[k] *= max(float(said @ centre) / (np.linalg.norm(said) or 1.0), 0.05)
+            scored[k] *= max(float(said @ centre) / float(np.linalg.norm(said) or 1.0), 0.05)
     return scored
 
 

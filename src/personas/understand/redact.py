@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from personas.privacy.namefinder import NOT_NAMES, NameFinder, name_parts
 from personas.privacy.pii import find_pii, luhn_ok
+
+if TYPE_CHECKING:  # spaCy loads slowly; the pipeline that needs it imports it
+    from spacy.language import Language
 
 __all__ = ["PLACEHOLDERS", "NameRedactor", "luhn_ok", "name_parts", "redact_names"]
 
@@ -91,11 +95,14 @@ class NameRedactor(NameFinder):
         return collapse(pad(replace_spans(text, spans, "[NAME]") if spans else text))
 
 
-def protect_placeholders(nlp) -> None:  # type: ignore[no-untyped-def]
+def protect_placeholders(nlp: Language) -> None:
     """Make every placeholder one token, so that sentence splitting never cuts
     "[EMAIL]" into "[" and "EMAIL]" (which would drop the rest of the sentence)."""
+    # spaCy types ``Language.tokenizer`` as any callable; a loaded pipeline's is a Tokenizer
+    # (a compiled class without stubs), which has ``add_special_case``.
+    tokenizer: Any = nlp.tokenizer
     for placeholder in sorted(set(PLACEHOLDERS.values())):
-        nlp.tokenizer.add_special_case(placeholder, [{"ORTH": placeholder}])
+        tokenizer.add_special_case(placeholder, [{"ORTH": placeholder}])
 
 
 def scrubber(names: Iterable[str]) -> Callable[[str], str]:

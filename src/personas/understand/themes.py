@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from personas.models import Statement, StatementKind, Theme
 from personas.understand.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
 from personas.understand.embed import Embeddings
 from personas.understand.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
+
+if TYPE_CHECKING:  # scikit-learn loads slowly, so it is imported where used
+    from sklearn.feature_extraction.text import CountVectorizer
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ EXTRA_STOP_WORDS = frozenset(
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
-def _vectorizer(extra: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+def _vectorizer(extra: frozenset[str] = frozenset()) -> CountVectorizer:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     stop = sorted(set(ENGLISH_STOP_WORDS) | set(EXTRA_STOP_WORDS) | extra)
@@ -214,9 +217,18 @@ def fit_themes(
     return themes, out, counts
 
 
-def _fit_kind(  # type: ignore[no-untyped-def]
-    kind, idx, texts, ids, vectors, seed, taxonomy, encode, tagger, fitting=(None, nearest_themes)
-):
+def _fit_kind(
+    kind: StatementKind,
+    idx: np.ndarray,
+    texts: list[str],
+    ids: list[str],
+    vectors: np.ndarray,
+    seed: int,
+    taxonomy: Sequence[Any],
+    encode: Encoder | None,
+    tagger: Any,
+    fitting: tuple[int | None, Assign] = (None, nearest_themes),
+) -> list[tuple[Theme, np.ndarray]]:
     vecs = vectors[idx]
     guides = _guides(taxonomy, kind, encode)
     centres_in = np.vstack([g for _, g in guides]) if guides else None
