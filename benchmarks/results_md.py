@@ -7,6 +7,7 @@ A step that failed or was not run shows that instead of figures.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 GOAL_GROWTH = 1.15  # "near-linear": time grows at most as n^1.15
@@ -689,6 +690,23 @@ def verbatim_section(title: str, step: Any, note: str) -> str:
     )
 
 
+SCALE_OUT_100K = Path(__file__).resolve().parent / "results" / "scale-out-100k.txt"
+
+
+def stored_scale_out(full: bool) -> str:
+    """The 100,000-statement local-vs-Ray run, measured once and kept (it takes ~40 min)."""
+    if full or not SCALE_OUT_100K.is_file():
+        return ""
+    return "\n\n".join(
+        [
+            "## Scale out at 100,000 statements (measured once)",
+            "`benchmarks/results/scale-out-100k.txt`, kept from one run on a quiet machine "
+            "(`BENCH_100K=1 make bench` measures it again), printed as is.",
+            f"```\n{SCALE_OUT_100K.read_text(encoding='utf-8').strip()}\n```",
+        ]
+    )
+
+
 def render_results(
     *,
     steps: dict[str, Any],
@@ -733,6 +751,7 @@ def render_results(
         )
         if "scale_out" in steps
         else "",
+        stored_scale_out(full),
         verbatim_section(
             "Ingest at scale",
             steps["ingest_scale"],
