@@ -13,14 +13,7 @@ from typing import TYPE_CHECKING, Any
 from personas.artefacts import BuildArtefacts
 from personas.config import Config
 from personas.errors import NoUsableInput
-from personas.history.baseline import (
-    carry_document,
-    carry_segments,
-    carry_themes,
-    load_baseline,
-    taken_names,
-)
-from personas.history.trends import theme_trends
+from personas.history.baseline import carry_segments, carry_themes, load_baseline
 from personas.ingest import ingest
 from personas.ingest.accounting import refuse_skips
 from personas.ingest.discover import discover
@@ -35,7 +28,6 @@ from personas.output.reuse import build_fingerprint, output_digests, reuse_build
 from personas.output.store import Store
 from personas.output.tables import run_record, write_tables
 from personas.stages import NoProgress, Progress, StageTimer
-from personas.synthesize.assemble import assemble_document
 from personas.synthesize.document import PersonasDocument
 from personas.synthesize.quality import quality_section
 
@@ -80,10 +72,7 @@ def build(
     try:
         artefacts = _understand(inputs, config, timer, store, base)
         with timer.stage("synthesize"):
-            document = assemble_document(artefacts, config, taken_names(base) if base else None)
-            if base is not None:
-                carry_document(base, document, artefacts.model, config.names is not False)
-            document.trends = theme_trends(inputs.records, artefacts.statements, artefacts.themes)
+            document = _synthesize(artefacts, config, base)
             review, stale = _review_personas(document, config, artefacts.outcomes)
         with timer.stage("quality"):  # before render: the report shows it
             records = artefacts.inputs.records
@@ -107,6 +96,22 @@ def build(
     return BuildResult(
         out_dir=out_dir, document=document, run=run, written=written, warnings=warnings
     )
+
+
+def _synthesize(
+    artefacts: BuildArtefacts, config: Config, base: Baseline | None
+) -> PersonasDocument:
+    """The personas document, with the baseline's names and link, and the trends. Imported
+    here, not above: synthesis pulls in scikit-learn, which the engine's fork need not wait for."""
+    from personas.history.baseline import carry_document, taken_names  # after the fork
+    from personas.history.trends import theme_trends
+    from personas.synthesize.assemble import assemble_document
+
+    document = assemble_document(artefacts, config, taken_names(base) if base else None)
+    if base is not None:
+        carry_document(base, document, artefacts.model, config.names is not False)
+    document.trends = theme_trends(artefacts.inputs.records, artefacts.statements, artefacts.themes)
+    return document
 
 
 def _read(
