@@ -55,6 +55,18 @@ def test_importing_the_cli_does_not_import_torch() -> None:
     assert out.stdout.strip() == ""
 
 
+def test_importing_the_pipeline_leaves_model_libraries_for_later() -> None:
+    """The local engine forks prepare while the parent loads the model: what the pipeline
+    imports up front delays both, so scikit-learn and the model libraries wait for their stage."""
+    code = (
+        "import sys, personas.pipeline; "
+        "names = ('torch', 'bertopic', 'spacy', 'sklearn', 'sentence_transformers'); "
+        "print(','.join(m for m in names if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
 def test_missing_folder_is_one_clean_error(tmp_path: Path) -> None:
     """A folder that does not exist ends in one Error: line and exit 1, no traceback."""
     result = run_cli("build", str(tmp_path / "nope"), "-o", str(tmp_path / "out"), "--quiet")
