@@ -424,14 +424,7 @@ def profile_of(respondent: Respondent, themes: Counter[str] | None = None) -> Pr
         numbers["age"] = float(age)
     if respondent.orders:
         numbers["orders"] = float(respondent.orders)
-    for name in (
-        "nps",
-        "rating",
-        "total_spend",
-        "avg_order_value",
-        "orders_per_year",
-        "recency_days",
-    ):
+    for name in NUMERIC[1:]:  # age, first, is an attribute (above)
         value = getattr(respondent, name)
         if value is not None:
             numbers[name] = float(value)
