@@ -8,8 +8,9 @@ statement, theme, segment, persona, evidence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -192,6 +193,20 @@ class Statement(BaseModel):
     kind_signals: list[str] = Field(default_factory=list)
     sentiment: float = 0.0  # -1..1
     theme_id: str | None = None
+
+    # Every statement shares one set of its field names as pydantic's "fields set" (all
+    # of them count as set; nothing here dumps with exclude_unset): a set of its own is
+    # 0.7 KB, as much as the rest of a statement, and a big build holds a million.
+    def model_post_init(self, context: Any, /) -> None:
+        object.__setattr__(self, "__pydantic_fields_set__", _STATEMENT_FIELDS)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        object.__setattr__(copied, "__pydantic_fields_set__", _STATEMENT_FIELDS)
+        return copied
+
+
+_STATEMENT_FIELDS = set(Statement.model_fields)
 
 
 class Theme(BaseModel):

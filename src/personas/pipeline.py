@@ -185,6 +185,7 @@ def _understand(
             statements = classify_statements(
                 prepared.statements, by_id, embeddings.vectors, seed=config.seed
             )
+            prepared.statements = []  # the classified copies replace them: one list, not two
         with timer.stage("themes", len(THEMED_KINDS)) as advance:
             themes, statements, theme_counts = fit_themes(
                 statements,

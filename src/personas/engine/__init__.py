@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from personas.output.store import Store
     from personas.understand.embed import Embeddings
     from personas.understand.prepare import PrepareResult
+    from personas.understand.vectorfile import Vectors
 
 Advance = Callable[[int], None] | None
 
@@ -40,7 +41,7 @@ class Engine(Protocol):
         """Vectors for ``texts`` (aligned with ``ids``), from the store's cache where possible."""
         ...
 
-    def nearest_themes(self, vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    def nearest_themes(self, vectors: Vectors, centres: np.ndarray) -> np.ndarray:
         """Each vector's nearest theme centre, -1 for none (``clusters.nearest_themes``)."""
         ...
 

@@ -15,14 +15,19 @@ What runs on the workers (Ray Data, in ordered blocks):
 
 Each embedding actor writes the vectors it made as a Parquet shard under
 ``OUT/embedding-shards/`` (written to a temporary name, then renamed, so many
-writers never see half a file). The driver merges the shards into the DuckDB
-cache when the run ends and removes them; a run that was killed leaves its
-shards behind, and the rerun embeds only the texts no shard or cache holds.
+writers never see half a file) and sends back only how many it made. DuckDB
+copies the shards into its cache when the pool is done (the vectors never pass
+through Python) and they are removed; a run that was killed leaves its shards
+behind, and the rerun embeds only the texts no shard or cache holds. The
+driver's vectors are then a ``VectorFile`` (``understand.vectorfile``): every
+statement's vector in statement order, streamed out of the cache into a file
+under OUT that is read a block of rows at a time and removed after the build.
 
 - nearest-theme assignment: once each kind's themes are fitted (on the driver,
-  on a seeded sample of at most ``fit_sample_statements``), the centres are
-  shipped with Ray tasks that label the statements in the very blocks the local
-  engine uses (``clusters.ASSIGN_CHUNK`` rows), so the labels are the same.
+  on a seeded sample of at most ``fit_sample_statements``), the centres go to
+  the object store once and Ray tasks label the statements in the very blocks
+  the local engine uses (``clusters.ASSIGN_CHUNK`` rows), so the labels are the
+  same; at most two blocks per CPU are read and in flight at a time.
 
 What stays on the driver: reading the exports, the corpus-wide name
 vocabulary of the redactor (which words this corpus uses as ordinary words),
@@ -166,12 +171,12 @@ class _Embedder:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         from personas.understand.embed import encode
 
-        out = []
+        done = []
         for hashes, texts in zip(batch["hashes"], batch["texts"], strict=True):
             vectors = encode([str(t) for t in texts], device=self.device)
             write_shard(self.shard_dir, [str(h) for h in hashes], vectors)
-            out.append(vectors.astype(np.float32).tobytes())
-        return {"chunk": batch["chunk"], "vectors": out}
+            done.append(len(texts))
+        return {"chunk": batch["chunk"], "texts": done}
 
 
 def write_shard(folder: Path, hashes: Sequence[str], vectors: np.ndarray) -> Path:
@@ -193,25 +198,23 @@ def write_shard(folder: Path, hashes: Sequence[str], vectors: np.ndarray) -> Pat
     return path
 
 
-def read_shards(folder: Path, wanted: set[str]) -> dict[str, np.ndarray]:
-    """Vectors of ``wanted`` hashes in the shards under ``folder`` (unreadable ones skipped)."""
-    import pyarrow.parquet as pq
+def aligned_file(store: Any, model: str, hashes: Sequence[str], path: Path) -> Any:
+    """The vector of every hash, in order, in a ``VectorFile`` at ``path`` (removed
+    when the build lets go of it), copied out of the cache a batch at a time."""
+    from personas.understand.vectorfile import VectorFile
 
-    found: dict[str, np.ndarray] = {}
-    if not wanted or not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.parquet")):
-        try:
-            table = pq.read_table(path)
-        except (OSError, ValueError) as exc:
-            log.warning("%s: unreadable embedding shard skipped (%s)", path, exc)
-            continue
-        for h, blob in zip(
-            table["text_hash"].to_pylist(), table["vector"].to_pylist(), strict=True
-        ):
-            if h in wanted:
-                found[h] = np.frombuffer(blob, dtype=np.float32)
-    return found
+    if not hashes:
+        return np.zeros((0, 384), dtype=np.float32)
+    filled = 0
+    vectors: VectorFile | None = None
+    for rows, block in store.vector_rows(model, hashes):
+        if vectors is None:
+            vectors = VectorFile.create(path, len(hashes), block.shape[1])
+        vectors.write(rows, block)
+        filled += len(rows)
+    if vectors is None or filled != len(hashes):
+        raise PersonasError(f"the embedding cache lacks {len(hashes) - filled} vectors")
+    return vectors
 
 
 def shard_folder(out_dir: Path, model: str) -> Path:
@@ -269,31 +272,32 @@ class RayEngine:
         store: Any,
         progress: Callable[[int], None] | None = None,
     ) -> Any:
-        from personas.understand.embed import aligned, model_identity, text_hash
+        """Vectors for ``texts``: a killed run's shards and the cache first, the rest
+        from the actor pool; the driver never holds them all (see ``aligned_file``)."""
+        from personas.understand.embed import Embeddings, model_identity, text_hash
 
         model = model_identity()
         hashes = [text_hash(t) for t in texts]
-        known = store.cached_vectors(model, hashes)
         shards = shard_folder(self.out_dir, model)
-        earlier = read_shards(shards, set(hashes) - known.keys())  # a killed run's work
-        known.update(earlier)
+        store.add_shards(model, shards)  # a killed run's work
+        known = store.known_hashes(model, hashes)
         from_cache = sum(1 for h in hashes if h in known)
         if progress is not None and from_cache:
             progress(from_cache)
         missing = sorted(
             {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items()
         )
-        fresh = self._embed_missing(missing, shards, progress) if missing else {}
-        merged = {**earlier, **fresh}
-        if merged:
-            order = sorted(merged)
-            store.add_vectors(model, order, np.stack([merged[h] for h in order]))
+        del known
+        if missing:
+            self._embed_missing(missing, shards, progress)
+            del missing
+            store.add_shards(model, shards)
         # all in the store now
         shutil.rmtree(OutputFolder(self.out_dir).embedding_shards, ignore_errors=True)
-        known.update(fresh)
-        return aligned(ids, hashes, known, model, from_cache)
+        vectors = aligned_file(store, model, hashes, OutputFolder(self.out_dir).vector_file)
+        return Embeddings(ids=tuple(ids), vectors=vectors, model=model, cached=from_cache)
 
-    def nearest_themes(self, vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    def nearest_themes(self, vectors: Any, centres: np.ndarray) -> np.ndarray:
         """Every statement's nearest theme, on the workers (see ``nearest_on_ray``)."""
         from personas.understand.clusters import ASSIGN_CHUNK
 
@@ -304,8 +308,9 @@ class RayEngine:
         missing: list[tuple[str, str]],
         shards: Path,
         progress: Callable[[int], None] | None,
-    ) -> dict[str, np.ndarray]:
-        """Vectors of ``missing`` (hash, text) pairs, from the actor pool, by hash."""
+    ) -> None:
+        """Embed ``missing`` (hash, text) pairs in the actor pool, each chunk's vectors
+        into a shard under ``shards`` (the driver reads them from there, inside DuckDB)."""
         import ray
 
         from personas.understand.embed import CHUNK
@@ -330,57 +335,55 @@ class RayEngine:
             num_cpus=1,
             num_gpus=1 if device == "cuda" else 0,
         )
-        fresh: dict[str, np.ndarray] = {}
         with cluster_failures("embedding"):
             for row in done.iter_rows():
-                chunk = chunks[int(row["chunk"])]
-                vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(chunk), -1)
-                for (h, _), v in zip(chunk, vectors, strict=True):
-                    fresh[h] = v
                 if progress is not None:
-                    progress(len(chunk))
-        return fresh
+                    progress(int(row["texts"]))
 
 
-def _nearest(batch: dict[str, Any], centres: np.ndarray) -> dict[str, Any]:
-    """Ray task: the nearest theme of each row of a few blocks of vectors."""
+def _nearest(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Ray task: the nearest theme of each row of one block."""
     from personas.understand.clusters import nearest_block
 
-    labels = []
-    for blob, dtype, rows in zip(batch["vectors"], batch["dtype"], batch["rows"], strict=True):
-        vectors = np.frombuffer(blob, dtype=np.dtype(str(dtype))).reshape(int(rows), -1)
-        labels.append(nearest_block(vectors, centres).astype(np.int64).tobytes())
-    return {"chunk": batch["chunk"], "labels": labels}
+    return nearest_block(vectors, centres)
 
 
-def nearest_on_ray(vectors: np.ndarray, centres: np.ndarray, chunk: int) -> np.ndarray:
+def nearest_on_ray(vectors: Any, centres: np.ndarray, chunk: int) -> np.ndarray:
     """``clusters.nearest_themes`` on the workers: the same blocks of ``chunk`` rows,
-    the fitted centres shipped with each task, the labels back in order."""
+    each read (from memory or the vector file) only when a worker is free for it, the
+    fitted centres put in the object store once, the labels back in order. At most two
+    blocks per CPU are in flight, so neither the driver nor the object store ever holds
+    more than those, whatever the corpus."""
     import ray
 
-    rows = [
-        {
-            "chunk": k,
-            "vectors": np.ascontiguousarray(vectors[i : i + chunk]).tobytes(),
-            "dtype": vectors.dtype.str,
-            "rows": len(vectors[i : i + chunk]),
-        }
-        for k, i in enumerate(range(0, len(vectors), chunk))
-    ]
-    if not rows:
-        return np.empty(0, dtype=np.int64)
-    # Ray types the batch function as taking the batch alone: its stubs ignore fn_kwargs.
-    done = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-        _nearest,  # type: ignore[arg-type]
-        fn_kwargs={"centres": np.asarray(centres)},
-        batch_size=1,
-        num_cpus=1,
-    )
-    parts: dict[int, np.ndarray] = {}
+    n = len(vectors)
+    out = np.empty(n, dtype=np.int64)
+    if not n:
+        return out
+    task = ray.remote(num_cpus=1)(_nearest)
+    shared = ray.put(np.asarray(centres))
+    window = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
+    pending: dict[Any, int] = {}
+    starts = iter(range(0, n, chunk))
     with cluster_failures("assigning themes"):
-        for row in done.iter_rows():
-            parts[int(row["chunk"])] = np.frombuffer(row["labels"], dtype=np.int64)
-    return np.concatenate([parts[k] for k in range(len(rows))])
+        for start in starts:
+            pending[task.remote(np.ascontiguousarray(vectors[start : start + chunk]), shared)] = (
+                start
+            )
+            if len(pending) >= window:
+                _collect(pending, out, chunk)
+        while pending:
+            _collect(pending, out, chunk)
+    return out
+
+
+def _collect(pending: dict[Any, int], out: np.ndarray, chunk: int) -> None:
+    """Wait for one of the ``pending`` blocks and put its labels in place."""
+    import ray
+
+    (ready,), _ = ray.wait(list(pending), num_returns=1)
+    start = pending.pop(ready)
+    out[start : start + chunk] = ray.get(ready)
 
 
 def resolve_cpu(device: str) -> str:

@@ -25,6 +25,7 @@ from personas.output.folder import BUNDLE_JSON, MODEL_DIR, OutputFolder
 from personas.segment.features import FeatureEncoder
 from personas.synthesize.document import PersonasDocument
 from personas.understand.embed import Embeddings
+from personas.understand.vectorfile import mean_rows
 
 BUNDLE_SCHEMA_VERSION = "1.0"
 BUNDLE_DIR = MODEL_DIR
@@ -81,7 +82,7 @@ def theme_centroids(
     for i, theme in enumerate(themes):
         idx = members.get(theme.theme_id, [])
         if idx:
-            c = embeddings.vectors[idx].mean(axis=0)
+            c = mean_rows(embeddings.vectors, idx)
             out[i] = c / (np.linalg.norm(c) or 1.0)
     return out
 

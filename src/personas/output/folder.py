@@ -44,6 +44,7 @@ BUNDLE_JSON = "bundle.json"
 BUNDLE_ARRAYS = "arrays.safetensors"
 PERSONAS_DIR = "personas"  # one p1-slug.md and p1-slug.html per persona
 EMBEDDING_SHARDS = "embedding-shards"  # the Ray engine's vectors, until the store has them
+VECTOR_FILE = ".vectors.f32"  # the Ray engine's vectors in statement order, during a build
 
 # A persona document a build wrote: a rebuild with fewer personas removes the others.
 PERSONA_FILE = re.compile(r"^p\d+-[a-z0-9-]*\.(?:md|html)$")
@@ -66,6 +67,7 @@ ARTEFACT_NAMES = (
     BUNDLE_ARRAYS,
     f"{PERSONAS_DIR}/",
     EMBEDDING_SHARDS,
+    VECTOR_FILE,
 )
 
 
@@ -140,6 +142,10 @@ class OutputFolder:
     def embedding_shards(self) -> Path:
         return self.path / EMBEDDING_SHARDS
 
+    @property
+    def vector_file(self) -> Path:
+        return self.path / VECTOR_FILE
+
     def persona_document(self, file_name: str) -> Path:
         """``OUT/personas/<file_name>`` (``render.persona_file`` makes the name)."""
         return self.personas_dir / file_name
@@ -165,6 +171,7 @@ class OutputFolder:
             raise OutputError(f"{self.path}: exists and is not a folder")
         try:
             self.personas_dir.mkdir(parents=True, exist_ok=True)
+            self.vector_file.unlink(missing_ok=True)  # a killed build's
             for old in self.personas_dir.iterdir():
                 if old.is_file() and PERSONA_FILE.match(old.name):
                     old.unlink()

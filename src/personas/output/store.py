@@ -9,13 +9,19 @@ recomputed with SQL, e.g.::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from personas.errors import OutputError
+
+log = logging.getLogger(__name__)
+TABLE_CHUNK = 50_000  # rows per insert of write_table
+MEMORY_LIMIT = "1GB"  # DuckDB's own buffers: a big cache join spills to disk beyond this
 
 
 class Store:
@@ -29,6 +35,7 @@ class Store:
             self.con = duckdb.connect(str(path))
         except duckdb.Error as exc:
             raise OutputError(f"{path}: cannot open the results database: {exc}") from None
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS embeddings ("
             " model VARCHAR, text_hash VARCHAR, dim INTEGER, vector BLOB,"
@@ -53,6 +60,67 @@ class Store:
         self.con.unregister("wanted")
         return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows}
 
+    def known_hashes(self, model: str, hashes: Sequence[str]) -> set[str]:
+        """Which of these text hashes have a vector for this model (the vectors stay put)."""
+        if not hashes:
+            return set()
+        import pyarrow as pa
+
+        self.con.register("wanted", pa.table({"text_hash": pa.array(sorted(set(hashes)))}))
+        rows = self.con.execute(
+            "SELECT e.text_hash FROM embeddings e JOIN wanted w USING (text_hash)"
+            " WHERE e.model = ?",
+            [model],
+        ).fetchall()
+        self.con.unregister("wanted")
+        return {h for (h,) in rows}
+
+    def add_shards(self, model: str, folder: Path) -> int:
+        """Copy the Parquet shards under ``folder`` (text_hash, vector) into the cache,
+        inside DuckDB: the vectors never pass through Python. Returns the number of
+        shards read; an unreadable one (a half-written file of a killed run) is skipped."""
+        import duckdb
+
+        done = 0
+        for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+            try:
+                self.con.execute(
+                    "INSERT OR IGNORE INTO embeddings"
+                    " SELECT ?, text_hash, octet_length(vector) // 4, vector::BLOB"
+                    " FROM read_parquet(?)",
+                    [model, str(path)],
+                )
+            except duckdb.Error as exc:
+                log.warning("%s: unreadable embedding shard skipped (%s)", path, exc)
+                continue
+            done += 1
+        return done
+
+    def vector_rows(
+        self, model: str, hashes: Sequence[str], batch: int = 16_384
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(rows, vectors) in batches: the vector of ``hashes[row]`` for every row,
+        in no particular order, streamed out of DuckDB (which may spill to disk)."""
+        import pyarrow as pa
+
+        self.con.register(
+            "wanted",
+            pa.table({"row": pa.array(range(len(hashes)), pa.int64()), "text_hash": hashes}),
+        )
+        try:
+            reader = self.con.sql(
+                "SELECT w.row, e.vector FROM wanted w JOIN embeddings e USING (text_hash)"
+                " WHERE e.model = ?",
+                params=[model],
+            ).to_arrow_reader(batch)
+            for part in reader:
+                rows = part.column(0).to_numpy()
+                blobs = part.column(1)
+                flat = np.frombuffer(b"".join(blobs.to_pylist()), dtype=np.float32)
+                yield rows, flat.reshape(len(rows), -1)
+        finally:
+            self.con.unregister("wanted")
+
     def add_vectors(self, model: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
         import pandas as pd
 
@@ -71,17 +139,22 @@ class Store:
         )
         self.con.unregister("new_vectors")
 
-    def write_table(self, name: str, rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
-        """Replace table ``name`` with ``rows`` (column name -> DuckDB type)."""
-        import pandas as pd
-
+    def write_table(
+        self, name: str, rows: Iterable[dict[str, Any]], columns: dict[str, str]
+    ) -> None:
+        """Replace table ``name`` with ``rows`` (column name -> DuckDB type), inserted
+        ``TABLE_CHUNK`` rows at a time: a million statements never sit in one frame."""
         cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         self.con.execute(f'CREATE OR REPLACE TABLE "{name}" ({cols})')
-        if rows:
-            frame = pd.DataFrame(
-                [[row.get(c) for c in columns] for row in rows], columns=list(columns)
-            )
-            self.con.register("new_rows", frame)
-            casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
-            self.con.execute(f'INSERT INTO "{name}" SELECT {casts} FROM new_rows')
-            self.con.unregister("new_rows")
+        it = iter(rows)
+        while chunk := list(islice(it, TABLE_CHUNK)):
+            self._insert(name, chunk, columns)
+
+    def _insert(self, name: str, rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
+        import pandas as pd
+
+        frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
+        self.con.register("new_rows", frame)
+        casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
+        self.con.execute(f'INSERT INTO "{name}" SELECT {casts} FROM new_rows')
+        self.con.unregister("new_rows")

@@ -13,7 +13,6 @@ import csv
 import functools
 import hashlib
 import hmac
-import io
 import json
 import platform
 from collections.abc import Callable, Iterable
@@ -73,12 +72,13 @@ def pseudonymiser(sources: list[Source], respondent_keys: Iterable[str] = ()) ->
     return pseudonym
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
+    """``rows`` under ``header``, streamed to the file (a million statements' rows
+    are never all in memory)."""
+    with path.open("w", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 def versions() -> dict[str, str]:
@@ -115,7 +115,7 @@ def write_tables(
     write_csv(
         folder.assignments_csv,
         ["respondent_key", "persona_id", "confidence", "respondent_id"],
-        [
+        (
             [
                 shared_key(r.key),
                 persona_of[r.key],
@@ -123,12 +123,12 @@ def write_tables(
                 pseudonym(r.key),
             ]
             for r in inputs.respondents
-        ],
+        ),
     )
     write_csv(
         folder.statements_csv,
         ["statement_id", "source", "locator", "respondent_key", "kind", "theme_id", "text"],
-        [
+        (
             [
                 s.statement_id,
                 s.source,
@@ -139,7 +139,7 @@ def write_tables(
                 s.text,
             ]
             for s in artefacts.statements
-        ],
+        ),
     )
     write_csv(
         folder.themes_csv,
@@ -265,7 +265,7 @@ def _records_table(
 ) -> None:
     store.write_table(
         "records",
-        [
+        (
             {
                 "record_id": r.record_id,
                 "source": r.source,
@@ -278,7 +278,7 @@ def _records_table(
                 "amount": r.amount,
             }
             for r in records
-        ],
+        ),
         {
             "record_id": "VARCHAR",
             "source": "VARCHAR",
@@ -303,7 +303,7 @@ def _respondents_table(
     distance = model.distance
     store.write_table(
         "respondents",
-        [
+        (
             {
                 "respondent_id": pseudonym(r.key),
                 "identified": r.identified,
@@ -322,7 +322,7 @@ def _respondents_table(
                 "distance": distance.get(r.key),
             }
             for r in respondents
-        ],
+        ),
         {
             "respondent_id": "VARCHAR",
             "identified": "BOOLEAN",
@@ -349,7 +349,7 @@ def _statements_table(
 ) -> None:
     store.write_table(
         "statements",
-        [
+        (
             {
                 "statement_id": s.statement_id,
                 "record_id": s.record_id,
@@ -366,7 +366,7 @@ def _statements_table(
                 else None,
             }
             for s in statements
-        ],
+        ),
         {
             "statement_id": "VARCHAR",
             "record_id": "VARCHAR",

@@ -52,6 +52,7 @@ from personas.segment.features import FeatureMatrix
 from personas.segment.masked import centres_of, distances_to_centres, masked_kmeans, silhouette
 from personas.segment.stability import FRACTION, agreement, people_sample
 from personas.understand.embed import Embeddings
+from personas.understand.vectorfile import BLOCK, blocks, mean_rows
 
 SELECTION_RESAMPLES = 10
 SELECTION_N_INIT = 4
@@ -334,16 +335,19 @@ def attribute_anonymous(
             rows_of.setdefault(member[s.respondent_key], []).append(row[s.statement_id])
     centres: dict[int, np.ndarray] = {}
     for segment_id, idx in rows_of.items():
-        c = embeddings.vectors[idx].mean(axis=0)
+        c = mean_rows(embeddings.vectors, idx)
         centres[segment_id] = c / (np.linalg.norm(c) or 1.0)
     if not centres:
         return model
     seg_ids = sorted(centres)
     matrix = np.stack([centres[s] for s in seg_ids])
+    todo = [s for s in statements if s.respondent_key is None and s.theme_id is not None]
+    rows = np.array([row[s.statement_id] for s in todo], dtype=np.int64)
     anonymous: dict[str, tuple[int, float]] = {}
-    for s in statements:
-        if s.respondent_key is None and s.theme_id is not None:
-            sims = matrix @ embeddings.vectors[row[s.statement_id]]
+    starts = range(0, len(rows), BLOCK)
+    for start, block in zip(starts, blocks(embeddings.vectors, rows), strict=True):
+        for s, vector in zip(todo[start : start + BLOCK], block, strict=True):
+            sims = matrix @ vector
             best = int(np.argmax(sims))
             anonymous[s.statement_id] = (seg_ids[best], round(float(sims[best]), 4))
     return model.model_copy(update={"anonymous": anonymous})

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Assign = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (vectors, centres) -> labels
+from personas.understand.vectorfile import Vectors
+
+Assign = Callable[[Vectors, np.ndarray], np.ndarray]  # (vectors, centres) -> labels
 
 MAX_THEMES = 15
 FIT_SAMPLE = 4000
@@ -112,7 +114,7 @@ def _fit(vectors: np.ndarray, k: int, seed: int, guides: np.ndarray | None) -> n
     return _unit(model.cluster_centers_)
 
 
-def nearest_themes(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+def nearest_themes(vectors: Vectors, centres: np.ndarray) -> np.ndarray:
     """Each row's most similar centre, or -1 when every centre is less similar than
     ``OUTLIER_SIM``; computed ``ASSIGN_CHUNK`` rows at a time, the very blocks the Ray
     engine sends to its workers (``engine.ray``), so both give the same labels."""
@@ -131,7 +133,7 @@ def nearest_block(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 
 def cluster_statements(
-    vectors: np.ndarray,
+    vectors: Vectors,
     seed: int,
     guides: np.ndarray | None = None,
     sample: int | None = None,
@@ -146,7 +148,7 @@ def cluster_statements(
     n = len(vectors)
     n_guides = 0 if guides is None else len(guides)
     rows = sample_rows(n, seed, sample)
-    fit_on = vectors if len(rows) == n else vectors[rows]
+    fit_on = vectors[rows] if len(rows) < n else vectors[:]  # a file's rows: read here
     centres = _fit(fit_on, min(len(fit_on), choose_k(n) + n_guides), seed, guides)
     seed_of = {i: i for i in range(n_guides)}
     labels = np.argmax(fit_on @ centres.T, axis=1)

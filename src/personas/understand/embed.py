@@ -19,6 +19,7 @@ import numpy as np
 
 from personas.errors import PersonasError
 from personas.offline import force_offline
+from personas.understand.vectorfile import Vectors
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class Embeddings:
     """Unit-length vectors aligned with ``ids``."""
 
     ids: tuple[str, ...]
-    vectors: np.ndarray  # float32 (n, dim)
+    vectors: Vectors  # float32 (n, dim): an ndarray, or the Ray engine's file
     model: str
     cached: int  # how many came from the cache
 

@@ -29,6 +29,7 @@ from personas.models import Statement, StatementKind, Theme
 from personas.understand.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
 from personas.understand.embed import Embeddings
 from personas.understand.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
+from personas.understand.vectorfile import Vectors, dot_rows, mean_rows, take
 
 if TYPE_CHECKING:  # scikit-learn loads slowly, so it is imported where used
     from sklearn.feature_extraction.text import CountVectorizer
@@ -93,8 +94,11 @@ def keyword_text(text: str) -> str:
     return _NOT_WORD.sub("", unmask(text).lower())
 
 
-def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dict[int, list[str]]:
-    """c-TF-IDF keywords per theme, from BERTopic fitted on the fixed theme labels."""
+def keywords_of(docs: list[str], labels: np.ndarray) -> dict[int, list[str]]:
+    """c-TF-IDF keywords per theme, from BERTopic fitted on the fixed theme labels. Its
+    keywords come from the words alone (no UMAP, no clustering, no representation model
+    here): the embeddings it asks for only make its topic vectors, which nothing reads,
+    so it gets a column of ones rather than a copy of every vector of the kind."""
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
@@ -111,7 +115,8 @@ def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dic
         verbose=False,
     )
     # masks go before BERTopic strips punctuation ("[HANDLE]" would become "HANDLE")
-    model.fit([keyword_text(d) for d in docs], embeddings=vectors, y=labels)
+    ones = np.ones((len(docs), 1), dtype=np.float32)
+    model.fit([keyword_text(d) for d in docs], embeddings=ones, y=labels)
     # BERTopic renumbers topics by size: map each of our labels to its topic.
     assigned = np.asarray(model.topics_)
     out: dict[int, list[str]] = {}
@@ -122,7 +127,7 @@ def keywords_of(docs: list[str], labels: np.ndarray, vectors: np.ndarray) -> dic
 
 
 def representatives(
-    idx: np.ndarray, vectors: np.ndarray, ids: list[str], texts: list[str], n: int = 5
+    idx: np.ndarray, vectors: Vectors, ids: list[str], texts: list[str], n: int = 5
 ) -> list[str]:
     """Statement ids near the theme centre and unlike each other (maximal marginal
     relevance), skipping toxic ones and ones with a redaction placeholder; one with a
@@ -130,8 +135,8 @@ def representatives(
     from personas.privacy.toxicity import is_toxic
     from personas.understand.redact import PLACEHOLDER_RE
 
-    centre = vectors[idx].mean(axis=0)
-    closeness = vectors[idx] @ centre
+    centre = mean_rows(vectors, idx)
+    closeness = dot_rows(vectors, idx, centre)
     order = np.argsort(-closeness, kind="stable")
     pool = [
         j
@@ -190,7 +195,7 @@ def fit_themes(
         tagger = load_tagger()
     texts = [s.text for s in statements]
     ids = [s.statement_id for s in statements]
-    theme_of: dict[int, str] = {}
+    theme_of = np.full(len(statements), -1, dtype=np.int32)  # index into ``themes``
     themes: list[Theme] = []
     counts = {"statements_themed": 0, "statements_unthemed": 0}
     for kind in THEMED_KINDS:
@@ -204,8 +209,8 @@ def fit_themes(
             if len(idx) > cap:
                 counts[f"{kind}_themes_fitted_on_statements"] = cap
             for theme, members in found:
+                theme_of[members] = len(themes)
                 themes.append(theme)
-                theme_of.update({int(i): theme.theme_id for i in members})
             themed = sum(len(m) for _, m in found)
             counts["statements_themed"] += themed
             counts["statements_unthemed"] += len(idx) - themed
@@ -213,7 +218,11 @@ def fit_themes(
             counts["statements_unthemed"] += len(idx)
         if progress is not None:
             progress(1)
-    out = [s.model_copy(update={"theme_id": theme_of.get(i)}) for i, s in enumerate(statements)]
+    named = [t.theme_id for t in themes]
+    out = [
+        s.model_copy(update={"theme_id": named[t] if t >= 0 else None})
+        for s, t in zip(statements, theme_of.tolist(), strict=True)
+    ]
     return themes, out, counts
 
 
@@ -222,21 +231,21 @@ def _fit_kind(
     idx: np.ndarray,
     texts: list[str],
     ids: list[str],
-    vectors: np.ndarray,
+    vectors: Vectors,
     seed: int,
     taxonomy: Sequence[Any],
     encode: Encoder | None,
     tagger: Any,
     fitting: tuple[int | None, Assign] = (None, nearest_themes),
 ) -> list[tuple[Theme, np.ndarray]]:
-    vecs = vectors[idx]
+    vecs = take(vectors, idx)  # the Ray engine's vector file: a view, read in blocks
     guides = _guides(taxonomy, kind, encode)
     centres_in = np.vstack([g for _, g in guides]) if guides else None
     if centres_in is not None:
         centres_in = centres_in / np.linalg.norm(centres_in, axis=1, keepdims=True)
     clustering = cluster_statements(vecs, seed, centres_in, *fitting)
     labels = clustering.labels
-    keywords = keywords_of([texts[i] for i in idx], labels, vecs)
+    keywords = keywords_of([texts[i] for i in idx], labels)
     sizes = np.bincount(labels[labels >= 0], minlength=len(clustering.centres))
     ranked = [int(t) for t in sorted(range(len(sizes)), key=lambda t: (-sizes[t], t)) if sizes[t]]
     members = {f"{kind}-{r:02d}": idx[labels == t] for r, t in enumerate(ranked, start=1)}
@@ -248,7 +257,7 @@ def _fit_kind(
         if t in clustering.seed_of
     }
     near = {
-        tid: m[np.argsort(-(vectors[m] @ centres[tid]), kind="stable")[:LABEL_SAMPLE]]
+        tid: m[np.argsort(-dot_rows(vectors, m, centres[tid]), kind="stable")[:LABEL_SAMPLE]]
         for tid, m in members.items()
     }
     labels_by_id = theme_labels(

@@ -1,0 +1,99 @@
+"""Vectors on disk (the Ray engine's driver) and the block helpers both engines share."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from personas.output.store import Store
+from personas.understand.vectorfile import BLOCK, VectorFile, blocks, dot_rows, mean_rows, take
+
+
+def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _file(tmp_path: Path, x: np.ndarray) -> VectorFile:
+    vf = VectorFile.create(tmp_path / "v.f32", len(x), x.shape[1])
+    order = np.random.default_rng(1).permutation(len(x))  # written in any order, as DuckDB sends
+    for part in np.array_split(order, 7):
+        vf.write(part, x[part])
+    return vf
+
+
+def test_rows_read_back_as_written(tmp_path: Path) -> None:
+    x = _unit(1000)
+    vf = _file(tmp_path, x)
+    assert len(vf) == 1000 and vf.shape == (1000, 16) and vf.size == 16_000
+    assert np.array_equal(vf[:], x)
+    assert np.array_equal(vf[5], x[5])
+    assert np.array_equal(vf[10:20], x[10:20])
+    assert np.array_equal(vf[[3, 1, 3]], x[[3, 1, 3]])
+    picked = np.array([900, 2, 450])
+    view = vf.subset(picked)
+    assert len(view) == 3 and np.array_equal(view[:], x[picked])
+    assert np.array_equal(view.subset(np.array([2, 0]))[:], x[[450, 900]])
+    assert isinstance(take(vf, picked), VectorFile)
+    assert np.array_equal(take(x, picked), x[picked])
+
+
+def test_the_file_goes_with_the_last_object_using_it(tmp_path: Path) -> None:
+    vf = _file(tmp_path, _unit(10))
+    view = vf.subset(np.array([1, 2]))
+    del vf
+    gc.collect()
+    assert (tmp_path / "v.f32").exists()  # the view still reads it
+    assert view[:].shape == (2, 16)
+    del view
+    gc.collect()
+    assert not (tmp_path / "v.f32").exists()
+
+
+@pytest.mark.parametrize("n", [1, 7, BLOCK, BLOCK + 1, 3 * BLOCK + 17])
+def test_mean_rows_is_numpys_mean_bit_for_bit(tmp_path: Path, n: int) -> None:
+    """Block by block, from memory or from the file, the very bits of ``x[rows].mean(0)``."""
+    x = _unit(n + 5, dim=384, seed=n)
+    rows = np.sort(np.random.default_rng(n).choice(n + 5, n, replace=False))
+    want = x[rows].mean(axis=0)
+    assert np.array_equal(mean_rows(x, rows), want)
+    assert np.array_equal(mean_rows(_file(tmp_path, x), rows), want)
+
+
+def test_blocks_and_dot_rows_agree_between_memory_and_file(tmp_path: Path) -> None:
+    x = _unit(2 * BLOCK + 3, dim=32)
+    vf = _file(tmp_path, x)
+    assert [len(b) for b in blocks(vf)] == [BLOCK, BLOCK, 3]
+    rows = np.arange(len(x))[::-1]
+    centre = x[0]
+    assert np.array_equal(dot_rows(x, rows, centre), dot_rows(vf, rows, centre))
+    assert np.allclose(dot_rows(x, rows, centre), x[rows] @ centre, atol=1e-6)
+
+
+def test_store_streams_the_cache_into_a_file(tmp_path: Path) -> None:
+    """Shards into the cache inside DuckDB, then every statement's vector out in
+    batches: repeated texts get the same vector, order follows the statements."""
+    from personas.engine.ray import aligned_file, write_shard
+
+    x = _unit(50, dim=8)
+    hashes = [f"h{i:03d}" for i in range(50)]
+    shards = tmp_path / "shards"
+    write_shard(shards, hashes[:30], x[:30])
+    write_shard(shards, hashes[30:], x[30:])
+    (shards / "broken.parquet").write_bytes(b"not parquet")  # a killed writer's
+    store = Store(tmp_path / "db.duckdb")
+    try:
+        assert store.add_shards("m", shards) == 2
+        assert store.add_shards("m", shards) == 2  # again: nothing doubled
+        assert store.known_hashes("m", [*hashes[:3], "zzz"]) == set(hashes[:3])
+        assert store.known_hashes("other model", hashes) == set()
+        wanted = [hashes[7], hashes[40], hashes[7], hashes[0]]
+        got = aligned_file(store, "m", wanted, tmp_path / "aligned.f32")
+        assert np.array_equal(got[:], x[[7, 40, 7, 0]])
+        with pytest.raises(Exception, match="lacks 1 vectors"):
+            aligned_file(store, "m", ["nope", hashes[1]], tmp_path / "missing.f32")
+    finally:
+        store.close()
