@@ -38,6 +38,7 @@ from personas.understand.kinds import (
     corpus_features,
     sentiment,
 )
+from personas.understand.vectorfile import Vectors
 
 PAIN_Q = re.compile(
     r"frustrat|least|dislike|don.t like|problem|difficult|obstacle|improve|annoy|worst|"
@@ -130,7 +131,7 @@ def _text_signals(scores: _Scores, statements: Sequence[Statement]) -> list[floa
     return senti
 
 
-def _meaning(scores: _Scores, vectors: np.ndarray, examples: KindExamples) -> None:
+def _meaning(scores: _Scores, vectors: Vectors, examples: KindExamples) -> None:
     sims = examples.similarity(vectors)
     lean = MEANING * (sims - sims.mean(axis=1, keepdims=True))
     for i in range(len(vectors)):
@@ -245,7 +246,7 @@ def _chatter(
 
 
 def _learn(
-    scores: _Scores, vectors: np.ndarray, texts: Sequence[str], seed: int, rounds: int = 2
+    scores: _Scores, vectors: Vectors, texts: Sequence[str], seed: int, rounds: int = 2
 ) -> None:
     """Self-training: learn from the clear cases, predict all; a second round
     learns again from what the first made clear."""
@@ -280,7 +281,7 @@ def _learn(
 def classify_statements(
     statements: list[Statement],
     records: Mapping[str, Record],
-    vectors: np.ndarray | None = None,
+    vectors: Vectors | None = None,
     *,
     examples: KindExamples | None = None,
     seed: int = 42,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from personas.models import StatementKind
+from personas.understand.vectorfile import BLOCK, Vectors, blocks
 
 if TYPE_CHECKING:  # both load slowly, so they are imported where used
     from scipy.sparse import csr_matrix
@@ -185,13 +186,17 @@ class KindExamples:
     kinds: tuple[StatementKind, ...]
     vectors: tuple[np.ndarray, ...]  # one (m, dim) array per kind
 
-    def similarity(self, vectors: np.ndarray, top: int = 3) -> np.ndarray:
-        """(n, kinds) mean cosine of each statement to its ``top`` closest examples per kind."""
-        out = np.zeros((vectors.shape[0], len(self.kinds)), dtype=np.float64)
-        for j, examples in enumerate(self.vectors):
-            sims = vectors @ examples.T
-            k = min(top, sims.shape[1])
-            out[:, j] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    def similarity(self, vectors: Vectors, top: int = 3) -> np.ndarray:
+        """(n, kinds) mean cosine of each statement to its ``top`` closest examples per
+        kind, a block of ``vectorfile.BLOCK`` statements at a time (the Ray engine's
+        vectors are on disk; both engines compute the same blocks)."""
+        out = np.zeros((len(vectors), len(self.kinds)), dtype=np.float64)
+        for start, block in zip(range(0, len(vectors), BLOCK), blocks(vectors), strict=True):
+            rows = slice(start, start + len(block))
+            for j, examples in enumerate(self.vectors):
+                sims = block @ examples.T
+                k = min(top, sims.shape[1])
+                out[rows, j] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
         return out
 
 
@@ -231,34 +236,51 @@ def _word_features(texts: Sequence[str]) -> csr_matrix | None:
         return None
 
 
-def corpus_features(
-    vectors: np.ndarray, texts: Sequence[str] | None = None
-) -> np.ndarray | csr_matrix:
-    """What the corpus classifier sees: the unit embedding and, given ``texts``, the
-    corpus's TF-IDF words beside it (``WORDS_WEIGHT``). Built once per build and
-    shared by every round of self-training."""
-    from scipy import sparse
+@dataclass(frozen=True)
+class CorpusFeatures:
+    """What the corpus classifier sees: the unit embedding and, when the corpus has
+    words, its TF-IDF words beside it (``WORDS_WEIGHT``). The rows are put together
+    only for the statements asked for: the whole matrix, embeddings as sparse
+    columns, would take gigabytes at a million statements."""
 
-    features = vectors.astype(np.float32, copy=False)
-    words = _word_features(texts) if texts is not None else None
-    if words is None:
-        return features
-    return sparse.hstack([sparse.csr_matrix(features), WORDS_WEIGHT * words]).tocsr()
+    vectors: Vectors
+    words: csr_matrix | None
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def rows(self, idx: np.ndarray) -> np.ndarray | csr_matrix:
+        """The feature rows of statements ``idx`` (the same values, row for row, as
+        the rows of the whole matrix)."""
+        from scipy import sparse
+
+        block = np.asarray(self.vectors[idx], dtype=np.float32)
+        if self.words is None:
+            return block
+        return sparse.hstack([sparse.csr_matrix(block), WORDS_WEIGHT * self.words[idx]]).tocsr()
+
+
+def corpus_features(vectors: Vectors, texts: Sequence[str] | None = None) -> CorpusFeatures:
+    """The corpus classifier's features (see ``CorpusFeatures``): built once per build
+    (the TF-IDF words are fitted on every statement) and shared by every round of
+    self-training."""
+    return CorpusFeatures(vectors, _word_features(texts) if texts is not None else None)
 
 
 def corpus_classifier(
-    features: np.ndarray | csr_matrix,
+    features: CorpusFeatures,
     labels: Sequence[str | None],
     seed: int,
     min_per_kind: int = 10,
 ) -> tuple[tuple[str, ...], np.ndarray] | None:
     """Train a small classifier on the statements already labelled; predict every statement.
 
-    ``features`` come from :func:`corpus_features` (or are plain vectors). At most
-    ``MAX_TRAIN`` labelled statements are learned from (a seeded sample), so a big
-    corpus costs no more to train than a mid-sized one. Returns the classes and
-    (n, classes) log-probabilities, or None when fewer than two kinds have
-    ``min_per_kind`` labelled statements.
+    ``features`` come from :func:`corpus_features`. At most ``MAX_TRAIN`` labelled
+    statements are learned from (a seeded sample), so a big corpus costs no more to
+    train than a mid-sized one; every statement is then predicted, a block of
+    ``vectorfile.BLOCK`` at a time. Returns the classes and (n, classes)
+    log-probabilities, or None when fewer than two kinds have ``min_per_kind``
+    labelled statements.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -271,6 +293,11 @@ def corpus_classifier(
     if len(keep) > MAX_TRAIN:
         keep = np.sort(np.random.default_rng(seed).choice(keep, MAX_TRAIN, replace=False))
     model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced", random_state=seed)
-    model.fit(features[keep], [labels[i] for i in keep])
+    model.fit(features.rows(keep), [labels[i] for i in keep])
     order = [list(model.classes_).index(k) for k in classes]
-    return classes, model.predict_log_proba(features)[:, order]
+    n = len(features)
+    logp = [
+        model.predict_log_proba(features.rows(np.arange(start, min(start + BLOCK, n))))
+        for start in range(0, n, BLOCK)
+    ]
+    return classes, (np.vstack(logp) if logp else np.zeros((0, len(order))))[:, order]
