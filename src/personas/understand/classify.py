@@ -22,6 +22,7 @@ The best kind wins; confidence is its softmax share of the four scores. With
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -103,15 +104,44 @@ def question_kind(question: str | None) -> StatementKind | None:
 
 
 class _Scores:
-    """A score matrix and, per statement, the signals that added to each kind."""
+    """A score matrix and, per statement, the signals that added to each kind.
+
+    The signals are kept as columns (statement, kind, weight, note), each note's
+    words once: a list of tuples per statement came to half a kilobyte a statement,
+    which a million-statement build could not afford."""
 
     def __init__(self, n: int) -> None:
         self.values = np.zeros((n, len(KINDS)))
-        self.notes: list[list[tuple[int, float, str]]] = [[] for _ in range(n)]
+        self.own = np.zeros(n, dtype=bool)  # a signal of the statement's own words (OWN_WORDS)
+        self._rows = array("q")
+        self._kinds = array("b")
+        self._weights = array("d")
+        self._notes = array("q")
+        self._texts: dict[str, int] = {}
+        self._grouped: tuple[np.ndarray, np.ndarray, list[str]] | None = None
 
     def add(self, i: int, kind: int, weight: float, note: str) -> None:
         self.values[i, kind] += weight
-        self.notes[i].append((kind, weight, note))
+        self._rows.append(i)
+        self._kinds.append(kind)
+        self._weights.append(weight)
+        self._notes.append(self._texts.setdefault(note, len(self._texts)))
+        if note.startswith(OWN_WORDS):
+            self.own[i] = True
+        self._grouped = None
+
+    def notes(self, i: int) -> list[tuple[int, float, str]]:
+        """Statement ``i``'s signals (kind, weight, note) in the order they were added."""
+        if self._grouped is None:
+            rows = np.frombuffer(self._rows, dtype=np.int64) if self._rows else np.zeros(0, int)
+            order = np.argsort(rows, kind="stable")
+            starts = np.searchsorted(rows[order], np.arange(len(self.values) + 1))
+            self._grouped = (order, starts, list(self._texts))
+        order, starts, texts = self._grouped
+        return [
+            (self._kinds[j], self._weights[j], texts[self._notes[j]])
+            for j in order[starts[i] : starts[i + 1]].tolist()
+        ]
 
 
 def _text_signals(scores: _Scores, statements: Sequence[Statement]) -> list[float]:
@@ -239,9 +269,8 @@ def _chatter(
         record = records.get(s.record_id)
         if record is not None and (record.rating is not None or record.nps is not None):
             continue
-        own = any(note.startswith(OWN_WORDS) for _, _, note in scores.notes[i])
         row = scores.values[i]
-        if not own and int(np.argmax(row)) != X:
+        if not scores.own[i] and int(np.argmax(row)) != X:
             scores.add(i, X, float(row.max() - row[X]) + 0.01, "a post with no feeling of its own")
 
 
@@ -321,7 +350,7 @@ def _decide(statement: Statement, scores: _Scores, i: int, senti: float) -> Stat
     best = int(np.argmax(row))
     probs = np.exp(row - row.max())
     probs /= probs.sum()
-    notes = sorted((n for n in scores.notes[i] if n[0] == best), key=lambda n: -n[1])
+    notes = sorted((n for n in scores.notes(i) if n[0] == best), key=lambda n: -n[1])
     return statement.model_copy(
         update={
             "kind": KINDS[best],
