@@ -182,10 +182,9 @@ def _understand(
         counts["embeddings_cached"] = embeddings.cached
         with timer.stage("classify", len(prepared.statements)):
             by_id = inputs.records.by_id()  # the record table's id index, not a dict
-            statements = classify_statements(
-                prepared.statements, by_id, embeddings.vectors, seed=config.seed
+            statements = classify_statements(  # in place: the build's own statements
+                prepared.statements, by_id, embeddings.vectors, seed=config.seed, in_place=True
             )
-            prepared.statements = []  # the classified copies replace them: one list, not two
         with timer.stage("themes", len(THEMED_KINDS)) as advance:
             themes, statements, theme_counts = fit_themes(
                 statements,
@@ -195,6 +194,7 @@ def _understand(
                 taxonomy=config.themes,
                 sample=config.fit_sample_statements,
                 assign=engine.nearest_themes,  # the Ray engine: on the workers
+                in_place=True,
             )
     counts.update(theme_counts)
     if base is not None:

@@ -179,12 +179,14 @@ def fit_themes(
     tagger: Any = None,
     sample: int | None = None,
     assign: Assign = nearest_themes,
+    in_place: bool = False,
 ) -> tuple[list[Theme], list[Statement], dict[str, int]]:
     """Themes per kind, the statements with their ``theme_id`` set, and counts of
     themed and unthemed statements. ``taxonomy`` holds seed themes (``SeedTheme``);
     ``sample`` caps the statements of a kind the themes are fitted on (default
     ``clusters.FIT_SAMPLE``); a kind that had more says so in the counts. ``assign``
-    gives every statement its nearest theme (this process, or the Ray engine's workers)."""
+    gives every statement its nearest theme (this process, or the Ray engine's workers).
+    ``in_place`` sets ``theme_id`` on the statements given instead of on copies."""
     if list(embeddings.ids) != [s.statement_id for s in statements]:
         raise ValueError("embeddings are not aligned with statements")
     if encode is None and any(s.kind in THEMED_KINDS for s in statements):
@@ -219,6 +221,10 @@ def fit_themes(
         if progress is not None:
             progress(1)
     named = [t.theme_id for t in themes]
+    if in_place:
+        for s, t in zip(statements, theme_of.tolist(), strict=True):
+            s.__dict__["theme_id"] = named[t] if t >= 0 else None
+        return themes, statements, counts
     out = [
         s.model_copy(update={"theme_id": named[t] if t >= 0 else None})
         for s, t in zip(statements, theme_of.tolist(), strict=True)
