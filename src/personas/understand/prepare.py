@@ -14,8 +14,9 @@ import html
 import logging
 import re
 import time
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,13 +162,29 @@ def split_contrast(sentence: str) -> list[str]:
 
 @dataclass
 class Pending:
-    """Texts cleaned and redacted, waiting for the spaCy pass (sentences, NER names)."""
+    """Texts cleaned and redacted, waiting for the spaCy pass (sentences, NER names).
 
-    jobs: list[tuple[Record, int]]  # (record, index of its text) per text
+    Each text is known by its record's position and the index of its text field, not
+    by the record itself: a big export's records are a table read a batch at a time
+    (``ingest.recordtable``), and holding one object per record would undo that."""
+
+    records: Sequence[Record]
+    positions: array[int]  # per text: its record's position in ``records``
+    fields: array[int]  # per text: the index of its text field in that record
     texts: list[str]
     names: NameRedactor
     counts: Counter[str] = field(default_factory=Counter)
     redact_seconds: float = 0.0
+
+    def jobs(self) -> Iterator[tuple[Record, int]]:
+        """(record, index of its text) per text, in order, reading the records once."""
+        j, n = 0, len(self.positions)
+        for pos, record in enumerate(self.records):
+            if j == n:
+                return
+            while j < n and self.positions[j] == pos:
+                yield record, self.fields[j]
+                j += 1
 
 
 def redact_texts(records: Sequence[Record]) -> Pending:
@@ -177,23 +194,27 @@ def redact_texts(records: Sequence[Record]) -> Pending:
     ordinary words), so this step sees every text; the spaCy pass after it
     works text by text and can run anywhere (see ``personas.engine.ray``)."""
     counts: Counter[str] = Counter()
-    jobs: list[tuple[Record, int]] = []
+    positions, fields = array("q"), array("q")
     texts: list[str] = []
-    for record in records:
+    for pos, record in enumerate(records):
         for i, text_field in enumerate(record.texts):
             counts["texts"] += 1
             text = clean_text(text_field.text)
             if is_boilerplate(text):
                 counts["boilerplate"] += 1
                 continue
-            jobs.append((record, i))
+            positions.append(pos)
+            fields.append(i)
             texts.append(text)
     t0 = time.perf_counter()
     names = NameRedactor(texts, (n for r in records for n in r.names))
-    texts = [
-        names.redact(redact_patterns(t), r.names) for t, (r, _) in zip(texts, jobs, strict=True)
+    pending = Pending(records, positions, fields, texts, names, counts)
+    pending.texts = [
+        names.redact(redact_patterns(t), r.names)
+        for t, (r, _) in zip(texts, pending.jobs(), strict=True)
     ]
-    return Pending(jobs, texts, names, counts, time.perf_counter() - t0)
+    pending.redact_seconds = time.perf_counter() - t0
+    return pending
 
 
 def is_statement(piece: str) -> bool:
@@ -256,7 +277,7 @@ def assemble(
         pipeline=pipeline,
         redact_seconds=pending.redact_seconds,
     )
-    for (record, i), (kept, dropped) in zip(pending.jobs, pieces, strict=True):
+    for (record, i), (kept, dropped) in zip(pending.jobs(), pieces, strict=True):
         text_field = record.texts[i]
         if dropped:
             result.counts["too_short"] += dropped
