@@ -174,3 +174,20 @@ def test_questions_in_other_languages_and_split_fields(question: str, kind: str)
     """Like best / like least asked in Spanish, French, German or Portuguese, and split
     review fields, say which kind the answer is ("aimez" is no "aim")."""
     assert question_kind(question) == kind
+
+
+def test_in_place_gives_what_copies_give() -> None:
+    """A build classifies its own statements in place (no second copy of each): the
+    statements then read exactly as the copies would, and are the very objects given."""
+    rng = np.random.default_rng(0)
+    given = [stmt(f"topic a {i}", "What do you like least?") for i in range(12)]
+    given += [stmt("it keeps crashing but support was great"), stmt("love the colours")]
+    vectors = rng.standard_normal((14, 6))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    examples = KindExamples(kinds=KINDS, vectors=tuple(np.eye(6)[[2 + j]] for j in range(4)))
+    copies = classify_statements(given, {}, vectors, examples=examples, seed=1)
+    assert all(s.kind == "other" and not s.kind_signals for s in given)  # untouched
+    same = classify_statements(given, {}, vectors, examples=examples, seed=1, in_place=True)
+    assert same == copies
+    assert all(a is b for a, b in zip(same, given, strict=True))
+    assert [s.model_fields_set for s in same] == [s.model_fields_set for s in copies]

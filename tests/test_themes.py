@@ -315,3 +315,16 @@ def test_seed_taxonomy_is_read_from_personas_toml(tmp_path) -> None:  # type: ig
     (tmp_path / "personas.toml").write_text('[[themes]]\nname = "X y"\nexamples = []\n')
     with pytest.raises(ConfigError, match="themes"):
         load_config(tmp_path)
+
+
+def test_in_place_sets_the_same_themes_as_copies() -> None:
+    statements, emb = planted(
+        [("shipping cost too high", 0, 12), ("zip broke after a week", 1, 12), ("odd one", 5, 1)]
+    )
+    themes, copies, counts = fit_themes(statements, emb, seed=1, encode=fake_encode)
+    assert all(s.theme_id is None for s in statements)
+    again, same, counts_again = fit_themes(
+        statements, emb, seed=1, encode=fake_encode, in_place=True
+    )
+    assert (again, same, counts_again) == (themes, copies, counts)
+    assert all(a is b for a, b in zip(same, statements, strict=True))
