@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import numpy as np
 import pytest
@@ -191,3 +192,20 @@ def test_in_place_gives_what_copies_give() -> None:
     assert same == copies
     assert all(a is b for a, b in zip(same, given, strict=True))
     assert [s.model_fields_set for s in same] == [s.model_fields_set for s in copies]
+
+
+def test_words_of_a_big_corpus_are_fitted_on_a_seeded_sample(monkeypatch: Any) -> None:
+    """Above WORDS_FIT_SAMPLE statements the TF-IDF words are fitted on a seeded sample
+    (fitting on all counts every word pair first); every statement still gets its row."""
+    from personas.understand import kinds
+
+    texts = [f"the zip broke after {w} weeks of use" for w in ("two", "three", "four")] * 40
+    texts += ["battery died fast", "battery lasts long"] * 5
+    full = kinds._word_features(texts)
+    monkeypatch.setattr(kinds, "WORDS_FIT_SAMPLE", 30)
+    sampled = kinds._word_features(texts, seed=3)
+    assert full is not None and sampled is not None
+    assert sampled.shape[0] == full.shape[0] == len(texts)
+    assert sampled.shape[1] <= full.shape[1]
+    again = kinds._word_features(texts, seed=3)
+    assert again is not None and (sampled != again).nnz == 0

@@ -282,7 +282,7 @@ def _learn(
     learned = np.zeros_like(scores.values)
     classes: tuple[str, ...] = ()
     logp = np.zeros((len(vectors), 0))
-    features = corpus_features(vectors, texts)
+    features = corpus_features(vectors, texts, seed)
     for _ in range(rounds):
         total = scores.values + learned
         ranked = np.sort(total, axis=1)

@@ -215,25 +215,36 @@ def embed_examples(encode: Callable[[Sequence[str]], np.ndarray]) -> KindExample
 
 WORDS_WEIGHT = 3.0  # TF-IDF columns beside the unit embedding in the corpus classifier
 MAX_TRAIN = 20_000  # labelled statements the corpus classifier learns from, at most
+WORDS_FIT_SAMPLE = 200_000  # statements the classifier's TF-IDF words are fitted on, at most
 
 
-def _word_features(texts: Sequence[str]) -> csr_matrix | None:
-    """TF-IDF of the corpus's own words and word pairs, fitted on every statement.
+def _word_features(texts: Sequence[str], seed: int = 42) -> csr_matrix | None:
+    """TF-IDF of the corpus's own words and word pairs, fitted on every statement (on a
+    seeded sample of ``WORDS_FIT_SAMPLE`` above that), then every statement's row, a
+    block at a time.
 
     The embedding knows what a statement is about; the corpus's words carry how
     this crowd voices pain and praise ("the tidyverse split", "runs small"), which
     a general model does not. Fitting on all statements (no labels) is transductive
-    but not circular: the labels come from other signals.
+    but not circular: the labels come from other signals. Fitting counts every word
+    pair of every text before it keeps the commonest: half a gigabyte at a million
+    statements, hence the sample.
     """
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=20_000, dtype=np.float32
     )
     try:
-        return vectorizer.fit_transform(texts)
+        if len(texts) <= WORDS_FIT_SAMPLE:
+            return vectorizer.fit_transform(texts)
+        rows = np.random.default_rng(seed).choice(len(texts), WORDS_FIT_SAMPLE, replace=False)
+        vectorizer.fit([texts[i] for i in np.sort(rows)])
     except ValueError:  # no word occurs twice: the embedding alone
         return None
+    blocks = [vectorizer.transform(texts[i : i + BLOCK]) for i in range(0, len(texts), BLOCK)]
+    return sparse.vstack(blocks, format="csr")
 
 
 @dataclass(frozen=True)
@@ -260,11 +271,14 @@ class CorpusFeatures:
         return sparse.hstack([sparse.csr_matrix(block), WORDS_WEIGHT * self.words[idx]]).tocsr()
 
 
-def corpus_features(vectors: Vectors, texts: Sequence[str] | None = None) -> CorpusFeatures:
+def corpus_features(
+    vectors: Vectors, texts: Sequence[str] | None = None, seed: int = 42
+) -> CorpusFeatures:
     """The corpus classifier's features (see ``CorpusFeatures``): built once per build
-    (the TF-IDF words are fitted on every statement) and shared by every round of
-    self-training."""
-    return CorpusFeatures(vectors, _word_features(texts) if texts is not None else None)
+    (the TF-IDF words are fitted on every statement, or a seeded sample of a big
+    corpus's) and shared by every round of self-training."""
+    words = _word_features(texts, seed) if texts is not None else None
+    return CorpusFeatures(vectors, words)
 
 
 def corpus_classifier(
