@@ -363,13 +363,11 @@ def nearest_on_ray(vectors: Any, centres: np.ndarray, chunk: int) -> np.ndarray:
     task = ray.remote(num_cpus=1)(_nearest)
     shared = ray.put(np.asarray(centres))
     window = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
-    pending: dict[Any, int] = {}
-    starts = iter(range(0, n, chunk))
+    pending: dict[Any, int] = {}  # a running task -> the first row of its block
     with cluster_failures("assigning themes"):
-        for start in starts:
-            pending[task.remote(np.ascontiguousarray(vectors[start : start + chunk]), shared)] = (
-                start
-            )
+        for start in range(0, n, chunk):
+            block = np.ascontiguousarray(vectors[start : start + chunk])
+            pending[task.remote(block, shared)] = start
             if len(pending) >= window:
                 _collect(pending, out, chunk)
         while pending:
