@@ -9,8 +9,15 @@ import numpy as np
 import pytest
 
 from personas.models import Record, Statement
+from personas.understand import kinds, vectorfile
 from personas.understand.classify import classify_statements, question_kind
-from personas.understand.kinds import KINDS, KindExamples, sentiment
+from personas.understand.kinds import (
+    KINDS,
+    KindExamples,
+    corpus_classifier,
+    corpus_features,
+    sentiment,
+)
 
 
 def stmt(text: str, question: str | None = None, record_id: str = "r#1") -> Statement:
@@ -209,3 +216,79 @@ def test_words_of_a_big_corpus_are_fitted_on_a_seeded_sample(monkeypatch: Any) -
     assert sampled.shape[1] <= full.shape[1]
     again = kinds._word_features(texts, seed=3)
     assert again is not None and (sampled != again).nnz == 0
+
+
+class DiskLike:
+    """Rows on demand, like the Ray engine's ``VectorFile``: any use of the whole
+    matrix (``np.asarray``, ``@``, ``astype``) fails, so the test catches a pass that
+    would read a million statements' vectors into memory at once."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self._vectors = vectors
+        self.shape = vectors.shape
+        self.dtype = vectors.dtype
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def __getitem__(self, key: object) -> np.ndarray:
+        return np.array(self._vectors[key])  # type: ignore[index]
+
+    def __array__(self, *args: object, **kwargs: object) -> np.ndarray:
+        raise AssertionError("the whole matrix was read")
+
+    def __matmul__(self, other: object) -> np.ndarray:
+        raise AssertionError("the whole matrix was multiplied")
+
+    def astype(self, *args: object, **kwargs: object) -> np.ndarray:
+        raise AssertionError("the whole matrix was converted")
+
+
+def _topics(n: int) -> tuple[list[Statement], np.ndarray, KindExamples]:
+    """Two topics asked about as pain and motivation, and unasked statements of each."""
+    rng = np.random.default_rng(3)
+    axes = np.eye(8)
+    texts = ("sizing runs small again", "lovely soft fabric again", "it arrived today")
+    questions = ("What do you like least?", "What do you like best?", None)
+    topic = np.arange(n) % 3
+    statements = [
+        stmt(f"{texts[t]} {i}", questions[t] if i % 4 else None, record_id=f"r#{i}")
+        for i, t in enumerate(topic)
+    ]
+    vectors = axes[topic] + 0.3 * rng.standard_normal((n, 8))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    examples = KindExamples(
+        kinds=KINDS, vectors=tuple(np.eye(8, dtype=np.float32)[[3 + j, 7]] for j in range(4))
+    )
+    return statements, vectors, examples
+
+
+def test_vectors_on_disk_classify_as_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Vectors read a block of rows at a time (the Ray engine's file) give the very
+    kinds, confidences and signals the ndarray gives, across several blocks."""
+    monkeypatch.setattr(vectorfile, "BLOCK", 16)
+    monkeypatch.setattr(kinds, "BLOCK", 16)
+    statements, vectors, examples = _topics(90)
+    expected = classify_statements(statements, {}, vectors, examples=examples, seed=2)
+    out = classify_statements(statements, {}, DiskLike(vectors), examples=examples, seed=2)  # type: ignore[arg-type]
+    assert out == expected
+    assert any(
+        sig.startswith("classifier trained on this data") for s in out for sig in s.kind_signals
+    )
+
+
+@pytest.mark.parametrize("texts", [True, False])
+def test_corpus_classifier_reads_blocks(monkeypatch: pytest.MonkeyPatch, texts: bool) -> None:
+    """With the corpus's words and without (plain vectors), the classifier predicts a
+    block at a time and reads only the rows it needs from vectors on disk."""
+    monkeypatch.setattr(vectorfile, "BLOCK", 16)
+    monkeypatch.setattr(kinds, "BLOCK", 16)
+    statements, vectors, _ = _topics(90)
+    words = [s.text for s in statements] if texts else None
+    labels = [(None, "pain", "motivation")[i % 3] if i % 5 else None for i in range(90)]
+    expected = corpus_classifier(corpus_features(vectors, words), labels, seed=1)
+    out = corpus_classifier(corpus_features(DiskLike(vectors), words), labels, seed=1)  # type: ignore[arg-type]
+    assert expected is not None and out is not None
+    assert out[0] == expected[0] == ("pain", "motivation")
+    assert np.array_equal(out[1], expected[1]) and out[1].shape == (90, 2)
+    assert (corpus_features(vectors, words).words is None) is not texts
