@@ -21,7 +21,9 @@ from personas.errors import OutputError
 
 log = logging.getLogger(__name__)
 TABLE_CHUNK = 50_000  # rows per insert of write_table
-MEMORY_LIMIT = "1GB"  # DuckDB's own buffers: a big cache join spills to disk beyond this
+MEMORY_LIMIT = "1GB"  # DuckDB's own buffers: a big query spills to disk beyond this
+SCAN_MEMORY = "64MB"  # ... and while the embedding cache is scanned (the Ray engine's driver)
+SCAN_BATCH = 4096  # rows per batch of that scan (each may stand for many statements)
 
 
 class Store:
@@ -61,19 +63,13 @@ class Store:
         return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows}
 
     def known_hashes(self, model: str, hashes: Sequence[str]) -> set[str]:
-        """Which of these text hashes have a vector for this model (the vectors stay put)."""
-        if not hashes:
-            return set()
-        import pyarrow as pa
-
-        self.con.register("wanted", pa.table({"text_hash": pa.array(sorted(set(hashes)))}))
-        rows = self.con.execute(
-            "SELECT e.text_hash FROM embeddings e JOIN wanted w USING (text_hash)"
-            " WHERE e.model = ?",
-            [model],
-        ).fetchall()
-        self.con.unregister("wanted")
-        return {h for (h,) in rows}
+        """Which of these text hashes have a vector for this model: one scan of the
+        cache's hashes (the vectors stay put)."""
+        wanted = set(hashes)
+        found: set[str] = set()
+        for names, _ in self._scan(model, vectors=False):
+            found.update(h for h in names if h in wanted)
+        return found
 
     def add_shards(self, model: str, folder: Path) -> int:
         """Copy the Parquet shards under ``folder`` (text_hash, vector) into the cache,
@@ -97,29 +93,42 @@ class Store:
         return done
 
     def vector_rows(
-        self, model: str, hashes: Sequence[str], batch: int = 16_384
+        self, model: str, hashes: Sequence[str]
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(rows, vectors) in batches: the vector of ``hashes[row]`` for every row,
-        in no particular order, streamed out of DuckDB (which may spill to disk)."""
-        import pyarrow as pa
+        """(rows, vectors) in batches: for every row, the vector of ``hashes[row]`` (sha256
+        hex, 64 characters), in no particular order. One scan of the cache, each batch
+        matched against the hashes sorted once: a join would have DuckDB build (and keep)
+        a hash table as big as the corpus."""
+        keys = np.array(hashes, dtype="S64")
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        for names, blobs in self._scan(model, vectors=True):
+            probe = np.array(names, dtype="S64")
+            lo = np.searchsorted(keys, probe, "left")
+            hi = np.searchsorted(keys, probe, "right")
+            hit = np.nonzero(hi > lo)[0]
+            if not len(hit):
+                continue
+            counts = (hi - lo)[hit]  # statements with this text
+            first = np.repeat(lo[hit] - (np.cumsum(counts) - counts), counts)
+            rows = order[first + np.arange(int(counts.sum()))]
+            flat = np.frombuffer(b"".join(blobs.take(hit).to_pylist()), dtype=np.float32)
+            yield rows, flat.reshape(len(hit), -1)[np.repeat(np.arange(len(hit)), counts)]
 
-        self.con.register(
-            "wanted",
-            pa.table({"row": pa.array(range(len(hashes)), pa.int64()), "text_hash": hashes}),
-        )
+    def _scan(self, model: str, vectors: bool) -> Iterator[tuple[list[str], Any]]:
+        """The cache's hashes (and vector blobs) for ``model``, ``SCAN_BATCH`` at a time,
+        with DuckDB held to ``SCAN_MEMORY`` meanwhile: lowering the limit afterwards
+        makes it let go of the buffers the scan filled."""
+        columns = "text_hash, vector" if vectors else "text_hash"
+        self.con.execute(f"SET memory_limit = '{SCAN_MEMORY}'")
         try:
             reader = self.con.sql(
-                "SELECT w.row, e.vector FROM wanted w JOIN embeddings e USING (text_hash)"
-                " WHERE e.model = ?",
-                params=[model],
-            ).to_arrow_reader(batch)
+                f"SELECT {columns} FROM embeddings WHERE model = ?", params=[model]
+            ).to_arrow_reader(SCAN_BATCH)
             for part in reader:
-                rows = part.column(0).to_numpy()
-                blobs = part.column(1)
-                flat = np.frombuffer(b"".join(blobs.to_pylist()), dtype=np.float32)
-                yield rows, flat.reshape(len(rows), -1)
+                yield part.column(0).to_pylist(), part.column(1) if vectors else None
         finally:
-            self.con.unregister("wanted")
+            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
 
     def add_vectors(self, model: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
         import pandas as pd

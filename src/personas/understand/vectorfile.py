@@ -86,13 +86,16 @@ class VectorFile:
             del mapped  # unmapped: the pages read leave this process
 
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
-        """Put ``vectors`` at ``rows`` of the file."""
-        mapped = np.memmap(self.path, dtype=np.float32, mode="r+", shape=(self.rows, self.dim))
+        """Put ``vectors`` at ``rows`` of the file, a row a write: rows scattered over a
+        mapped file would each bring a page of it into this process until unmapped."""
+        data = np.ascontiguousarray(vectors, dtype=np.float32)
+        size = self.dim * 4
+        fd = os.open(self.path, os.O_WRONLY)
         try:
-            mapped[rows] = vectors
-            mapped.flush()
+            for j, row in enumerate(np.asarray(rows).tolist()):
+                os.pwrite(fd, data[j], row * size)
         finally:
-            del mapped
+            os.close(fd)
 
 
 def _remove(path: Path) -> None:
