@@ -61,10 +61,6 @@ class VectorFile:
     def size(self) -> int:
         return len(self) * self.dim
 
-    @property
-    def ndim(self) -> int:
-        return 2
-
     def subset(self, rows: np.ndarray) -> VectorFile:
         """A view on ``rows`` of this one, nothing read."""
         rows = np.asarray(rows, dtype=np.int64)
