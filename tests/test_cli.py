@@ -113,3 +113,37 @@ def test_rebuild_removes_stale_persona_documents(tmp_path: Path) -> None:
     OutputFolder(tmp_path).prepare()
     assert not (folder / "p7-old-persona.md").exists()
     assert (folder / "notes.txt").exists()
+
+
+LEAVE = """
+import atexit, sys, types
+from pathlib import Path
+if sys.argv[1] == "torch":
+    sys.modules["torch"] = types.ModuleType("torch")  # as after a build: torch is loaded
+from personas.cli import leave
+atexit.register(lambda: Path(sys.argv[2]).write_text("ran"))
+print("said", end="")  # buffered: a pipe
+leave(int(sys.argv[3]) if sys.argv[3].isdigit() else sys.argv[3])
+"""
+
+
+@pytest.mark.parametrize("torch", ["torch", "plain"])
+@pytest.mark.parametrize(
+    ("code", "rc", "err"), [("0", 0, ""), ("3", 3, ""), ("bad news", 1, "bad news")]
+)
+def test_leave_runs_exit_handlers_and_keeps_code_and_output(
+    tmp_path: Path, torch: str, code: str, rc: int, err: str
+) -> None:
+    """Ending without the interpreter's teardown (after torch) still runs the exit
+    handlers, flushes what was printed and keeps the exit code, as a plain exit does."""
+    flag = tmp_path / "flag"
+    proc = subprocess.run(
+        [sys.executable, "-c", LEAVE, torch, str(flag), code],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == rc, proc.stderr
+    assert proc.stdout == "said"
+    assert proc.stderr.strip() == err
+    assert flag.read_text() == "ran"

@@ -10,6 +10,7 @@ import pytest
 
 from personas.engine import local
 from personas.models import Record, TextField
+from tests.conftest import ROOT
 
 TEXTS = (
     "Love the fabric but it shrinks after one wash. Sarah at the shop was lovely.",
@@ -96,3 +97,33 @@ def test_no_fork_from_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     worker.start()
     worker.join()
     assert seen == [False]
+
+
+def test_the_child_prepares_without_torch() -> None:
+    """spaCy's thinc imports torch when it can (0.9 s); the child never embeds, so it
+    prepares without it, and gives the statements a process with torch gives."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from personas.engine import local\n"
+        "from tests.test_engine_local import records\n"
+        "local.load_ahead = lambda device='cpu': None\n"
+        "serially = local.prepare_serially\n"
+        "def spy(recs, progress=None):\n"
+        "    result, name = serially(recs, progress)\n"
+        "    result.counts['torch'] = int(sys.modules.get('torch') is not None)\n"
+        "    return result, name\n"
+        "local.prepare_serially = spy\n"
+        "result, _ = local.prepare_while_loading(records())\n"
+        "print(result.counts['torch'], 'torch' in sys.modules)\n"
+        "print('|'.join(s.text for s in result.statements))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    flags, texts = proc.stdout.split("\n")[:2]
+    assert flags == "0 False"  # the child ran without torch; this process never loaded it
+    assert texts == "|".join(s.text for s in local.prepare_serially(records())[0].statements)

@@ -328,3 +328,27 @@ def test_in_place_sets_the_same_themes_as_copies() -> None:
     )
     assert (again, same, counts_again) == (themes, copies, counts)
     assert all(a is b for a, b in zip(same, statements, strict=True))
+
+
+def test_bertopic_is_imported_without_umap_which_stays_importable() -> None:
+    """BERTopic's plotting imports UMAP (and numba) when it can: 0.9 s of every build
+    for plots this never draws. It is imported without; UMAP itself still imports after."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from personas.understand.themes import import_bertopic, keywords_of\n"
+        "import numpy as np\n"
+        "import_bertopic()\n"
+        "print('bertopic' in sys.modules, 'umap' in sys.modules, 'numba' in sys.modules)\n"
+        "docs = ['slow delivery again', 'delivery was slow', 'great fabric', 'fabric is great']\n"
+        "print(keywords_of(docs, np.array([0, 0, 1, 1]))[0][:1])\n"
+        "import umap\n"
+        "print(umap.UMAP.__name__)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:3] == ["True False False", "['delivery slow']", "UMAP"]

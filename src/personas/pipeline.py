@@ -171,12 +171,15 @@ def _understand(
     """The engine's per-statement work (prepare, embed, themes' nearest centres) and the
     driver's: classification, fitting themes, then segments, reviewed edits, statistics."""
     from personas.engine import open_engine
-    from personas.understand.classify import classify_statements
-    from personas.understand.labels import tidy
-    from personas.understand.themes import THEMED_KINDS, fit_themes
 
     with open_engine(config, store.path.parent) as engine:
         prepared, pipeline_name, embeddings = _prepare_and_embed(engine, inputs, timer, store)
+        # imported only now: they bring scikit-learn (0.7 s), which the local engine's
+        # prepare would otherwise wait for before it forks; by now the model has it loaded
+        from personas.understand.classify import classify_statements
+        from personas.understand.labels import tidy
+        from personas.understand.themes import THEMED_KINDS, fit_themes
+
         counts: dict[str, Any] = dict(prepared.counts)
         counts["spacy_pipeline"] = pipeline_name
         counts["embeddings_cached"] = embeddings.cached

@@ -10,8 +10,11 @@ is safe and worth it: the ``fork`` start method exists and torch is not
 imported yet (so the model is not loaded either) and this is the main thread,
 as in a fresh ``personas build``. Otherwise, or when the child dies, this process
 prepares the texts.
-On the demo shop this takes a cold build from 2.0x to 1.5-1.7x the time of
-loading the model and embedding alone (``benchmarks/build_speed.py``).
+The child runs without torch (spaCy's thinc would import it, 0.9 s, for nothing).
+With BERTopic imported without UMAP (``themes.import_bertopic``) and the process
+ending without the interpreter's teardown (``personas.cli.leave``), a cold demo build
+takes 1.3x the time of loading the model and embedding alone, 1.5x when that floor
+also ends without teardown (``benchmarks/build_speed.py``; 2.0x with no overlap).
 """
 
 from __future__ import annotations
@@ -50,7 +53,12 @@ def can_overlap() -> bool:
 
 
 def _child(records: Any, conn: Connection, done: Any) -> None:
-    """Forked child: prepare everything, send ``("ok", (result, name))`` or ``("error", exc)``."""
+    """Forked child: prepare everything, send ``("ok", (result, name))`` or ``("error", exc)``.
+
+    spaCy's thinc imports torch whenever it is installed (0.9 s on the 2-core machine,
+    the largest part of loading the pipeline), though these pipelines run on numpy
+    alone: in this child, which never embeds, torch is marked missing first."""
+    sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` fails
     seen = 0
 
     def advance(n: int) -> None:
@@ -101,10 +109,10 @@ def load_ahead(device: str = "cpu") -> None:
     """What later stages load anyway, loaded while the child prepares: the embedding
     model, BERTopic and the spaCy tagger that labels themes (each cached or imported once)."""
     from personas.understand.embed import load_model
-    from personas.understand.themes import load_tagger
+    from personas.understand.themes import import_bertopic, load_tagger
 
     load_model(device)
-    import bertopic  # noqa: F401 - imported here so that ``themes`` does not wait for it
+    import_bertopic()  # here, so that ``themes`` does not wait for it
 
     load_tagger()
 

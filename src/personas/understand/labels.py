@@ -444,8 +444,12 @@ def _candidates(all_docs: list[str], tagger: Any) -> list[set[str]]:
     """Each statement's candidate phrases: noun phrases with the tagger, else word runs."""
     if tagger is not None:
         # a mask ends a phrase; "#SXSW" and "$AAPL" read as words
-        clean = (re.sub(r"[#$](?=[A-Za-z])", "", unmask(d, " , ")) for d in all_docs)
-        return [tagged_phrases(doc) for doc in tagger.pipe(clean, batch_size=128)]
+        clean = [re.sub(r"[#$](?=[A-Za-z])", "", unmask(d, " , ")) for d in all_docs]
+        # each different text tagged once: a theme's statements repeat ("Great price.")
+        distinct = list(dict.fromkeys(clean))
+        docs = tagger.pipe(distinct, batch_size=128)
+        tagged = dict(zip(distinct, map(tagged_phrases, docs), strict=True))
+        return [set(tagged[c]) for c in clean]
     return [phrases(d) for d in all_docs]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,7 @@ def keywords_of(docs: list[str], labels: np.ndarray) -> dict[int, list[str]]:
     keywords come from the words alone (no UMAP, no clustering, no representation model
     here): the embeddings it asks for only make its topic vectors, which nothing reads,
     so it gets a column of ones rather than a copy of every vector of the kind."""
+    import_bertopic()
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
@@ -285,6 +287,27 @@ def _fit_kind(
         )
         found.append((theme, m))
     return found
+
+
+def import_bertopic() -> None:
+    """Import BERTopic without UMAP, which these themes never use.
+
+    BERTopic's plotting module imports UMAP when it can (``try: from umap import
+    UMAP``), and UMAP brings numba and pynndescent: 0.9 of the 1.4 s that importing
+    BERTopic takes on the 2-core machine, paid on every build. While BERTopic is
+    imported, ``umap`` is marked missing in ``sys.modules`` (so those ``try`` blocks
+    take their fallback, which only BERTopic's UMAP plots notice) and unmarked after,
+    so anything else may still import it."""
+    if "bertopic" in sys.modules:
+        return
+    blocked = "umap" not in sys.modules
+    if blocked:
+        sys.modules["umap"] = None  # type: ignore[assignment]  # makes ``import umap`` fail
+    try:
+        import bertopic  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("umap", False) is None:  # still the mark, not UMAP
+            sys.modules.pop("umap")
 
 
 @lru_cache(maxsize=1)
