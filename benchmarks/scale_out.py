@@ -134,6 +134,8 @@ def build(corpus: Path, out: Path, engine: str) -> dict[str, Any]:
         # the largest reaped child: the local engine's prepare worker, or a Ray process
         "largest_child_peak_gib": round(int(child_kib) / 1024**2, 2),
         "stages": run["timings_seconds"],
+        # the driver's peak when each stage ended: where it rises, that stage set a new peak
+        "peak_by_stage_gib": run.get("peak_memory_gib", {}),
         "samples": fit_samples(run["texts"]),
     }
 
@@ -263,6 +265,7 @@ def report(result: dict[str, Any]) -> str:
             f"   embed {r['stages']['embed']:.1f} s"
         )
     lines.append("  (* this process and the children it reaped: not Ray's workers)")
+    lines.append(f"  ray {peak_line(c['ray'])}")
     lines.append(f"  {sample_line(c['ray']['samples'])}")
     a = c["agreement"]
     lines.append(
@@ -279,6 +282,7 @@ def report(result: dict[str, Any]) -> str:
             f"({r['driver_peak_gib'] / c['ray']['driver_peak_gib']:.2f}x the smaller run's)"
         )
         lines.append(f"  {sample_line(r['samples'])}")
+        lines.append(f"  {peak_line(r)}")
     m = c["model"]  # the million run repeats texts: its embedding rate is no guide
     lines.append(
         f"Throughput model (per worker {m['per_worker_statements_per_s']} statements/s on "
@@ -293,6 +297,16 @@ def report(result: dict[str, Any]) -> str:
             "  (a small run: its serial part is mostly fixed costs, so more workers buy more)"
         )
     return "\n".join(lines)
+
+
+def peak_line(run: dict[str, Any]) -> str:
+    """The stages where the driver's peak rose, and to what."""
+    rises, last = [], 0.0
+    for stage, peak in run.get("peak_by_stage_gib", {}).items():
+        if peak > last + 0.05:
+            rises.append(f"{stage} {peak:.2f}")
+        last = max(last, peak)
+    return "driver peak rose in: " + (", ".join(rises) or "(not recorded)") + " GiB"
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ def build(
             written += _save_bundle(out_dir, document, artefacts)
     finally:
         store.close()
-    run = run_record(artefacts, config, document, timer.timings, fingerprint, warnings, review)
+    run = run_record(artefacts, config, document, timer, fingerprint, warnings, review)
     run.outputs = output_digests(out_dir, written)
     run.write(folder.run_json)
     return BuildResult(
@@ -174,14 +174,11 @@ def _understand(
 
     with open_engine(config, store.path.parent) as engine:
         prepared, pipeline_name, embeddings = _prepare_and_embed(engine, inputs, timer, store)
-        # imported only now: they bring scikit-learn (0.7 s), which the local engine's
-        # prepare would otherwise wait for before it forks; by now the model has it loaded
-        from personas.understand.classify import classify_statements
+        from personas.understand.classify import classify_statements  # after the fork
         from personas.understand.labels import tidy
         from personas.understand.themes import THEMED_KINDS, fit_themes
 
-        counts: dict[str, Any] = dict(prepared.counts)
-        counts["spacy_pipeline"] = pipeline_name
+        counts: dict[str, Any] = {**prepared.counts, "spacy_pipeline": pipeline_name}
         counts["embeddings_cached"] = embeddings.cached
         with timer.stage("classify", len(prepared.statements)):
             by_id = inputs.records.by_id()  # the record table's id index, not a dict

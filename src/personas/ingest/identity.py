@@ -33,6 +33,7 @@ and a social handle joins one account's posts (``author:<handle>``;
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -165,13 +166,18 @@ def _respondent(key: str, records: list[Record], newest_order: date | None) -> R
     respondent = Respondent(
         key=key,
         identified=is_identified(key),
-        sources=sorted({r.source for r in records}),
+        sources=sorted({sys.intern(r.source) for r in records}),
         record_ids=sorted((r.record_id for r in records), key=natural_key),
-        attributes=dict(sorted(attributes.items())),
+        # one copy of each value ("Dresses", "General") for everyone, not one per person
+        attributes={k: _shared(v) for k, v in sorted(attributes.items())},
         nps=nps,
         rating=sum(ratings) / len(ratings) if ratings else None,
     )
     return _add_orders(respondent, ordered, newest_order)
+
+
+def _shared(value: str | float) -> str | float:
+    return sys.intern(value) if isinstance(value, str) else value
 
 
 def _add_orders(respondent: Respondent, records: list[Record], newest: date | None) -> Respondent:

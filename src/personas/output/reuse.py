@@ -165,6 +165,7 @@ def reuse_build(
     run.fingerprint = fingerprint
     run.outputs = output_digests(out_dir, written)
     run.timings_seconds = timer.timings
+    run.peak_memory_gib = timer.peaks
     run.reused = what
     run.write(folder.run_json)
     return BuildResult(

@@ -37,6 +37,8 @@ class RunRecord(BaseModel):
     versions: dict[str, str] = {}
     models: dict[str, Any] = {}
     timings_seconds: dict[str, Any] = {}
+    # the build process's peak memory when each stage ended (not its workers')
+    peak_memory_gib: dict[str, Any] = {}
     rows: dict[str, Any] = {}
     texts: dict[str, Any] = {}
     column_roles: list[dict[str, Any]] = []

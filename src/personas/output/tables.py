@@ -38,6 +38,7 @@ from personas.output.run import RUN_SCHEMA_VERSION, RunRecord
 from personas.output.store import Store
 from personas.privacy.hashing import key_writer
 from personas.segment.fit import scores_by_k
+from personas.stages import StageTimer
 from personas.synthesize.document import PersonasDocument
 from personas.understand.redact import scrubber
 
@@ -163,7 +164,7 @@ def run_record(
     artefacts: BuildArtefacts,
     config: Config,
     document: PersonasDocument,
-    timings: dict[str, float],
+    timer: StageTimer,
     fingerprint: dict[str, str],
     warnings: list[str],
     review: dict[str, Any] | None = None,
@@ -184,7 +185,8 @@ def run_record(
             "embedding": artefacts.embeddings.model,
             "spacy": counts.get("spacy_pipeline", ""),
         },
-        "timings_seconds": timings,
+        "timings_seconds": timer.timings,
+        "peak_memory_gib": timer.peaks,
         "rows": {
             "total": sum(a.rows_total for a in inputs.ingested.accounts),
             "used": sum(a.rows_used for a in inputs.ingested.accounts),

@@ -363,6 +363,7 @@ def _decide(
         "sentiment": round(senti, 4),
     }
     if in_place:
-        statement.__dict__.update(update)  # as model_copy(update=...) sets the copy's
+        for name, value in update.items():
+            setattr(statement, name, value)
         return statement
     return statement.model_copy(update=update)

@@ -225,7 +225,7 @@ def fit_themes(
     named = [t.theme_id for t in themes]
     if in_place:
         for s, t in zip(statements, theme_of.tolist(), strict=True):
-            s.__dict__["theme_id"] = named[t] if t >= 0 else None
+            s.theme_id = named[t] if t >= 0 else None
         return themes, statements, counts
     out = [
         s.model_copy(update={"theme_id": named[t] if t >= 0 else None})
