@@ -97,3 +97,48 @@ def test_store_streams_the_cache_into_a_file(tmp_path: Path) -> None:
             aligned_file(store, "m", ["nope", hashes[1]], tmp_path / "missing.f32")
     finally:
         store.close()
+
+
+def test_every_kind_of_index_reads_numpys_rows(tmp_path: Path) -> None:
+    """Rows are read with pread, a run of consecutive rows at a time: any index numpy
+    takes gives numpy's rows, and the view's index composes with it."""
+    x = _unit(300)
+    vf = _file(tmp_path, x)
+    rng = np.random.default_rng(3)
+    scattered = rng.integers(0, 300, 500)  # unsorted, with repeats
+    mask = rng.random(300) < 0.3
+    for key in (
+        scattered,
+        mask,
+        [299, 0, 1, 2, 150],
+        slice(290, 400),
+        slice(10, 2),
+        slice(None, None, 7),
+        -1,
+        np.int64(7),
+        [-3, -1],
+    ):
+        assert np.array_equal(vf[key], x[key]), key
+    assert vf[slice(10, 2)].shape == (0, 16)
+    with pytest.raises(IndexError):
+        vf[[300]]
+    view = vf.subset(scattered)
+    assert np.array_equal(view[10:40], x[scattered[10:40]])
+
+
+def test_scattered_rows_do_not_bring_their_neighbours_into_memory(tmp_path: Path) -> None:
+    """A mapping of the file brought 64 KB around every row read into the process (the
+    kernel's fault-around): a sample of rows scattered over a big file took most of it."""
+    rows, dim = 40_000, 384  # 61 MB
+    vf = VectorFile.create(tmp_path / "big.f32", rows, dim)
+    vf.write(np.arange(rows), np.ones((rows, dim), dtype=np.float32))
+    picked = np.arange(0, rows, 40)  # 1,000 rows, one every 60 KB
+
+    def status_kib(field: str) -> int:
+        return int(Path("/proc/self/status").read_text().split(f"{field}:")[1].split()[0])
+
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) restarts from now
+    before = status_kib("VmRSS")
+    got = vf[picked]
+    assert got.shape == (1000, dim) and float(got.sum()) == 1000 * dim
+    assert status_kib("VmHWM") - before < 8 * 1024  # not tens of MB of the file mapped

@@ -44,6 +44,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,6 +142,10 @@ class _Splitter:
 
         from personas.understand.prepare import load_nlp
 
+        # spaCy's thinc imports torch when it can (0.9 s and 0.2 GB a worker); this
+        # actor's process only splits (Ray gives each actor a process of its own)
+        if "torch" not in sys.modules:
+            sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` fails
         self.nlp, self.pipeline = load_nlp()
         self.names = ray.get(names[0])  # a reference in a list: fetched here, once per actor
 
