@@ -18,7 +18,8 @@ A failing step does not stop the others: its error goes into RESULTS.md and
 the driver exits 1 at the end. Everything collected is also kept in
 ``benchmarks/results/last-run.json``; ``--render`` writes RESULTS.md again
 from it without running anything (after a template change of RESULTS.md, or
-once a BENCH_FULL 100k figure has been kept).
+once a BENCH_FULL 100k figure has been kept), and ``--only STEP`` measures one
+step again and writes RESULTS.md with it (that step says when it ran).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Step:
     stdout: str = ""
     error: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
+    measured: str = ""  # when run again on its own (``--only``), after the whole run
 
     def command(self) -> str:
         """The command as typed from the repository root; OUT is the kept demo build."""
@@ -238,12 +240,34 @@ def write_results(run: dict[str, Any]) -> list[Step]:
     return todo
 
 
+def rerun(run: dict[str, Any], name: str) -> dict[str, Any]:
+    """The last run with step ``name`` measured again now (the others kept as they were)."""
+    with tempfile.TemporaryDirectory(prefix="personas-bench-") as tmp:
+        fresh = {s.name: s for s in steps(Path(tmp) / "demo-build")}
+        if name not in fresh:
+            sys.exit(f"no step {name!r}; the steps are: {', '.join(fresh)}")
+        step = fresh[name]
+        run_step(step, Path(tmp))
+    step.measured = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    run["steps"] = [dataclasses.asdict(step) if s["name"] == name else s for s in run["steps"]]
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--render", action="store_true", help="only rewrite RESULTS.md")
+    parser.add_argument(
+        "--only",
+        metavar="STEP",
+        help="measure one step again (e.g. speed), keep the last run's other figures, "
+        "and rewrite RESULTS.md (the step says when it was measured)",
+    )
     args = parser.parse_args()
     if args.render:
         run = json.loads(LAST_RUN.read_text(encoding="utf-8"))
+    elif args.only:
+        run = rerun(json.loads(LAST_RUN.read_text(encoding="utf-8")), args.only)
+        LAST_RUN.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
     else:
         run = run_everything()
         LAST_RUN.parent.mkdir(exist_ok=True)
