@@ -25,7 +25,8 @@ def table(header: list[str], rows: list[list[Any]]) -> str:
 
 def ran(step: Any) -> str:
     """The command line and how the run went."""
-    when = f" Measured again on its own, {step.measured}." if step.measured else ""
+    measured = getattr(step, "measured", "")
+    when = f" Measured again on its own, {measured}." if measured else ""
     return (
         f"Command: `{step.command()}` — {step.seconds / 60:.1f} min, "
         f"load average {step.load_before} before, {step.load_after} after.{when}"
