@@ -306,9 +306,6 @@ def _statement(*values: Any) -> Statement:
     return made
 
 
-STATEMENT_FIELDS: tuple[str, ...] = Statement.__slots__
-
-
 class Theme(BaseModel):
     theme_id: str  # "pain-01"
     kind: StatementKind

@@ -27,7 +27,12 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from personas.understand.prepare import PrepareResult, load_nlp, prepare_statements
+from personas.understand.prepare import (
+    PrepareResult,
+    load_nlp,
+    prepare_statements,
+    without_torch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +59,8 @@ def can_overlap() -> bool:
 
 def _child(records: Any, conn: Connection, done: Any) -> None:
     """Forked child: prepare everything, send ``("ok", (result, name))`` or ``("error", exc)``.
-
-    spaCy's thinc imports torch whenever it is installed (0.9 s on the 2-core machine,
-    the largest part of loading the pipeline), though these pipelines run on numpy
-    alone: in this child, which never embeds, torch is marked missing first."""
-    sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` fails
+    It never embeds, so spaCy runs without torch (``prepare.without_torch``)."""
+    without_torch()
     seen = 0
 
     def advance(n: int) -> None:

@@ -44,7 +44,6 @@ import logging
 import os
 import re
 import shutil
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,12 +139,9 @@ class _Splitter:
     def __init__(self, names: list[Any]) -> None:
         import ray
 
-        from personas.understand.prepare import load_nlp
+        from personas.understand.prepare import load_nlp, without_torch
 
-        # spaCy's thinc imports torch when it can (0.9 s and 0.2 GB a worker); this
-        # actor's process only splits (Ray gives each actor a process of its own)
-        if "torch" not in sys.modules:
-            sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` fails
+        without_torch()  # this actor only splits (Ray gives each actor a process of its own)
         self.nlp, self.pipeline = load_nlp()
         self.names = ray.get(names[0])  # a reference in a list: fetched here, once per actor
 

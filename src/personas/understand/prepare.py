@@ -13,6 +13,7 @@ import hashlib
 import html
 import logging
 import re
+import sys
 import time
 from array import array
 from collections import Counter
@@ -76,6 +77,15 @@ class PrepareResult:
     counts: Counter[str] = field(default_factory=Counter)  # texts, boilerplate, too_short, ...
     pipeline: str = ""
     redact_seconds: float = 0.0  # patterns, known and cued names (NER runs with the pipeline)
+
+
+def without_torch() -> None:
+    """Mark torch missing in this process, unless it is loaded already: spaCy's thinc
+    imports torch whenever it is installed (0.9 s and 0.2 GB on the 2-core machine),
+    though these pipelines run on numpy alone. Only for a process that never embeds
+    (the local engine's prepare child, a Ray spaCy actor)."""
+    if "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` fails
 
 
 def load_nlp() -> tuple[Any, str]:
