@@ -236,3 +236,33 @@ def test_records_sharing_any_key_are_joined_under_the_email() -> None:
         "id:customer:8",
         "row:survey.csv#row 5",
     ]
+
+
+def test_a_record_table_gives_the_respondents_a_list_gives() -> None:
+    """Records are read once and each person is made at their last record: a person whose
+    records lie far apart (first and last of the table, across Arrow batches), people of
+    one record each, anonymous records and orders (the data's newest order date, read
+    from the table's columns) come out as from a plain list, sorted by key."""
+    from personas.ingest import recordtable
+    from personas.ingest.recordtable import RecordTableBuilder
+
+    records = [rec("row 1", "orders", key="id:c:9", date="2025-01-05", amount=20.0)]
+    records += [
+        rec(f"row {i}", "reviews", key=f"row:reviews.csv#row {i}", rating=float(i % 5 + 1))
+        for i in range(2, 40)
+    ]
+    records.append(rec("row 40", "reviews", key=None, rating=2.0))
+    records.append(rec("row 41", "orders", key="id:c:9", date="2025-03-01", amount=35.5))
+    records.append(rec("row 42", "orders", key="id:c:1", date="2025-02-01", amount=5.0))
+    builder = RecordTableBuilder(batch_size=8)
+    builder.extend(records)
+    table = builder.finish()
+    assert len(table.batches) > 1 and recordtable.RecordTable is type(table)
+    from_table = build_respondents(table)
+    assert from_table == build_respondents(records)
+    assert [r.key for r in from_table] == sorted(r.key for r in from_table)
+    nine = next(r for r in from_table if r.key == "id:c:9")
+    assert nine.record_ids == ["orders.csv#row 1", "orders.csv#row 41"]
+    assert nine.orders == 2 and nine.total_spend == 55.5
+    assert nine.recency_days == 0.0  # its last order is the data's newest
+    assert len(from_table) == 40  # 38 reviewers, two customers; the anonymous review is none

@@ -159,45 +159,124 @@ class ContextTable(BaseModel):
     rows: list[list[str]]  # at most the first 500 rows
 
 
-class Respondent(BaseModel):
-    """A person: everything known about one identity key across sources."""
+class Plain:
+    """Shared behaviour of the build's bulk objects (statements, respondents): plain
+    classes with slots, not pydantic models. A big build holds a million statements and
+    hundreds of thousands of respondents, and a model's instance dict came to half of
+    each (0.56 KB of a statement's 1 KB); a slotted object is a tenth of that. Every value
+    comes from the build's own code, never parsed from a user's file, so nothing needs
+    validating; ``model_copy``, ``model_dump`` and ``model_validate`` are kept for the
+    code that used the models'. Subclasses list their fields in ``__slots__``, in
+    declaration order (model_dump's order, and the pickled tuple's)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def model_dump(self) -> dict[str, Any]:
+        """Every field by name, in declaration order."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        """A shallow copy, with ``update``'s fields replaced."""
+        values = self.model_dump()
+        if update:
+            unknown = set(update) - set(self.__slots__)
+            if unknown:
+                raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)}")
+            values.update(update)
+        return type(self)(**values)
+
+    @classmethod
+    def model_validate(cls, data: Mapping[str, Any]) -> Self:
+        """One from a mapping of its fields (unknown keys are an error)."""
+        return cls(**data)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+    # pickled (to the prepare child's parent, to Ray) as a plain tuple of its values
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), tuple(getattr(self, n) for n in self.__slots__)))
+
+
+def _rebuild(cls: type[Plain], values: tuple[Any, ...]) -> Plain:
+    made = cls.__new__(cls)
+    for name, value in zip(cls.__slots__, values, strict=True):
+        object.__setattr__(made, name, value)
+    return made
+
+
+class Respondent(Plain):
+    """A person: everything known about one identity key across sources (see ``Plain``)."""
+
+    __slots__ = (  # noqa: RUF023 - in field order
+        "key",
+        "identified",
+        "sources",
+        "record_ids",
+        "attributes",
+        "nps",
+        "rating",
+        "orders",
+        "total_spend",
+        "avg_order_value",
+        "orders_per_year",
+        "recency_days",
+    )
 
     key: str  # "email:...", "id:...", or "row:<source>#<locator>" for row-level respondents
     identified: bool  # True when the key comes from an identity column
     sources: list[str]
     record_ids: list[str]
-    attributes: dict[str, str | float] = Field(default_factory=dict)
-    nps: float | None = None
-    rating: float | None = None  # mean rating over their reviews
-    orders: int = 0
-    total_spend: float | None = None
-    avg_order_value: float | None = None
-    orders_per_year: float | None = None
-    recency_days: float | None = None  # days from last order to the newest order in the data
+    attributes: dict[str, str | float]
+    nps: float | None
+    rating: float | None  # mean rating over their reviews
+    orders: int
+    total_spend: float | None
+    avg_order_value: float | None
+    orders_per_year: float | None
+    recency_days: float | None  # days from last order to the newest order in the data
 
-    # Every respondent shares one set of its field names as pydantic's "fields set" (all
-    # of them count as set; nothing dumps a respondent with exclude_unset): a set of its
-    # own is 0.7 KB, a third of a respondent, and a big build holds hundreds of thousands.
-    def model_post_init(self, context: Any, /) -> None:
-        object.__setattr__(self, "__pydantic_fields_set__", _RESPONDENT_FIELDS)
+    def __init__(
+        self,
+        *,
+        key: str,
+        identified: bool,
+        sources: list[str],
+        record_ids: list[str],
+        attributes: dict[str, str | float] | None = None,
+        nps: float | None = None,
+        rating: float | None = None,
+        orders: int = 0,
+        total_spend: float | None = None,
+        avg_order_value: float | None = None,
+        orders_per_year: float | None = None,
+        recency_days: float | None = None,
+    ) -> None:
+        self.key = key
+        self.identified = identified
+        self.sources = sources
+        self.record_ids = record_ids
+        self.attributes = {} if attributes is None else attributes
+        self.nps = nps
+        self.rating = rating
+        self.orders = orders
+        self.total_spend = total_spend
+        self.avg_order_value = avg_order_value
+        self.orders_per_year = orders_per_year
+        self.recency_days = recency_days
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        copied = super().model_copy(update=update, deep=deep)
-        object.__setattr__(copied, "__pydantic_fields_set__", _RESPONDENT_FIELDS)
-        return copied
 
-
-_RESPONDENT_FIELDS = set(Respondent.model_fields)
-
-
-class Statement:
-    """One idea from one text: the unit that gets a kind, a vector and a theme.
-
-    A plain class with slots, not a pydantic model: a big build holds a million of
-    them, and a model's instance dict came to 0.56 KB of a statement's 1 KB (a slotted
-    object is 0.14 KB). Every value comes from the build's own code, never parsed from
-    a user's file, so nothing here needs validating; ``model_copy``, ``model_dump`` and
-    ``model_validate`` are kept for the code that used the model's."""
+class Statement(Plain):
+    """One idea from one text: the unit that gets a kind, a vector and a theme (see
+    ``Plain``)."""
 
     __slots__ = (  # noqa: RUF023 - in field order: model_dump's, and the pickled tuple's
         "statement_id",
@@ -227,7 +306,7 @@ class Statement:
     text: str  # redacted
     kind: StatementKind
     kind_confidence: float
-    kind_signals: list[str]
+    kind_signals: tuple[str, ...]  # why it got its kind, strongest first
     sentiment: float  # -1..1
     theme_id: str | None
 
@@ -245,7 +324,7 @@ class Statement:
         text: str,
         kind: StatementKind = "other",
         kind_confidence: float = 0.0,
-        kind_signals: list[str] | None = None,
+        kind_signals: tuple[str, ...] = (),
         sentiment: float = 0.0,
         theme_id: str | None = None,
     ) -> None:
@@ -260,50 +339,9 @@ class Statement:
         self.text = text
         self.kind = kind
         self.kind_confidence = kind_confidence
-        self.kind_signals = [] if kind_signals is None else kind_signals
+        self.kind_signals = kind_signals
         self.sentiment = sentiment
         self.theme_id = theme_id
-
-    def model_dump(self) -> dict[str, Any]:
-        """Every field by name, in declaration order."""
-        return {name: getattr(self, name) for name in self.__slots__}
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Statement:
-        """A shallow copy, with ``update``'s fields replaced."""
-        values = self.model_dump()
-        if update:
-            unknown = set(update) - set(self.__slots__)
-            if unknown:
-                raise TypeError(f"Statement has no field {sorted(unknown)}")
-            values.update(update)
-        return Statement(**values)
-
-    @classmethod
-    def model_validate(cls, data: Mapping[str, Any]) -> Statement:
-        """A statement from a mapping of its fields (unknown keys are an error)."""
-        return cls(**data)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Statement):
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
-        return f"Statement({shown})"
-
-    # pickled (to the prepare child's parent, to Ray) as a plain tuple of its values
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_statement, tuple(getattr(self, n) for n in self.__slots__))
-
-
-def _statement(*values: Any) -> Statement:
-    made = Statement.__new__(Statement)
-    for name, value in zip(Statement.__slots__, values, strict=True):
-        object.__setattr__(made, name, value)
-    return made
 
 
 class Theme(BaseModel):

@@ -37,6 +37,9 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
+
+from personas.ingest.recordtable import RecordTable
 
 # normalise_email lives with the other value parsers (ingest uses it too); it is
 # part of this module's interface.
@@ -61,15 +64,36 @@ def build_respondents(
 ) -> list[Respondent]:
     """Merge records by respondent key into respondents, sorted by key (``None`` = skipped).
 
+    Records are read once, in order, and each person is made when their last record
+    has been read: only the records of people still to come are held, not every
+    record of a big corpus at once.
+
     ``reference_date`` is the "today" for recency and order rates; by default the
     newest order date in ``records`` (``personas assign`` passes the build's).
     """
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        if record.respondent_key is not None:
-            groups[record.respondent_key].append(record)
+    last = {key: i for i, key in enumerate(_column(records, "respondent_key")) if key is not None}
     newest_order = reference_date or _newest_order_date(records)
-    return [_respondent(key, groups[key], newest_order) for key in sorted(groups)]
+    waiting: dict[str, list[Record]] = {}  # a key's records read so far, until its last
+    out: list[Respondent] = []
+    for i, record in enumerate(records):
+        key = record.respondent_key
+        if key is None:
+            continue
+        group = waiting.pop(key, [])
+        group.append(record)
+        if last[key] == i:
+            out.append(_respondent(key, group, newest_order))
+        else:
+            waiting[key] = group
+    out.sort(key=lambda r: r.key)
+    return out
+
+
+def _column(records: Sequence[Record], name: str) -> Iterable[Any]:
+    """One field of every record: a record table's column, without building records."""
+    if isinstance(records, RecordTable):
+        return records.column(name)
+    return (getattr(r, name) for r in records)
 
 
 def is_identified(key: str) -> bool:
@@ -203,7 +227,15 @@ def newest_order_date(records: Iterable[Record]) -> date | None:
 
 
 def _newest_order_date(records: Iterable[Record]) -> date | None:
-    dates = [
-        r.date for r in records if r.source_kind == "orders" and r.date and (r.amount or 0) > 0
-    ]
+    columns: Iterable[tuple[Any, Any, Any]]
+    if isinstance(records, RecordTable):
+        columns = zip(
+            records.column("source_kind"),
+            records.column("date"),
+            records.column("amount"),
+            strict=True,
+        )
+    else:
+        columns = ((r.source_kind, r.date, r.amount) for r in records)
+    dates = [day for kind, day, amount in columns if kind == "orders" and day and (amount or 0) > 0]
     return date.fromisoformat(max(dates)) if dates else None

@@ -95,9 +95,10 @@ MIN_ORDINAL_LEVELS = 3
 MIN_ORDINAL_SHARE = 0.7  # of the answers that must sit on the scale
 
 
-@dataclass
+@dataclass(slots=True)
 class Profile:
-    """What is known of one person, before encoding."""
+    """What is known of one person, before encoding (slotted: a big build makes one for
+    each of hundreds of thousands of people)."""
 
     key: str
     numbers: dict[str, float] = field(default_factory=dict)
