@@ -207,14 +207,18 @@ def test_words_of_a_big_corpus_are_fitted_on_a_seeded_sample(monkeypatch: Any) -
 
     texts = [f"the zip broke after {w} weeks of use" for w in ("two", "three", "four")] * 40
     texts += ["battery died fast", "battery lasts long"] * 5
+    every = np.arange(len(texts))
     full = kinds._word_features(texts)
     monkeypatch.setattr(kinds, "WORDS_FIT_SAMPLE", 30)
     sampled = kinds._word_features(texts, seed=3)
     assert full is not None and sampled is not None
-    assert sampled.shape[0] == full.shape[0] == len(texts)
-    assert sampled.shape[1] <= full.shape[1]
+    assert full.matrix is not None and sampled.matrix is None  # rows made when asked
+    assert sampled.rows(every).shape[0] == full.rows(every).shape[0] == len(texts)
+    assert sampled.rows(every).shape[1] <= full.rows(every).shape[1]
     again = kinds._word_features(texts, seed=3)
-    assert again is not None and (sampled != again).nnz == 0
+    assert again is not None and (sampled.rows(every) != again.rows(every)).nnz == 0
+    some = np.array([3, 0, 121])  # any rows, in any order: the rows of the whole
+    assert (sampled.rows(some) != sampled.rows(every)[some]).nnz == 0
 
 
 class DiskLike:

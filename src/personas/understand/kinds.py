@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -218,10 +218,32 @@ MAX_TRAIN = 20_000  # labelled statements the corpus classifier learns from, at 
 WORDS_FIT_SAMPLE = 200_000  # statements the classifier's TF-IDF words are fitted on, at most
 
 
-def _word_features(texts: Sequence[str], seed: int = 42) -> csr_matrix | None:
+@dataclass(frozen=True)
+class Words:
+    """The corpus's TF-IDF words (see ``_word_features``): every statement's row, kept
+    as one matrix when the corpus is within ``WORDS_FIT_SAMPLE``; above it, the
+    vectorizer fitted on the sample and the texts, each row made when it is asked for.
+    A row depends on its own text alone, so the rows are the same either way; a million
+    statements' rows, kept, came to a quarter of a gigabyte (and twice that while they
+    were stacked), where the self-training only ever needs a block of them at a time."""
+
+    vectorizer: Any
+    texts: Sequence[str]
+    matrix: csr_matrix | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def rows(self, idx: np.ndarray) -> csr_matrix:
+        """The TF-IDF rows of statements ``idx``."""
+        if self.matrix is not None:
+            return self.matrix[idx]
+        return self.vectorizer.transform([self.texts[i] for i in idx])
+
+
+def _word_features(texts: Sequence[str], seed: int = 42) -> Words | None:
     """TF-IDF of the corpus's own words and word pairs, fitted on every statement (on a
-    seeded sample of ``WORDS_FIT_SAMPLE`` above that), then every statement's row, a
-    block at a time.
+    seeded sample of ``WORDS_FIT_SAMPLE`` above that).
 
     The embedding knows what a statement is about; the corpus's words carry how
     this crowd voices pain and praise ("the tidyverse split", "runs small"), which
@@ -230,7 +252,6 @@ def _word_features(texts: Sequence[str], seed: int = 42) -> csr_matrix | None:
     pair of every text before it keeps the commonest: half a gigabyte at a million
     statements, hence the sample.
     """
-    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
@@ -238,13 +259,12 @@ def _word_features(texts: Sequence[str], seed: int = 42) -> csr_matrix | None:
     )
     try:
         if len(texts) <= WORDS_FIT_SAMPLE:
-            return vectorizer.fit_transform(texts)
+            return Words(vectorizer, texts, vectorizer.fit_transform(texts))
         rows = np.random.default_rng(seed).choice(len(texts), WORDS_FIT_SAMPLE, replace=False)
         vectorizer.fit([texts[i] for i in np.sort(rows)])
     except ValueError:  # no word occurs twice: the embedding alone
         return None
-    blocks = [vectorizer.transform(texts[i : i + BLOCK]) for i in range(0, len(texts), BLOCK)]
-    return sparse.vstack(blocks, format="csr")
+    return Words(vectorizer, texts)
 
 
 @dataclass(frozen=True)
@@ -255,7 +275,7 @@ class CorpusFeatures:
     columns, would take gigabytes at a million statements."""
 
     vectors: Vectors
-    words: csr_matrix | None
+    words: Words | None
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -268,7 +288,9 @@ class CorpusFeatures:
         block = np.asarray(self.vectors[idx], dtype=np.float32)
         if self.words is None:
             return block
-        return sparse.hstack([sparse.csr_matrix(block), WORDS_WEIGHT * self.words[idx]]).tocsr()
+        return sparse.hstack(
+            [sparse.csr_matrix(block), WORDS_WEIGHT * self.words.rows(idx)]
+        ).tocsr()
 
 
 def corpus_features(
