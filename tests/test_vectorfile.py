@@ -142,3 +142,48 @@ def test_scattered_rows_do_not_bring_their_neighbours_into_memory(tmp_path: Path
     got = vf[picked]
     assert got.shape == (1000, dim) and float(got.sum()) == 1000 * dim
     assert status_kib("VmHWM") - before < 8 * 1024  # not tens of MB of the file mapped
+
+
+def test_shards_go_in_under_a_low_memory_limit_or_the_normal_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is filled with DuckDB held to SCAN_MEMORY; where that limit is too low
+    for an insert, the rest go in at MEMORY_LIMIT instead of failing; the limit is the
+    normal one afterwards either way. ``known_keys`` answers for sorted S64 keys."""
+    import duckdb
+
+    from personas.engine.ray import write_shard
+    from personas.output import store as store_module
+
+    x = _unit(20, dim=8)
+    hashes = [f"{i:064x}" for i in range(20)]
+    shards = tmp_path / "shards"
+    write_shard(shards, hashes[:10], x[:10])
+    write_shard(shards, hashes[10:], x[10:])
+    store = Store(tmp_path / "db.duckdb")
+    real = store.con
+    limits: list[str] = []
+
+    class Tight:  # the low limit refuses every insert, as a too-small limit would
+        def execute(self, sql: str, params: object = None) -> object:
+            if sql.startswith("SET memory_limit"):
+                limits.append(sql.split("'")[1])
+            elif sql.startswith("INSERT") and limits[-1] == store_module.SCAN_MEMORY:
+                raise duckdb.OutOfMemoryException("could not allocate")
+            return real.execute(sql, params) if params is not None else real.execute(sql)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    try:
+        store.con = Tight()  # type: ignore[assignment]
+        assert store.add_shards("m", shards) == 2
+        assert limits[0] == store_module.SCAN_MEMORY and limits[-1] == store_module.MEMORY_LIMIT
+        assert store_module.SCAN_MEMORY not in limits[2:]  # once refused, not tried again
+        store.con = real
+        keys = np.array(sorted([hashes[3], hashes[15], "f" * 64]), dtype="S64")
+        assert store.known_keys("m", keys).tolist() == [True, True, False]
+        assert store.known_keys("m", keys[:0]).tolist() == []
+    finally:
+        store.con = real
+        store.close()

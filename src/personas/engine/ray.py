@@ -199,12 +199,12 @@ def write_shard(folder: Path, hashes: Sequence[str], vectors: np.ndarray) -> Pat
     return path
 
 
-def aligned_file(store: Any, model: str, hashes: Sequence[str], path: Path) -> Any:
+def aligned_file(store: Any, model: str, hashes: Sequence[str] | np.ndarray, path: Path) -> Any:
     """The vector of every hash, in order, in a ``VectorFile`` at ``path`` (removed
     when the build lets go of it), copied out of the cache a batch at a time."""
     from personas.understand.vectorfile import VectorFile
 
-    if not hashes:
+    if not len(hashes):
         return np.zeros((0, 384), dtype=np.float32)
     filled = 0
     vectors: VectorFile | None = None
@@ -278,17 +278,19 @@ class RayEngine:
         from personas.understand.embed import Embeddings, model_identity, text_hash
 
         model = model_identity()
-        hashes = [text_hash(t) for t in texts]
+        # hashes as 64-byte keys in one array: a list of str cost twice that a statement
+        hashes = np.fromiter((text_hash(t) for t in texts), dtype="S64", count=len(texts))
         shards = shard_folder(self.out_dir, model)
         store.add_shards(model, shards)  # a killed run's work
-        known = store.known_hashes(model, hashes)
-        from_cache = sum(1 for h in hashes if h in known)
+        keys, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        known = store.known_keys(model, keys)
+        from_cache = int(np.count_nonzero(known[inverse]))
+        del inverse
         if progress is not None and from_cache:
             progress(from_cache)
-        missing = sorted(
-            {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items()
-        )
-        del known
+        # (hash, text) of each text still to embed, by hash (the local engine's order)
+        missing = [(keys[j].decode(), texts[first[j]]) for j in np.flatnonzero(~known)]
+        del keys, first, known
         if missing:
             self._embed_missing(missing, shards, progress)
             del missing

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from personas.errors import OutputError
 log = logging.getLogger(__name__)
 TABLE_CHUNK = 50_000  # rows per insert of write_table
 MEMORY_LIMIT = "1GB"  # DuckDB's own buffers: a big query spills to disk beyond this
-SCAN_MEMORY = "64MB"  # ... and while the embedding cache is scanned (the Ray engine's driver)
+SCAN_MEMORY = "64MB"  # ... while the Ray engine's driver fills or scans the embedding cache
 SCAN_BATCH = 4096  # rows per batch of that scan (each may stand for many statements)
 
 
@@ -63,43 +64,66 @@ class Store:
         return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows}
 
     def known_hashes(self, model: str, hashes: Sequence[str]) -> set[str]:
-        """Which of these text hashes have a vector for this model: one scan of the
-        cache's hashes (the vectors stay put)."""
-        wanted = set(hashes)
-        found: set[str] = set()
+        """Which of these text hashes have a vector for this model (see ``known_keys``)."""
+        keys = np.unique(np.asarray(hashes, dtype="S64"))
+        return {k.decode() for k in keys[self.known_keys(model, keys)]}
+
+    def known_keys(self, model: str, keys: np.ndarray) -> np.ndarray:
+        """Which of ``keys`` (sha256 hex as ``S64``, sorted, each once) have a vector for
+        this model, as a boolean mask: one scan of the cache's hashes (the vectors stay
+        put), each batch looked up in the sorted keys."""
+        found = np.zeros(len(keys), dtype=bool)
+        if not len(keys):
+            return found
         for names, _ in self._scan(model, vectors=False):
-            found.update(h for h in names if h in wanted)
+            probe = np.array(names, dtype="S64")
+            at = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
+            found[at[keys[at] == probe]] = True
         return found
 
     def add_shards(self, model: str, folder: Path) -> int:
         """Copy the Parquet shards under ``folder`` (text_hash, vector) into the cache,
         inside DuckDB: the vectors never pass through Python. Returns the number of
-        shards read; an unreadable one (a half-written file of a killed run) is skipped."""
+        shards read; an unreadable one (a half-written file of a killed run) is skipped.
+
+        DuckDB is held to ``SCAN_MEMORY`` meanwhile (it writes what it inserted out to
+        the file instead of keeping it): at ``MEMORY_LIMIT`` the inserts of a million
+        statements' shards kept 0.4 GB of buffers and peaked 0.6 GB above that. Should
+        the cache's own index outgrow that limit, the rest go in at ``MEMORY_LIMIT``."""
         import duckdb
 
         done = 0
+        limit = SCAN_MEMORY
         for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-            try:
-                self.con.execute(
-                    "INSERT OR IGNORE INTO embeddings"
-                    " SELECT ?, text_hash, octet_length(vector) // 4, vector::BLOB"
-                    " FROM read_parquet(?)",
-                    [model, str(path)],
-                )
-            except duckdb.Error as exc:
-                log.warning("%s: unreadable embedding shard skipped (%s)", path, exc)
-                continue
-            done += 1
+            while True:
+                try:
+                    with self._memory(limit):
+                        self.con.execute(
+                            "INSERT OR IGNORE INTO embeddings"
+                            " SELECT ?, text_hash, octet_length(vector) // 4, vector::BLOB"
+                            " FROM read_parquet(?)",
+                            [model, str(path)],
+                        )
+                except duckdb.OutOfMemoryException:
+                    if limit == MEMORY_LIMIT:
+                        raise
+                    limit = MEMORY_LIMIT
+                    continue
+                except duckdb.Error as exc:
+                    log.warning("%s: unreadable embedding shard skipped (%s)", path, exc)
+                else:
+                    done += 1
+                break
         return done
 
     def vector_rows(
-        self, model: str, hashes: Sequence[str]
+        self, model: str, hashes: Sequence[str] | np.ndarray
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(rows, vectors) in batches: for every row, the vector of ``hashes[row]`` (sha256
         hex, 64 characters), in no particular order. One scan of the cache, each batch
         matched against the hashes sorted once: a join would have DuckDB build (and keep)
         a hash table as big as the corpus."""
-        keys = np.array(hashes, dtype="S64")
+        keys = np.asarray(hashes, dtype="S64")
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
         for names, blobs in self._scan(model, vectors=True):
@@ -120,13 +144,20 @@ class Store:
         with DuckDB held to ``SCAN_MEMORY`` meanwhile: lowering the limit afterwards
         makes it let go of the buffers the scan filled."""
         columns = "text_hash, vector" if vectors else "text_hash"
-        self.con.execute(f"SET memory_limit = '{SCAN_MEMORY}'")
-        try:
+        with self._memory(SCAN_MEMORY):
             reader = self.con.sql(
                 f"SELECT {columns} FROM embeddings WHERE model = ?", params=[model]
             ).to_arrow_reader(SCAN_BATCH)
             for part in reader:
                 yield part.column(0).to_pylist(), part.column(1) if vectors else None
+
+    @contextmanager
+    def _memory(self, limit: str) -> Iterator[None]:
+        """DuckDB held to ``limit`` for a while; back at ``MEMORY_LIMIT`` after (lowering
+        the limit is what makes it let go of buffers it filled)."""
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
         finally:
             self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
 
