@@ -231,9 +231,6 @@ class Words:
     texts: Sequence[str]
     matrix: csr_matrix | None = None
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     def rows(self, idx: np.ndarray) -> csr_matrix:
         """The TF-IDF rows of statements ``idx``."""
         if self.matrix is not None:
