@@ -7,13 +7,15 @@ process's peak memory when each stage ended (the stage where it rises set a new 
 
 from __future__ import annotations
 
+import ctypes
 import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
 
 class Progress(Protocol):
@@ -36,6 +38,27 @@ def peak_memory_gib() -> float:
     return round(peak / (1024**3 if sys.platform == "darwin" else 1024**2), 3)
 
 
+@cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None (another C library, or not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system. A stage of a big build frees
+    millions of small objects (a score log, profiles, copies); glibc keeps their pages
+    mapped, and the next stage then starts 0.2 GB higher than what is in use (measured
+    on the million-statement build). A no-op where glibc is not the C library."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 @dataclass
 class StageTimer:
     progress: Progress
@@ -49,6 +72,7 @@ class StageTimer:
         try:
             yield advance
         finally:
+            release_free_memory()
             self.timings[name] = round(time.perf_counter() - t0, 3)
             self.peaks[name] = peak_memory_gib()
             self.progress.finish(name)
