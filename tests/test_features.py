@@ -8,6 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from personas.segment import features as features_module
 from personas.segment.features import (
     FeatureEncoder,
     Profile,
@@ -115,6 +116,32 @@ def test_voice_is_shared_out_within_each_kind() -> None:
     assert shares[0].tolist() == [1.0, 0.0, 1.0, 0.0]  # one pain of one, not a quarter
     assert spoke[1].tolist() == [True, True, False, False]
     assert shares[2, 2:].tolist() == [0.5, 0.5]
+
+
+def test_features_are_the_same_made_in_blocks_of_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoder and the matrix of many people, made a few rows at a time, equal the
+    ones made in one go, value for value (every step is row by row, or a mean over rows
+    of the same values)."""
+    rng = np.random.default_rng(5)
+    themes = ["pain-01", "pain-02", "motivation-01", "motivation-02", "goal-01"]
+    profiles = [
+        Profile(
+            key=f"p{i}",
+            numbers={"age": float(rng.integers(18, 80))} if i % 3 else {},
+            attributes={"plan": str(rng.choice(["free", "pro", "team"]))} if i % 4 else {},
+            themes=Counter({t: int(rng.integers(1, 4)) for t in themes if rng.random() > 0.5}),
+        )
+        for i in range(60)
+    ]
+    encoder = fit_encoder(profiles)
+    whole = encoder.transform(profiles)
+    monkeypatch.setattr(features_module, "ROWS", 7)
+    blocked_encoder = fit_encoder(profiles)
+    assert blocked_encoder == encoder
+    blocked = blocked_encoder.transform(profiles)
+    assert np.array_equal(blocked.matrix, whole.matrix)
+    assert np.array_equal(blocked.known, whole.known)
+    assert blocked.names == whole.names and blocked.blocks == whole.blocks
 
 
 def test_order_count_is_not_a_second_spend_column() -> None:

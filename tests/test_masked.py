@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from personas.segment import masked
 from personas.segment.masked import distances_to_centres, masked_kmeans, pairwise, silhouette
 
 
@@ -48,3 +50,14 @@ def test_sparse_rows_join_the_group_their_known_values_match() -> None:
     again, _ = masked_kmeans(x, known, 2, seed=0)
     assert np.array_equal(labels, again)
     assert silhouette(x, known, labels, seed=0) > 0.7
+
+
+def test_distances_are_the_same_in_blocks_of_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A matrix taller than a block gets each row's distances as one block would."""
+    rng = np.random.default_rng(3)
+    x, centres = rng.standard_normal((50, 6)), rng.standard_normal((4, 6))
+    known = rng.random((50, 6)) > 0.3
+    whole = distances_to_centres(x, known, centres)
+    monkeypatch.setattr(masked, "ROWS", 7)
+    np.testing.assert_allclose(distances_to_centres(x, known, centres), whole, rtol=1e-12)
+    assert distances_to_centres(x[:0], known[:0], centres).shape == (0, 4)

@@ -217,16 +217,14 @@ def _segment(
 ) -> BuildArtefacts:
     """People into segments, their stability, the reviewers' theme edits, the statistics."""
     from personas.review.apply import apply_theme_edits
-    from personas.segment.features import fit_encoder, profiles_of, wants_tone
+    from personas.segment.features import encode_people
     from personas.segment.fit import attribute_anonymous, segment_respondents
     from personas.segment.stability import measure_stability
     from personas.segment.stats import segment_stats
 
     respondents = inputs.respondents
     with timer.stage("segment"):
-        profiles = profiles_of(respondents, statements)
-        encoder = fit_encoder(profiles, tone=wants_tone(statements, respondents))
-        features = encoder.transform(profiles)
+        encoder, features = encode_people(respondents, statements)
         model = segment_respondents(features, config)
         model = attribute_anonymous(model, statements, embeddings)
     with timer.stage("stability"):

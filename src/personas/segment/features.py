@@ -66,6 +66,7 @@ MAX_MULTI_LEVELS = 40
 MULTI_ATTRIBUTES = frozenset({PRODUCTS})  # multi-valued whatever the answers look like
 SKIP_ATTRIBUTES = frozenset({"age"})
 BLOCKS = ("numbers", "categories", "voice")
+ROWS = 16_384  # people per block where a block of features is made a part at a time
 OTHER = "other"
 # Numbers are divided by the range of their typical values (1st to 99th
 # percentile), not by their standard deviation. A number that separates groups
@@ -201,11 +202,13 @@ class FeatureEncoder(BaseModel):
 
     def raw(self, profiles: list[Profile]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Unscaled, centred blocks and their known masks."""
-        return {
-            "numbers": self._numbers(profiles),
-            "categories": self._categories(profiles),
-            "voice": self._voice(profiles),
-        }
+        return {name: self.block(name, profiles) for name in BLOCKS}
+
+    def block(self, name: str, profiles: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
+        """One of ``raw``'s blocks (made one at a time: each is respondents x its columns)."""
+        if name == "numbers":
+            return self._numbers(profiles)
+        return self._categories(profiles) if name == "categories" else self._voice(profiles)
 
     def _numbers(self, profiles: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
         num = np.zeros((len(profiles), len(self.numeric)))
@@ -235,41 +238,49 @@ class FeatureEncoder(BaseModel):
 
     def _voice(self, profiles: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
         """Shares within each kind, centred; a kind the person never spoke to is unknown.
-        An encoder without ``theme_kinds`` (older bundles) shares over all themes."""
+        An encoder without ``theme_kinds`` (older bundles) shares over all themes.
+        Made ``ROWS`` people at a time (each row is its own): the whole block's counts,
+        shares and their copies came to half a gigabyte at a quarter million people."""
         n, width = len(profiles), len(self.themes)
-        counts = np.zeros((n, width))
         index = {t: j for j, t in enumerate(self.themes)}
-        for i, p in enumerate(profiles):
-            for theme, c in p.themes.items():
-                if theme in index:
-                    counts[i, index[theme]] += c
         kinds = np.array(self.theme_kinds or [""] * width)
-        voice, known = np.zeros_like(counts), np.zeros_like(counts, dtype=bool)
-        for kind in sorted(set(kinds.tolist())):
-            cols = kinds == kind
-            mine = counts[:, cols]
-            total = mine.sum(axis=1, keepdims=True)
-            spoke = total[:, 0] > 0
-            share = np.divide(mine, total, out=np.zeros_like(mine), where=total > 0)
-            voice[:, cols] = np.where(spoke[:, None], share - np.array(self.voice_means)[cols], 0.0)
-            known[:, cols] = spoke[:, None]
+        means = np.array(self.voice_means)
+        voice, known = np.zeros((n, width)), np.zeros((n, width), dtype=bool)
+        for start in range(0, n, ROWS):
+            counts = np.zeros((min(ROWS, n - start), width))
+            for i, p in enumerate(profiles[start : start + ROWS]):
+                for theme, c in p.themes.items():
+                    if theme in index:
+                        counts[i, index[theme]] += c
+            rows = slice(start, start + ROWS)
+            for kind in sorted(set(kinds.tolist())):
+                cols = kinds == kind
+                mine = counts[:, cols]
+                total = mine.sum(axis=1, keepdims=True)
+                spoke = total[:, 0] > 0
+                share = np.divide(mine, total, out=np.zeros_like(mine), where=total > 0)
+                voice[rows, cols] = np.where(spoke[:, None], share - means[cols], 0.0)
+                known[rows, cols] = spoke[:, None]
         return voice, known
 
     def transform(self, profiles: list[Profile]) -> FeatureMatrix:
-        blocks = self.raw(profiles)
-        parts, knowns = [], []
-        for name in BLOCKS:
-            block, known = blocks[name]
-            if block.shape[1]:
-                parts.append(block / self.scales[name])
-                knowns.append(known)
-        n = len(profiles)
+        """The scaled blocks side by side, written into one matrix a block at a time."""
+        n, widths = len(profiles), self.widths()
+        matrix = np.zeros((n, sum(widths.values())))
+        known = np.zeros(matrix.shape, dtype=bool)
+        start = 0
+        for name, width in widths.items():
+            block, seen = self.block(name, profiles)
+            np.divide(block, self.scales[name], out=matrix[:, start : start + width])
+            known[:, start : start + width] = seen
+            start += width
+            del block, seen
         return FeatureMatrix(
             keys=tuple(p.key for p in profiles),
             names=tuple(self.names),
-            matrix=np.hstack(parts) if parts else np.zeros((n, 0)),
-            blocks=self.widths(),
-            known=np.hstack(knowns) if knowns else np.zeros((n, 0), dtype=bool),
+            matrix=matrix,
+            blocks=widths,
+            known=known,
         )
 
 
@@ -575,13 +586,27 @@ def fit_encoder(profiles: list[Profile], tone: bool = False) -> FeatureEncoder:
         float(shares[spoke[:, j], j].mean()) if spoke[:, j].any() else 0.0
         for j in range(len(themes))
     ]
+    del shares, spoke
     encoder = encoder.model_copy(update={"voice_means": voice_means})
     scales: dict[str, float] = {}
-    for name, (block, known) in encoder.raw(profiles).items():
-        rows = known.any(axis=1) if block.shape[1] else np.zeros(0, dtype=bool)
-        scales[name] = float(np.sqrt((block[rows] ** 2).sum(axis=1).mean())) if rows.any() else 1.0
-        scales[name] = scales[name] or 1.0
+    for name in BLOCKS:
+        block, known = encoder.block(name, profiles)
+        scales[name] = _scale(block, known) or 1.0
+        del block, known
     return encoder.model_copy(update={"scales": scales})
+
+
+def _scale(block: np.ndarray, known: np.ndarray) -> float:
+    """The root mean square length of the rows that know something of ``block`` (1.0
+    when none does), the rows' squared lengths taken ``ROWS`` at a time."""
+    rows = np.asarray(known.any(axis=1) if block.shape[1] else np.zeros(0, dtype=bool))
+    if not rows.any():
+        return 1.0
+    lengths = [
+        (block[start : start + ROWS][rows[start : start + ROWS]] ** 2).sum(axis=1)
+        for start in range(0, len(block), ROWS)
+    ]
+    return float(np.sqrt(np.concatenate(lengths).mean()))
 
 
 def build_features(
@@ -590,6 +615,17 @@ def build_features(
     """The respondent x feature matrix that segmentation clusters."""
     profiles = profiles_of(respondents, statements)
     return fit_encoder(profiles, tone=tone).transform(profiles)
+
+
+def encode_people(
+    respondents: list[Respondent], statements: list[Statement]
+) -> tuple[FeatureEncoder, FeatureMatrix]:
+    """A build's encoder (with the tone column where ``wants_tone``) and its people's
+    features. The profiles are let go here: at a quarter million people they held
+    more than the matrix made of them."""
+    profiles = profiles_of(respondents, statements)
+    encoder = fit_encoder(profiles, tone=wants_tone(statements, respondents))
+    return encoder, encoder.transform(profiles)
 
 
 def wants_tone(statements: list[Statement], respondents: list[Respondent] | None = None) -> bool:
