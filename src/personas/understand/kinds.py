@@ -16,6 +16,7 @@ Three text signals, used by ``classify`` beside the question, source and rating:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -317,20 +318,19 @@ def corpus_classifier(
     """
     from sklearn.linear_model import LogisticRegression
 
-    idx = np.array([i for i, lab in enumerate(labels) if lab is not None], dtype=int)
-    counts = {k: sum(1 for i in idx if labels[i] == k) for k in KINDS}
+    counts = Counter(labels)
     classes = tuple(k for k in KINDS if counts[k] >= min_per_kind)
     if len(classes) < 2:
         return None
-    keep = np.array([i for i in idx if labels[i] in classes], dtype=int)
+    keep = np.fromiter((i for i, lab in enumerate(labels) if lab in classes), dtype=int)
     if len(keep) > MAX_TRAIN:
         keep = np.sort(np.random.default_rng(seed).choice(keep, MAX_TRAIN, replace=False))
     model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced", random_state=seed)
     model.fit(features.rows(keep), [labels[i] for i in keep])
     order = [list(model.classes_).index(k) for k in classes]
     n = len(features)
-    logp = [
-        model.predict_log_proba(features.rows(np.arange(start, min(start + BLOCK, n))))
-        for start in range(0, n, BLOCK)
-    ]
-    return classes, (np.vstack(logp) if logp else np.zeros((0, len(order))))[:, order]
+    logp = np.zeros((n, len(order)))
+    for start in range(0, n, BLOCK):
+        block = features.rows(np.arange(start, min(start + BLOCK, n)))
+        logp[start : start + BLOCK] = model.predict_log_proba(block)[:, order]
+    return classes, logp
