@@ -9,6 +9,7 @@ bundle take these two instead of loose arguments; the build gives back a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ class BuildArtefacts:
     the segmentation's features (and so the assignment bundle) name."""
 
     inputs: BuildInputs
-    statements: list[Statement]
+    statements: Sequence[Statement]
     themes: list[Theme]
     embeddings: Embeddings
     model: SegmentModel
@@ -44,6 +45,6 @@ class BuildArtefacts:
     counts: dict[str, Any]  # run.json "texts": what prepare, embed and themes counted
     redaction_seconds: float = 0.0
     found_themes: list[Theme] = field(default_factory=list)
-    found_statements: list[Statement] = field(default_factory=list)
+    found_statements: Sequence[Statement] = field(default_factory=list)
     rejected: frozenset[str] = frozenset()  # statement ids reviewers took out of quotes
     outcomes: list[EditOutcome] = field(default_factory=list)  # each theme edit: applied or stale

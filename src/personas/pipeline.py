@@ -7,6 +7,7 @@ along, times them, keeps the row accounting and reports progress through a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,7 +208,7 @@ def _understand(
 
 def _segment(
     inputs: BuildInputs,
-    statements: list[Statement],
+    statements: Sequence[Statement],
     themes: list[Theme],
     embeddings: Embeddings,
     config: Config,
@@ -267,12 +268,8 @@ def _prepare_and_embed(
             "no statements left after cleaning: every text was empty or boilerplate"
         )
     with timer.stage("embed", len(prepared.statements)) as advance:
-        embeddings = engine.embed(
-            [s.statement_id for s in prepared.statements],
-            [s.text for s in prepared.statements],
-            store,
-            advance,
-        )
+        statements = prepared.statements  # a table: its columns, nothing copied
+        embeddings = engine.embed(statements.ids(), statements.texts(), store, advance)
     return prepared, pipeline_name, embeddings
 
 

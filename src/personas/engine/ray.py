@@ -275,7 +275,7 @@ class RayEngine:
     ) -> Any:
         """Vectors for ``texts``: a killed run's shards and the cache first, the rest
         from the actor pool; the driver never holds them all (see ``aligned_file``)."""
-        from personas.understand.embed import Embeddings, model_identity, text_hash
+        from personas.understand.embed import Embeddings, kept, model_identity, text_hash
 
         model = model_identity()
         # hashes as 64-byte keys in one array: a list of str cost twice that a statement
@@ -298,7 +298,7 @@ class RayEngine:
         # all in the store now
         shutil.rmtree(OutputFolder(self.out_dir).embedding_shards, ignore_errors=True)
         vectors = aligned_file(store, model, hashes, OutputFolder(self.out_dir).vector_file)
-        return Embeddings(ids=tuple(ids), vectors=vectors, model=model, cached=from_cache)
+        return Embeddings(ids=kept(ids), vectors=vectors, model=model, cached=from_cache)
 
     def nearest_themes(self, vectors: Any, centres: np.ndarray) -> np.ndarray:
         """Every statement's nearest theme, on the workers (see ``nearest_on_ray``)."""

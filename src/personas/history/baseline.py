@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def _number(item_id: str) -> int:
 def carry_themes(
     base: Baseline,
     themes: list[Theme],
-    statements: list[Statement],
+    statements: Sequence[Statement],
     embeddings: Any,
     seed_names: set[str],
     counts: dict[str, int] | None = None,
@@ -197,7 +198,7 @@ def _theme_list(
     base: Baseline,
     fresh: list[Theme],
     keep: dict[str, str],
-    statements: list[Statement],
+    statements: Sequence[Statement],
     embeddings: Any,
 ) -> list[Theme]:
     """Carried baseline themes (their label and keywords) and new ones, each with its
@@ -246,7 +247,7 @@ def _contingency(
     base: Baseline,
     model: SegmentModel,
     respondents: list[Respondent],
-    statements: list[Statement],
+    statements: Sequence[Statement],
 ) -> tuple[np.ndarray, list[str], str]:
     """(new segments x baseline personas) counts of respondents, the baseline ids, and
     the basis: shared respondents, or each respondent's nearest baseline centre."""
@@ -274,7 +275,7 @@ def _contingency(
 
 
 def _nearest_baseline(
-    base: Baseline, respondents: list[Respondent], statements: list[Statement]
+    base: Baseline, respondents: list[Respondent], statements: Sequence[Statement]
 ) -> dict[str, int]:
     """Each respondent's nearest baseline centre under the baseline's encoder."""
     from personas.segment.features import profiles_of
@@ -293,7 +294,7 @@ def carry_segments(
     base: Baseline,
     model: SegmentModel,
     respondents: list[Respondent],
-    statements: list[Statement],
+    statements: Sequence[Statement],
 ) -> SegmentModel:
     """The segments renumbered so matched ones keep the baseline persona's number;
     new ones take numbers the baseline never used. Ordered by number."""

@@ -15,7 +15,7 @@ when the corrected p-value is below 0.05, "stable" otherwise.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Literal
 
@@ -95,7 +95,7 @@ def stratified_trend(strata: list[tuple[list[int], list[int]]]) -> tuple[float, 
 
 
 def theme_trends(
-    records: Iterable[Record], statements: list[Statement], themes: list[Theme]
+    records: Iterable[Record], statements: Sequence[Statement], themes: list[Theme]
 ) -> Trends | None:
     """Per-period prevalence of each theme and its trend; None without enough dates."""
     from personas.segment.stats import benjamini_hochberg

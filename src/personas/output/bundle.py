@@ -13,6 +13,7 @@ Loading it reads two local files and never touches the network.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class Bundle:
 
 
 def theme_centroids(
-    themes: list[Theme], statements: list[Statement], embeddings: Embeddings
+    themes: list[Theme], statements: Sequence[Statement], embeddings: Embeddings
 ) -> np.ndarray:
     """Unit-length mean vector of each theme's statements, in ``themes`` order."""
     row = {sid: i for i, sid in enumerate(embeddings.ids)}

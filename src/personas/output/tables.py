@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import platform
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -249,7 +249,7 @@ def write_database(
     store: Store,
     records: Iterable[Record],
     respondents: list[Respondent],
-    statements: list[Statement],
+    statements: Sequence[Statement],
     themes: list[Theme],
     persona_of: dict[str, str],
     model: SegmentModel,
@@ -345,7 +345,7 @@ def _respondents_table(
 
 def _statements_table(
     store: Store,
-    statements: list[Statement],
+    statements: Sequence[Statement],
     model: SegmentModel,
     pseudonym: Callable[[str | None], str],
 ) -> None:

@@ -197,7 +197,7 @@ class TextThemes:
         if self.light_text:
             prepared = light_statements(records)
         else:
-            prepared = prepare_statements(records, self._text_models()).statements
+            prepared = list(prepare_statements(records, self._text_models()).statements)
         if not prepared:
             return [], np.zeros((0, 0), dtype=np.float32)
         texts = [s.text for s in prepared]
@@ -205,7 +205,9 @@ class TextThemes:
         # The vectors switch on the meaning signals, as in a build; a request is too
         # small for the build-time classifier, which needs tens of examples per kind.
         by_id = {r.record_id: r for r in records}
-        statements = classify_statements(prepared, by_id, vectors, examples=self._kind_examples())
+        statements = list(
+            classify_statements(prepared, by_id, vectors, examples=self._kind_examples())
+        )
         return statements, vectors
 
     def _nearest_theme(self, kind: StatementKind, vector: np.ndarray) -> str | None:
@@ -434,7 +436,7 @@ def light_statements(records: list[Record]) -> list[Statement]:
 
     pending = redact_texts(records)
     pieces = [statement_pieces(SENTENCE_END.split(text)) for text in pending.texts]
-    return assemble(pending, pieces).statements
+    return list(assemble(pending, pieces).statements)
 
 
 def customers_from_records(records: Iterable[Record]) -> list[CustomerIn]:

@@ -16,7 +16,7 @@ this build is *stale*: reported in run.json ("review") and in the warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,7 @@ class Reviewed:
     """The themes, statements and segment model after the theme edits, and the outcomes."""
 
     themes: list[Theme]
-    statements: list[Statement]
+    statements: Sequence[Statement]
     model: SegmentModel
     rejected: frozenset[str] = frozenset()
     outcomes: list[EditOutcome] = field(default_factory=list)
@@ -244,7 +244,7 @@ THEME_EDITS: dict[str, Callable[[Any, _State], str]] = {
 
 
 def apply_theme_edits(
-    themes: list[Theme], statements: list[Statement], model: SegmentModel, review: Review
+    themes: list[Theme], statements: Sequence[Statement], model: SegmentModel, review: Review
 ) -> Reviewed:
     """The themes and statements with every theme and quote edit applied, in order."""
     state = _State(

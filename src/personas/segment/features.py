@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -450,7 +451,7 @@ def profile_of(respondent: Respondent, themes: Counter[str] | None = None) -> Pr
     )
 
 
-def profiles_of(respondents: list[Respondent], statements: list[Statement]) -> list[Profile]:
+def profiles_of(respondents: list[Respondent], statements: Sequence[Statement]) -> list[Profile]:
     """Profiles of the build's respondents with their theme counts."""
     counts: dict[str, Counter[str]] = {}
     for s in statements:
@@ -610,7 +611,7 @@ def _scale(block: np.ndarray, known: np.ndarray) -> float:
 
 
 def build_features(
-    respondents: list[Respondent], statements: list[Statement], tone: bool = False
+    respondents: list[Respondent], statements: Sequence[Statement], tone: bool = False
 ) -> FeatureMatrix:
     """The respondent x feature matrix that segmentation clusters."""
     profiles = profiles_of(respondents, statements)
@@ -618,7 +619,7 @@ def build_features(
 
 
 def encode_people(
-    respondents: list[Respondent], statements: list[Statement]
+    respondents: list[Respondent], statements: Sequence[Statement]
 ) -> tuple[FeatureEncoder, FeatureMatrix]:
     """A build's encoder (with the tone column where ``wants_tone``) and its people's
     features. The profiles are let go here: at a quarter million people they held
@@ -628,7 +629,9 @@ def encode_people(
     return encoder, encoder.transform(profiles)
 
 
-def wants_tone(statements: list[Statement], respondents: list[Respondent] | None = None) -> bool:
+def wants_tone(
+    statements: Sequence[Statement], respondents: list[Respondent] | None = None
+) -> bool:
     """Whether most statements were said unprompted and most respondents are known only
     by what they wrote (see ``TONE``)."""
     from personas.understand.classify import question_kind

@@ -42,6 +42,7 @@ segment's statement centroid) and are marked as such everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -324,7 +325,7 @@ def _model(
 
 
 def attribute_anonymous(
-    model: SegmentModel, statements: list[Statement], embeddings: Embeddings
+    model: SegmentModel, statements: Sequence[Statement], embeddings: Embeddings
 ) -> SegmentModel:
     """Attribute statements without a respondent to the most similar segment's voice."""
     row = {sid: i for i, sid in enumerate(embeddings.ids)}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,7 +138,7 @@ class _Voice:
     statement_count: Counter[int] = field(default_factory=Counter)
 
 
-def _voice(statements: list[Statement], model: SegmentModel) -> _Voice:
+def _voice(statements: Sequence[Statement], model: SegmentModel) -> _Voice:
     seg_of = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
     v = _Voice()
     for s in statements:
@@ -230,7 +230,7 @@ def _categories(people: list[Respondent]) -> tuple[dict[str, list[Share]], dict[
 
 def segment_stats(
     respondents: list[Respondent],
-    statements: list[Statement],
+    statements: Sequence[Statement],
     themes: list[Theme],
     model: SegmentModel,
     source_kinds: Mapping[str, str],

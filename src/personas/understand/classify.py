@@ -25,7 +25,7 @@ import math
 import re
 from array import array
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -40,6 +40,7 @@ from personas.understand.kinds import (
     corpus_features,
     sentiment,
 )
+from personas.understand.statementtable import StatementTable
 from personas.understand.vectorfile import Vectors
 
 PAIN_Q = re.compile(
@@ -301,6 +302,13 @@ def _learn(
             scores.add(i, k, float(learned[i, k]), note)
 
 
+def _texts(statements: Sequence[Statement]) -> Sequence[str]:
+    """The statements' texts: a table's own column, or a list."""
+    if isinstance(statements, StatementTable):
+        return statements.texts()
+    return [s.text for s in statements]
+
+
 def _clear_labels(total: np.ndarray) -> list[StatementKind | None]:
     """Each statement's winning kind where it leads by ``SEED_MARGIN`` (never "other"):
     what the self-training learns from."""
@@ -313,7 +321,7 @@ def _clear_labels(total: np.ndarray) -> list[StatementKind | None]:
 
 
 def classify_statements(
-    statements: list[Statement],
+    statements: Sequence[Statement],
     records: Mapping[str, Record],
     vectors: Vectors | None = None,
     *,
@@ -321,14 +329,14 @@ def classify_statements(
     seed: int = 42,
     use: Use = "all",
     in_place: bool = False,
-) -> list[Statement]:
+) -> Sequence[Statement]:
     """Each statement with its kind, confidence, signals and sentiment set.
 
     ``vectors`` (unit embeddings aligned with ``statements``) switch on the
     meaning signals; ``examples`` defaults to ``KIND_EXAMPLES`` embedded with
     the packaged model. ``in_place`` sets them on the statements given (a build's
     own, which nothing else holds) instead of copies: a big build then never
-    holds two of each statement.
+    holds two of each statement; a ``StatementTable`` gets its columns set.
     """
     scores = _Scores(len(statements))
     for i in range(len(statements)):
@@ -345,12 +353,20 @@ def classify_statements(
     if use == "all":
         _strong_signals(scores, statements, records)
     if vectors is not None and len(statements):
-        _learn(scores, vectors, [s.text for s in statements], seed)
+        _learn(scores, vectors, _texts(statements), seed)
     if use == "all":
         _chatter(scores, statements, records)
         _complaints(scores, statements)
         _no_pain(scores, statements)
     shared = _Shared()
+    if in_place and isinstance(statements, StatementTable):  # the build's: set its columns
+        columns: dict[str, list[Any]] = {}
+        for i in range(len(statements)):
+            for name, value in _decision(scores, i, senti[i], shared).items():
+                columns.setdefault(name, []).append(value)
+        for name, values in columns.items():
+            statements.set_column(name, values)
+        return statements
     return [_decide(s, scores, i, senti[i], in_place, shared) for i, s in enumerate(statements)]
 
 
@@ -369,6 +385,21 @@ class _Shared:
         return self._signals.setdefault(notes, notes)
 
 
+def _decision(scores: _Scores, i: int, senti: float, shared: _Shared) -> dict[str, Any]:
+    """Statement ``i``'s kind, confidence, signals and sentiment, by field name."""
+    row = scores.values[i]
+    best = int(np.argmax(row))
+    probs = np.exp(row - row.max())
+    probs /= probs.sum()
+    notes = sorted((n for n in scores.notes(i) if n[0] == best), key=lambda n: -n[1])
+    return {
+        "kind": KINDS[best],
+        "kind_confidence": shared.number(round(float(probs[best]), 3)),
+        "kind_signals": shared.signals(tuple(note for _, _, note in notes)),
+        "sentiment": shared.number(round(senti, 4)),
+    }
+
+
 def _decide(
     statement: Statement,
     scores: _Scores,
@@ -380,18 +411,7 @@ def _decide(
     """Statement ``i``'s kind, confidence, signals and sentiment. Equal values are one
     object across the build (``shared``): a million statements repeat a few thousand
     signal lists and rounded numbers, and each copy of its own cost a statement 0.1 KB."""
-    row = scores.values[i]
-    best = int(np.argmax(row))
-    probs = np.exp(row - row.max())
-    probs /= probs.sum()
-    notes = sorted((n for n in scores.notes(i) if n[0] == best), key=lambda n: -n[1])
-    one = shared if shared is not None else _Shared()
-    update = {
-        "kind": KINDS[best],
-        "kind_confidence": one.number(round(float(probs[best]), 3)),
-        "kind_signals": one.signals(tuple(note for _, _, note in notes)),
-        "sentiment": one.number(round(senti, 4)),
-    }
+    update = _decision(scores, i, senti, shared if shared is not None else _Shared())
     if in_place:
         for name, value in update.items():
             setattr(statement, name, value)

@@ -19,6 +19,7 @@ import numpy as np
 
 from personas.errors import PersonasError
 from personas.offline import force_offline
+from personas.understand.statementtable import Strings
 from personas.understand.vectorfile import Vectors
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ CHUNK = BATCH_SIZE * 4  # texts per encode call: the unit of progress and of dis
 class Embeddings:
     """Unit-length vectors aligned with ``ids``."""
 
-    ids: tuple[str, ...]
+    ids: Sequence[str]  # a tuple, or the statement table's own column (``kept``)
     vectors: Vectors  # float32 (n, dim): an ndarray, or the Ray engine's file
     model: str
     cached: int  # how many came from the cache
@@ -41,6 +42,12 @@ class Embeddings:
     def __post_init__(self) -> None:
         if self.vectors.shape[0] != len(self.ids):
             raise ValueError(f"{len(self.ids)} ids but {self.vectors.shape[0]} vectors")
+
+
+def kept(ids: Sequence[str]) -> Sequence[str]:
+    """``ids`` to keep beside the vectors: the statement table's column as it is (a
+    million ids as str objects took 70 MB), anything else as a tuple."""
+    return ids if isinstance(ids, Strings) else tuple(ids)
 
 
 def model_identity() -> str:
@@ -190,4 +197,4 @@ def aligned(
     vectors = np.zeros((len(hashes), dim), dtype=np.float32)
     for i, h in enumerate(hashes):
         vectors[i] = vectors_by_hash[h]
-    return Embeddings(ids=tuple(ids), vectors=vectors, model=model, cached=from_cache)
+    return Embeddings(ids=kept(ids), vectors=vectors, model=model, cached=from_cache)

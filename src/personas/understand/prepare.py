@@ -28,6 +28,7 @@ from personas.understand.redact import (
     redact_names,
     redact_patterns,
 )
+from personas.understand.statementtable import StatementTable
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ SPACE_RE = re.compile(r"\s+")
 
 @dataclass
 class PrepareResult:
-    statements: list[Statement]
+    statements: StatementTable
     counts: Counter[str] = field(default_factory=Counter)  # texts, boilerplate, too_short, ...
     pipeline: str = ""
     redact_seconds: float = 0.0  # patterns, known and cued names (NER runs with the pipeline)
@@ -282,7 +283,7 @@ def assemble(
 ) -> PrepareResult:
     """Statements from each text's pieces, in record order."""
     result = PrepareResult(
-        statements=[],
+        statements=StatementTable(),
         counts=Counter(pending.counts),
         pipeline=pipeline,
         redact_seconds=pending.redact_seconds,

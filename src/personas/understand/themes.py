@@ -30,6 +30,7 @@ from personas.models import Statement, StatementKind, Theme
 from personas.understand.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
 from personas.understand.embed import Embeddings
 from personas.understand.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
+from personas.understand.statementtable import StatementTable, same_strings
 from personas.understand.vectorfile import Vectors, dot_rows, mean_rows, take
 
 if TYPE_CHECKING:  # scikit-learn loads slowly, so it is imported where used
@@ -129,7 +130,7 @@ def keywords_of(docs: list[str], labels: np.ndarray) -> dict[int, list[str]]:
 
 
 def representatives(
-    idx: np.ndarray, vectors: Vectors, ids: list[str], texts: list[str], n: int = 5
+    idx: np.ndarray, vectors: Vectors, ids: Sequence[str], texts: Sequence[str], n: int = 5
 ) -> list[str]:
     """Statement ids near the theme centre and unlike each other (maximal marginal
     relevance), skipping toxic ones and ones with a redaction placeholder; one with a
@@ -172,7 +173,7 @@ def _guides(taxonomy: Sequence[Any], kind: str, encode: Encoder | None) -> list[
 
 
 def fit_themes(
-    statements: list[Statement],
+    statements: Sequence[Statement],
     embeddings: Embeddings,
     seed: int,
     progress: Callable[[int], None] | None = None,
@@ -182,28 +183,30 @@ def fit_themes(
     sample: int | None = None,
     assign: Assign = nearest_themes,
     in_place: bool = False,
-) -> tuple[list[Theme], list[Statement], dict[str, int]]:
+) -> tuple[list[Theme], Sequence[Statement], dict[str, int]]:
     """Themes per kind, the statements with their ``theme_id`` set, and counts of
     themed and unthemed statements. ``taxonomy`` holds seed themes (``SeedTheme``);
     ``sample`` caps the statements of a kind the themes are fitted on (default
     ``clusters.FIT_SAMPLE``); a kind that had more says so in the counts. ``assign``
     gives every statement its nearest theme (this process, or the Ray engine's workers).
     ``in_place`` sets ``theme_id`` on the statements given instead of on copies."""
-    if list(embeddings.ids) != [s.statement_id for s in statements]:
+    table = statements if isinstance(statements, StatementTable) else None
+    texts = table.texts() if table else [s.text for s in statements]
+    ids = table.ids() if table else [s.statement_id for s in statements]
+    kinds = table.kinds() if table else [s.kind for s in statements]
+    if not same_strings(embeddings.ids, ids):
         raise ValueError("embeddings are not aligned with statements")
-    if encode is None and any(s.kind in THEMED_KINDS for s in statements):
+    if encode is None and any(k in THEMED_KINDS for k in kinds):
         from personas.understand.embed import encode as model_encode
 
         encode = model_encode
     if tagger is None:
         tagger = load_tagger()
-    texts = [s.text for s in statements]
-    ids = [s.statement_id for s in statements]
     theme_of = np.full(len(statements), -1, dtype=np.int32)  # index into ``themes``
     themes: list[Theme] = []
     counts = {"statements_themed": 0, "statements_unthemed": 0}
     for kind in THEMED_KINDS:
-        idx = np.array([i for i, s in enumerate(statements) if s.kind == kind], dtype=int)
+        idx = np.fromiter((i for i, k in enumerate(kinds) if k == kind), dtype=int)
         if len(idx) >= MIN_STATEMENTS:
             found = _fit_kind(
                 kind, idx, texts, ids, embeddings.vectors, seed, taxonomy, encode, tagger,
@@ -223,6 +226,9 @@ def fit_themes(
         if progress is not None:
             progress(1)
     named = [t.theme_id for t in themes]
+    if in_place and table is not None:  # the build's statements: set their column
+        table.set_column("theme_id", [named[t] if t >= 0 else None for t in theme_of.tolist()])
+        return themes, table, counts
     if in_place:
         for s, t in zip(statements, theme_of.tolist(), strict=True):
             s.theme_id = named[t] if t >= 0 else None
@@ -237,8 +243,8 @@ def fit_themes(
 def _fit_kind(
     kind: StatementKind,
     idx: np.ndarray,
-    texts: list[str],
-    ids: list[str],
+    texts: Sequence[str],
+    ids: Sequence[str],
     vectors: Vectors,
     seed: int,
     taxonomy: Sequence[Any],

@@ -1,0 +1,213 @@
+"""The build's statements in columns: what a million of them cost the driver.
+
+A ``Statement`` object with its strings came to 0.4 to 0.65 KB; a million-statement
+build held a gigabyte of them from prepare to the documents, where every stage
+after prepare needs only a few of their fields at a time. ``StatementTable`` keeps
+them as columns instead (about 0.15 KB a statement):
+
+- the texts and statement ids in one UTF-8 buffer each, with end offsets;
+- what a statement shares with the other statements of its answer (record, source,
+  locator, respondent, field, question) once per answer, referred to by number;
+- kind, confidence, sentiment, signals and theme as small numbers (the signal
+  lists and theme ids once each).
+
+It is a ``Sequence[Statement]``: indexing and iterating give ``Statement`` objects,
+made when asked for and equal to the ones put in, so the stages read it as they read
+a list. They are copies: the stages that set a statement's kind or theme set the
+table's columns (``set_column``) instead.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
+
+from personas.models import STATEMENT_KINDS as KINDS
+from personas.models import Statement, StatementKind
+
+# the fields of one answer, shared by its statements (``Statement`` field names)
+ORIGIN = ("record_id", "source", "source_kind", "locator", "respondent_key", "field", "question")
+SETTABLE = ("kind", "kind_confidence", "kind_signals", "sentiment", "theme_id")
+
+
+class Strings(Sequence[str]):
+    """Many strings in one UTF-8 buffer and the end offset of each."""
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+        for value in values:
+            self.append(value)
+
+    def append(self, value: str) -> None:
+        self._data += value.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self._ends)
+        start = self._ends[i - 1] if i > 0 else 0  # raises IndexError past the end
+        return self._data[start : self._ends[i]].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        data, start = self._data, 0
+        for end in self._ends:
+            yield data[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
+
+def same_strings(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two sequences hold the same strings in the same order (two ``Strings``
+    compare their buffers, nothing decoded)."""
+    if isinstance(a, Strings) and isinstance(b, Strings):
+        return a is b or (a._ends == b._ends and a._data == b._data)
+    return len(a) == len(b) and all(x == y for x, y in zip(a, b, strict=True))
+
+
+class _Numbered:
+    """Distinct values, each once, known by their number."""
+
+    __slots__ = ("_index", "values")
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._index: dict[Any, int] = {}
+
+    def number(self, value: Any) -> int:
+        found = self._index.get(value)
+        if found is None:
+            found = self._index[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def __getstate__(self) -> list[Any]:
+        return self.values
+
+    def __setstate__(self, values: list[Any]) -> None:
+        self.values = values
+        self._index = {v: i for i, v in enumerate(values)}
+
+
+class StatementTable(Sequence[Statement]):
+    """Statements in columns (see the module docstring)."""
+
+    def __init__(self, statements: Iterable[Statement] = ()) -> None:
+        self._ids = Strings()
+        self._texts = Strings()
+        self._origins = _Numbered()  # tuples of the ORIGIN fields
+        self._origin = array("i")
+        self._kind = array("b")
+        self._confidence = array("d")
+        self._signal_sets = _Numbered()  # tuples of signal notes
+        self._signals = array("i")
+        self._sentiment = array("d")
+        self._theme_ids = _Numbered()  # theme id strings
+        self._theme = array("i")  # -1: no theme
+        for statement in statements:
+            self.append(statement)
+
+    def append(self, s: Statement) -> None:
+        self._ids.append(s.statement_id)
+        self._texts.append(s.text)
+        self._origin.append(self._origins.number(tuple(getattr(s, f) for f in ORIGIN)))
+        self._kind.append(KINDS.index(s.kind))
+        self._confidence.append(s.kind_confidence)
+        self._signals.append(self._signal_sets.number(tuple(s.kind_signals)))
+        self._sentiment.append(s.sentiment)
+        self._theme.append(-1 if s.theme_id is None else self._theme_ids.number(s.theme_id))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Statement: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Statement]: ...
+    def __getitem__(self, i: int | slice) -> Statement | list[Statement]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("statement index out of range")
+        return self._make(i, self._ids[i], self._texts[i])
+
+    def __iter__(self) -> Iterator[Statement]:
+        for i, (sid, text) in enumerate(zip(self._ids, self._texts, strict=True)):
+            yield self._make(i, sid, text)
+
+    def _make(self, i: int, sid: str, text: str) -> Statement:
+        record_id, source, source_kind, locator, respondent_key, field, question = (
+            self._origins.values[self._origin[i]]
+        )
+        theme = self._theme[i]
+        return Statement(
+            statement_id=sid,
+            record_id=record_id,
+            source=source,
+            source_kind=source_kind,
+            locator=locator,
+            respondent_key=respondent_key,
+            field=field,
+            question=question,
+            text=text,
+            kind=KINDS[self._kind[i]],
+            kind_confidence=self._confidence[i],
+            kind_signals=self._signal_sets.values[self._signals[i]],
+            sentiment=self._sentiment[i],
+            theme_id=None if theme < 0 else self._theme_ids.values[theme],
+        )
+
+    def ids(self) -> Strings:
+        """Every statement's id, in order (a view: nothing is copied)."""
+        return self._ids
+
+    def texts(self) -> Strings:
+        """Every statement's text, in order (a view: nothing is copied)."""
+        return self._texts
+
+    def kinds(self) -> list[StatementKind]:
+        """Every statement's kind, in order."""
+        return [KINDS[k] for k in self._kind]
+
+    def set_column(self, name: str, values: Sequence[Any]) -> None:
+        """Set one of the ``SETTABLE`` fields of every statement, in order."""
+        if len(values) != len(self):
+            raise ValueError(f"{len(values)} values for {len(self)} statements")
+        if name == "kind":
+            self._kind = array("b", (KINDS.index(v) for v in values))
+        elif name == "kind_confidence":
+            self._confidence = array("d", values)
+        elif name == "sentiment":
+            self._sentiment = array("d", values)
+        elif name == "kind_signals":
+            self._signals = array("i", (self._signal_sets.number(tuple(v)) for v in values))
+        elif name == "theme_id":
+            self._theme = array(
+                "i", (-1 if v is None else self._theme_ids.number(v) for v in values)
+            )
+        else:
+            raise ValueError(f"{name} is not one of {', '.join(SETTABLE)}")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same statements in the same order."""
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"StatementTable({len(self)} statements)"
