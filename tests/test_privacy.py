@@ -147,7 +147,7 @@ def test_persona_below_min_group_is_refused() -> None:
         feature_names=[],
         confidence={},
     )
-    ev = Evidence({}, Embeddings((), np.zeros((0, 4), "float32"), "m", 0), {}, {})
+    ev = Evidence([], Embeddings((), np.zeros((0, 4), "float32"), "m", 0), {}, {})
     with pytest.raises(NoUsableInput, match="min_group_size"):
         synthesize([stats(size=1)], model, [], ev, {}, set(), min_group=5)
 
@@ -185,7 +185,7 @@ def test_quotes_are_never_toxic_or_personal() -> None:
     ]
     cands = [statement(f"s{i}", t) for i, t in enumerate(texts)]
     emb = Embeddings(tuple(s.statement_id for s in cands), np.eye(4, dtype="float32"), "m", 0)
-    ev = Evidence({s.statement_id: s for s in cands}, emb, {}, {})
+    ev = Evidence(cands, emb, {}, {})
     chosen = {q.text for q in pick_quotes(cands, ev, 4)}
     assert chosen == {texts[0], texts[3]}
 

@@ -7,7 +7,13 @@ import pickle
 import pytest
 
 from personas.models import Statement
-from personas.understand.statementtable import StatementTable, Strings, same_strings
+from personas.understand.statementtable import (
+    RowIndex,
+    StatementTable,
+    Strings,
+    same_strings,
+    with_rows,
+)
 
 SIGNALS = ("rating 1", "complaint wording")
 
@@ -91,3 +97,19 @@ def test_strings_compare_by_their_buffers() -> None:
     )
     assert not same_strings(a, Strings(["x", "y", "z"])) and not same_strings(a, ["x", "yz"])
     assert a[1:] == ["yz", ""] and len(a) == 3
+
+
+def test_rows_are_found_by_id_or_by_position() -> None:
+    """The row index finds every id (non-ASCII too) and refuses an unknown one; a table
+    aligned with the ids gives its own positions, anything else is looked up."""
+    ids = ["s-b", "s-a", "café-3", "s-c"]
+    index = RowIndex(ids)
+    assert [index[i] for i in ids] == [0, 1, 2, 3] and index.get("s-z") is None
+    with pytest.raises(KeyError):
+        index["s-"]
+    given = _statements()
+    table = StatementTable(given)
+    shuffled = [table.ids()[2], table.ids()[0], table.ids()[1]]
+    assert [r for _, r in with_rows(table, table.ids())] == [0, 1, 2]
+    assert [r for _, r in with_rows(table, shuffled)] == [1, 2, 0]
+    assert list(with_rows(given, shuffled)) == list(zip(given, [1, 2, 0], strict=True))

@@ -101,10 +101,12 @@ def theme_trends(
     from personas.segment.stats import benjamini_hochberg
 
     day_of = {r.record_id: d for r in records if (d := _parse(r.date)) is not None}
-    dated = [(s, day_of[s.record_id]) for s in statements if s.record_id in day_of]
+    days = [day_of.get(s.record_id) for s in statements]  # each statement's, or None
+    dated = [d for d in days if d is not None]
     if len(dated) < MIN_DATED or not themes:
         return None
-    first, last = min(d for _, d in dated), max(d for _, d in dated)
+    first, last, n_dated = min(dated), max(dated), len(dated)
+    del dated
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     period: Literal["month", "week"] = "month" if months >= MONTHS_FOR_MONTHLY else "week"
     periods = all_periods(first, last, period)
@@ -115,7 +117,9 @@ def theme_trends(
     of_kind: dict[str, list[int]] = {}  # dated statements per period, by kind
     cells: dict[tuple[str, str], list[int]] = {}  # (kind, source) -> per period
     in_cell: dict[tuple[str, str, str], list[int]] = {}  # (theme, kind, source)
-    for s, d in dated:
+    for s, d in zip(statements, days, strict=True):  # one statement at a time
+        if d is None:
+            continue
         i = index[period_of(d, period)]
         totals[i] += 1
         of_kind.setdefault(s.kind, [0] * len(periods))[i] += 1
@@ -147,7 +151,7 @@ def theme_trends(
         period=period,
         periods=periods,
         statements=totals,
-        undated_share=round(1 - len(dated) / len(statements), 4),
+        undated_share=round(1 - n_dated / len(statements), 4),
         method=(
             f"statements per {period} by their record's date; prevalence = the theme's "
             f"statements / the dated statements of its kind in the {period}; rising / "

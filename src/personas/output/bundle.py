@@ -26,6 +26,7 @@ from personas.output.folder import BUNDLE_JSON, MODEL_DIR, OutputFolder
 from personas.segment.features import FeatureEncoder
 from personas.synthesize.document import PersonasDocument
 from personas.understand.embed import Embeddings
+from personas.understand.statementtable import with_rows
 from personas.understand.vectorfile import mean_rows
 
 BUNDLE_SCHEMA_VERSION = "1.0"
@@ -73,11 +74,10 @@ def theme_centroids(
     themes: list[Theme], statements: Sequence[Statement], embeddings: Embeddings
 ) -> np.ndarray:
     """Unit-length mean vector of each theme's statements, in ``themes`` order."""
-    row = {sid: i for i, sid in enumerate(embeddings.ids)}
     members: dict[str, list[int]] = {}
-    for s in statements:
+    for s, row in with_rows(statements, embeddings.ids):
         if s.theme_id:
-            members.setdefault(s.theme_id, []).append(row[s.statement_id])
+            members.setdefault(s.theme_id, []).append(row)
     dim = embeddings.vectors.shape[1] if embeddings.vectors.size else 384
     out = np.zeros((len(themes), dim), dtype=np.float32)
     for i, theme in enumerate(themes):

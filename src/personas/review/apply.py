@@ -247,6 +247,8 @@ def apply_theme_edits(
     themes: list[Theme], statements: Sequence[Statement], model: SegmentModel, review: Review
 ) -> Reviewed:
     """The themes and statements with every theme and quote edit applied, in order."""
+    if not any(edit.action in THEME_EDITS for edit in review.edits):  # nothing to apply
+        return Reviewed(themes, statements, model)
     state = _State(
         themes={t.theme_id: t for t in themes},
         theme_of={s.statement_id: s.theme_id for s in statements},

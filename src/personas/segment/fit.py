@@ -53,6 +53,7 @@ from personas.segment.features import FeatureMatrix
 from personas.segment.masked import centres_of, distances_to_centres, masked_kmeans, silhouette
 from personas.segment.stability import FRACTION, agreement, people_sample
 from personas.understand.embed import Embeddings
+from personas.understand.statementtable import with_rows
 from personas.understand.vectorfile import BLOCK, blocks, mean_rows
 
 SELECTION_RESAMPLES = 10
@@ -328,12 +329,16 @@ def attribute_anonymous(
     model: SegmentModel, statements: Sequence[Statement], embeddings: Embeddings
 ) -> SegmentModel:
     """Attribute statements without a respondent to the most similar segment's voice."""
-    row = {sid: i for i, sid in enumerate(embeddings.ids)}
     member = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
     rows_of: dict[int, list[int]] = {}
-    for s in statements:
+    todo: list[str] = []  # the ids of themed statements without a respondent
+    todo_rows: list[int] = []
+    for s, r in with_rows(statements, embeddings.ids):
         if s.respondent_key in member:
-            rows_of.setdefault(member[s.respondent_key], []).append(row[s.statement_id])
+            rows_of.setdefault(member[s.respondent_key], []).append(r)
+        elif s.respondent_key is None and s.theme_id is not None:
+            todo.append(s.statement_id)
+            todo_rows.append(r)
     centres: dict[int, np.ndarray] = {}
     for segment_id, idx in rows_of.items():
         c = mean_rows(embeddings.vectors, idx)
@@ -342,13 +347,12 @@ def attribute_anonymous(
         return model
     seg_ids = sorted(centres)
     matrix = np.stack([centres[s] for s in seg_ids])
-    todo = [s for s in statements if s.respondent_key is None and s.theme_id is not None]
-    rows = np.array([row[s.statement_id] for s in todo], dtype=np.int64)
+    rows = np.array(todo_rows, dtype=np.int64)
     anonymous: dict[str, tuple[int, float]] = {}
     starts = range(0, len(rows), BLOCK)
     for start, block in zip(starts, blocks(embeddings.vectors, rows), strict=True):
-        for s, vector in zip(todo[start : start + BLOCK], block, strict=True):
+        for sid, vector in zip(todo[start : start + BLOCK], block, strict=True):
             sims = matrix @ vector
             best = int(np.argmax(sims))
-            anonymous[s.statement_id] = (seg_ids[best], round(float(sims[best]), 4))
+            anonymous[sid] = (seg_ids[best], round(float(sims[best]), 4))
     return model.model_copy(update={"anonymous": anonymous})

@@ -13,7 +13,7 @@ from __future__ import annotations
 from personas import __version__
 from personas.artefacts import BuildArtefacts
 from personas.config import Config
-from personas.models import SegmentStats, Statement, Theme
+from personas.models import SegmentStats, Theme
 from personas.synthesize.document import (
     CorpusSummary,
     Persona,
@@ -59,7 +59,7 @@ def _personas(artefacts: BuildArtefacts, config: Config, taken: set[str]) -> lis
     records = artefacts.inputs.records
     taken = {n for r in records for n in r.names} | taken
     ev = Evidence(
-        statements={s.statement_id: s for s in statements},
+        statements=statements,
         embeddings=artefacts.embeddings,
         segment_of=segment_of,
         anonymous=model.anonymous,
@@ -87,18 +87,25 @@ def _sources_by_segment(
     for r in artefacts.inputs.respondents:
         if r.key in segment_of:
             paths.setdefault(segment_of[r.key], set()).update(r.sources)
-    source_of = {s.statement_id: s.source for s in artefacts.statements}
-    for sid, (seg, _) in artefacts.model.anonymous.items():
-        paths.setdefault(seg, set()).add(source_of[sid])
+    anonymous = artefacts.model.anonymous
+    if anonymous:
+        source_of = {
+            s.statement_id: s.source for s in artefacts.statements if s.statement_id in anonymous
+        }
+        for sid, (seg, _) in anonymous.items():
+            paths.setdefault(seg, set()).add(source_of[sid])
     return {k: compact_paths(v) for k, v in paths.items()}
 
 
 def _corpus(artefacts: BuildArtefacts) -> CorpusSummary:
     inputs, statements = artefacts.inputs, artefacts.statements
-    themed = [s for s in statements if s.kind != "other"]
     by_kind: dict[str, int] = {}
+    themed = unthemed = 0  # statements of a kind that has themes, and those left out
     for s in statements:
         by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
+        if s.kind != "other":
+            themed += 1
+            unthemed += s.theme_id is None
     return CorpusSummary(
         sources=len(inputs.sources),
         records=len(inputs.records),
@@ -107,14 +114,8 @@ def _corpus(artefacts: BuildArtefacts) -> CorpusSummary:
         statements=len(statements),
         statements_by_kind=dict(sorted(by_kind.items())),
         themes=len(artefacts.themes),
-        outlier_share=_outlier_share(themed),
+        outlier_share=round(unthemed / themed, 4) if themed else 0.0,
     )
-
-
-def _outlier_share(themed: list[Statement]) -> float:
-    if not themed:
-        return 0.0
-    return round(sum(1 for s in themed if s.theme_id is None) / len(themed), 4)
 
 
 def _theme_summaries(themes: list[Theme], stats: list[SegmentStats]) -> list[ThemeSummary]:

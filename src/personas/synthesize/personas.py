@@ -15,7 +15,9 @@ swear (``toxicity``).
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from personas.config import NameLists
@@ -47,6 +49,7 @@ from personas.synthesize.names import dominant_gender, name_basis, pick_name
 from personas.synthesize.traits import archetype_forms, bant, journey, psychographics, vary_labels
 from personas.understand.embed import Embeddings
 from personas.understand.redact import PLACEHOLDER_RE, name_parts
+from personas.understand.statementtable import RowIndex
 
 MIN_KNOWN = 5  # default small-group threshold k: fewer respondents than this, nothing shown
 DEMOGRAPHICS = ("gender", "region", "income", "occupation", "education", "household")
@@ -67,40 +70,50 @@ LABELS = {
 class Evidence:
     """Statements and vectors synthesis draws quotes from."""
 
-    statements: dict[str, Statement]
+    statements: Sequence[Statement]  # the build's (a ``StatementTable``), or a list
     embeddings: Embeddings
     segment_of: dict[str, int]  # respondent key -> segment
     anonymous: dict[str, tuple[int, float]]
     rejected: frozenset[str] = frozenset()  # statement ids a reviewer rejected as quotes
     # Indexes built once by __post_init__; not part of the value (compare=False).
-    _rows: dict[str, int] = field(init=False, repr=False, compare=False)
-    _by_theme: dict[tuple[str, int], tuple[list[Statement], list[Statement]]] = field(
+    _rows: RowIndex = field(init=False, repr=False, compare=False)
+    _by_theme: dict[tuple[str, int], tuple[array[int], array[int]]] = field(
         init=False, repr=False, compare=False
     )
     _sizes: Counter[int] = field(init=False, repr=False, compare=False)
+    _voiced: frozenset[str | None] = field(init=False, repr=False, compare=False)
 
     def row(self, statement_id: str) -> int:
         return self._rows[statement_id]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_rows", {s: i for i, s in enumerate(self.embeddings.ids)})
-        # One pass over the statements: (theme, segment) -> (own, anonymous), in order.
-        index: dict[tuple[str, int], tuple[list[Statement], list[Statement]]] = defaultdict(
-            lambda: ([], [])
+        object.__setattr__(self, "_rows", RowIndex(self.embeddings.ids))
+        # One pass over the statements: (theme, segment) -> the positions of its own and
+        # anonymous statements, in order (positions, not objects: a table makes each
+        # statement when asked, and a million of them need not be made at once)
+        index: dict[tuple[str, int], tuple[array[int], array[int]]] = defaultdict(
+            lambda: (array("q"), array("q"))
         )
-        for s in self.statements.values():
+        voiced: set[str | None] = set()
+        for i, s in enumerate(self.statements):
+            voiced.add(s.respondent_key)
             if s.theme_id is None:
                 continue
             if s.respondent_key is not None and s.respondent_key in self.segment_of:
-                index[(s.theme_id, self.segment_of[s.respondent_key])][0].append(s)
+                index[(s.theme_id, self.segment_of[s.respondent_key])][0].append(i)
             if s.statement_id in self.anonymous:
-                index[(s.theme_id, self.anonymous[s.statement_id][0])][1].append(s)
+                index[(s.theme_id, self.anonymous[s.statement_id][0])][1].append(i)
         object.__setattr__(self, "_by_theme", dict(index))
         object.__setattr__(self, "_sizes", Counter(self.segment_of.values()))
+        object.__setattr__(self, "_voiced", frozenset(voiced))
+
+    def voiced(self) -> frozenset[str | None]:
+        """The respondent keys of every statement's speaker (None for anonymous ones)."""
+        return self._voiced
 
     def in_theme(self, theme_id: str, segment_id: int) -> tuple[list[Statement], list[Statement]]:
-        own, anon = self._by_theme.get((theme_id, segment_id), ([], []))
-        return list(own), list(anon)
+        own, anon = self._by_theme.get((theme_id, segment_id), ((), ()))
+        return [self.statements[i] for i in own], [self.statements[i] for i in anon]
 
     def size(self, segment_id: int) -> int:
         return self._sizes[segment_id]
@@ -327,7 +340,7 @@ def persona_claims(
 ) -> dict[str, list[Claim]]:
     """Goals, motivations and pains of a segment, ranked, each voiced by at least k people."""
     claims: dict[str, list[Claim]] = defaultdict(list)
-    voiced = {s.respondent_key for s in ev.statements.values()} & set(seg.respondent_keys)
+    voiced = ev.voiced() & set(seg.respondent_keys)
     if len(voiced) < k:
         return claims  # shares over fewer than k voiced respondents are not shown
     was_tested = tested(st.themes)

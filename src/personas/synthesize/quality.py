@@ -231,9 +231,12 @@ def quality_section(
     link_rates: Mapping[str, Mapping[str, float | int]],
 ) -> Quality:
     """Every figure of the quality section and the warnings, from one build's outputs."""
-    themable = [s for s in statements if s.kind in THEMED_KINDS]
-    themed = sum(1 for s in themable if s.theme_id is not None)
-    themed_share = round(themed / len(themable), 4) if themable else 0.0
+    themable = themed = 0  # statements of a themed kind, and those in a theme
+    for s in statements:
+        if s.kind in THEMED_KINDS:
+            themable += 1
+            themed += s.theme_id is not None
+    themed_share = round(themed / themable, 4) if themable else 0.0
     coherence = theme_coherence(record_texts(statements), themes)
     known = [v for v in coherence.values() if v is not None]
     identified = sum(int(r["identified"]) for r in link_rates.values())
@@ -243,7 +246,7 @@ def quality_section(
     by_segment = {f"p{s.segment_id}": s.stability for s in model.segments}
     quality = Quality(
         statements_themed_share=themed_share,
-        outlier_share=round((len(themable) - themed) / len(themable), 4) if themable else 0.0,
+        outlier_share=round((themable - themed) / themable, 4) if themable else 0.0,
         coherence_npmi=round(float(np.mean(known)), 4) if known else None,
         kind_confidence=confidence_summary([s.kind_confidence for s in statements]),
         link_rate=round(linked / identified, 4) if linkable else None,

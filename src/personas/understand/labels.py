@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from contextvars import ContextVar
 from functools import lru_cache
@@ -89,7 +89,7 @@ def _stop_words(language: str) -> frozenset[str]:
     return frozenset(import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
 
 
-def language_stop_words(texts: list[str]) -> frozenset[str]:
+def language_stop_words(texts: Sequence[str]) -> frozenset[str]:
     """spaCy's stop words for the texts' language when most of their function words are
     Spanish, French, German, Portuguese, Italian or Dutch rather than English; empty
     for English (or too little text to tell)."""

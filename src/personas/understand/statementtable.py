@@ -23,6 +23,8 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
+import numpy as np
+
 from personas.models import STATEMENT_KINDS as KINDS
 from personas.models import Statement, StatementKind
 
@@ -66,6 +68,28 @@ class Strings(Sequence[str]):
         for end in self._ends:
             yield data[start:end].decode("utf-8", "surrogatepass")
             start = end
+
+
+class Picked(Sequence[str]):
+    """The strings at positions ``idx`` of ``strings``, read when asked for."""
+
+    def __init__(self, strings: Sequence[str], idx: Sequence[int] | np.ndarray) -> None:
+        self._strings, self._idx = strings, idx
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self._strings[j] for j in self._idx[i]]
+        return self._strings[self._idx[i]]
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._strings[j] for j in self._idx)
 
 
 def same_strings(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -211,3 +235,43 @@ class StatementTable(Sequence[Statement]):
 
     def __repr__(self) -> str:
         return f"StatementTable({len(self)} statements)"
+
+
+class RowIndex:
+    """Each id's position in ``ids``, for many ids: the ids, encoded, in one sorted array
+    (a dict of a million statement ids came to 0.1 GB)."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        width = max((len(i.encode("utf-8", "surrogatepass")) for i in ids), default=1)
+        keys = np.fromiter(
+            (i.encode("utf-8", "surrogatepass") for i in ids), dtype=f"S{width}", count=len(ids)
+        )
+        self._order = np.argsort(keys, kind="stable")
+        self._keys = keys[self._order]
+
+    def get(self, key: str) -> int | None:
+        """The position of ``key``, or None."""
+        encoded = key.encode("utf-8", "surrogatepass")
+        j = int(np.searchsorted(self._keys, encoded))
+        if j < len(self._keys) and self._keys[j] == encoded:
+            return int(self._order[j])
+        return None
+
+    def __getitem__(self, key: str) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+def with_rows(
+    statements: Sequence[Statement], ids: Sequence[str]
+) -> Iterator[tuple[Statement, int]]:
+    """Each statement with its row in ``ids`` (an ``Embeddings``' ids): its own position
+    when ``statements`` is the table the ids came from, else looked up."""
+    if isinstance(statements, StatementTable) and same_strings(statements.ids(), ids):
+        yield from ((s, i) for i, s in enumerate(statements))
+        return
+    index = RowIndex(ids)
+    for s in statements:
+        yield s, index[s.statement_id]

@@ -30,7 +30,7 @@ from personas.models import Statement, StatementKind, Theme
 from personas.understand.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
 from personas.understand.embed import Embeddings
 from personas.understand.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
-from personas.understand.statementtable import StatementTable, same_strings
+from personas.understand.statementtable import Picked, StatementTable, same_strings
 from personas.understand.vectorfile import Vectors, dot_rows, mean_rows, take
 
 if TYPE_CHECKING:  # scikit-learn loads slowly, so it is imported where used
@@ -96,7 +96,7 @@ def keyword_text(text: str) -> str:
     return _NOT_WORD.sub("", unmask(text).lower())
 
 
-def keywords_of(docs: list[str], labels: np.ndarray) -> dict[int, list[str]]:
+def keywords_of(docs: Sequence[str], labels: np.ndarray) -> dict[int, list[str]]:
     """c-TF-IDF keywords per theme, from BERTopic fitted on the fixed theme labels. Its
     keywords come from the words alone (no UMAP, no clustering, no representation model
     here): the embeddings it asks for only make its topic vectors, which nothing reads,
@@ -259,7 +259,7 @@ def _fit_kind(
         centres_in = centres_in / np.linalg.norm(centres_in, axis=1, keepdims=True)
     clustering = cluster_statements(vecs, seed, centres_in, *fitting)
     labels = clustering.labels
-    keywords = keywords_of([texts[i] for i in idx], labels)
+    keywords = keywords_of(Picked(texts, idx), labels)  # read twice, never held as a list
     sizes = np.bincount(labels[labels >= 0], minlength=len(clustering.centres))
     ranked = [int(t) for t in sorted(range(len(sizes)), key=lambda t: (-sizes[t], t)) if sizes[t]]
     members = {f"{kind}-{r:02d}": idx[labels == t] for r, t in enumerate(ranked, start=1)}
