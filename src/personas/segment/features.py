@@ -46,6 +46,7 @@ from pydantic import BaseModel
 from personas.ingest.orders import PRODUCTS
 from personas.ingest.vocabulary import AGE_H
 from personas.models import Respondent, Statement
+from personas.stages import release_free_memory
 
 NUMERIC = (
     "age",
@@ -237,16 +238,24 @@ class FeatureEncoder(BaseModel):
             return np.zeros((len(profiles), 0)), np.zeros((len(profiles), 0), dtype=bool)
         return np.hstack(parts), np.hstack(knowns)
 
-    def _voice(self, profiles: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    def _voice(
+        self,
+        profiles: list[Profile],
+        voice: np.ndarray | None = None,
+        known: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Shares within each kind, centred; a kind the person never spoke to is unknown.
         An encoder without ``theme_kinds`` (older bundles) shares over all themes.
         Made ``ROWS`` people at a time (each row is its own): the whole block's counts,
-        shares and their copies came to half a gigabyte at a quarter million people."""
+        shares and their copies came to half a gigabyte at a quarter million people.
+        ``voice`` and ``known``, zeros of the block's shape, are filled instead of new
+        arrays (``transform``: the matrix's own columns)."""
         n, width = len(profiles), len(self.themes)
         index = {t: j for j, t in enumerate(self.themes)}
         kinds = np.array(self.theme_kinds or [""] * width)
         means = np.array(self.voice_means)
-        voice, known = np.zeros((n, width)), np.zeros((n, width), dtype=bool)
+        voice = np.zeros((n, width)) if voice is None else voice
+        known = np.zeros((n, width), dtype=bool) if known is None else known
         for start in range(0, n, ROWS):
             counts = np.zeros((min(ROWS, n - start), width))
             for i, p in enumerate(profiles[start : start + ROWS]):
@@ -271,10 +280,15 @@ class FeatureEncoder(BaseModel):
         known = np.zeros(matrix.shape, dtype=bool)
         start = 0
         for name, width in widths.items():
-            block, seen = self.block(name, profiles)
-            np.divide(block, self.scales[name], out=matrix[:, start : start + width])
-            known[:, start : start + width] = seen
+            cols = slice(start, start + width)
             start += width
+            if name == "voice":  # the widest block: made in the matrix's own columns
+                self._voice(profiles, matrix[:, cols], known[:, cols])
+                matrix[:, cols] /= self.scales[name]
+                continue
+            block, seen = self.block(name, profiles)
+            np.divide(block, self.scales[name], out=matrix[:, cols])
+            known[:, cols] = seen
             del block, seen
         return FeatureMatrix(
             keys=tuple(p.key for p in profiles),
@@ -626,7 +640,10 @@ def encode_people(
     more than the matrix made of them."""
     profiles = profiles_of(respondents, statements)
     encoder = fit_encoder(profiles, tone=wants_tone(statements, respondents))
-    return encoder, encoder.transform(profiles)
+    features = encoder.transform(profiles)
+    del profiles
+    release_free_memory()  # the profiles' small dicts: their pages back before the fit's arrays
+    return encoder, features
 
 
 def wants_tone(
