@@ -64,6 +64,8 @@ def test_the_table_gives_back_the_statements_put_in() -> None:
     with pytest.raises(IndexError):
         table[3]
     assert StatementTable() == [] and not StatementTable()
+    again = [*given, given[0]]  # an answer met again after another: still the same fields
+    assert StatementTable(again) == again
 
 
 def test_settable_columns_change_every_statement() -> None:
