@@ -115,3 +115,13 @@ def test_rows_are_found_by_id_or_by_position() -> None:
     assert [r for _, r in with_rows(table, table.ids())] == [0, 1, 2]
     assert [r for _, r in with_rows(table, shuffled)] == [1, 2, 0]
     assert list(with_rows(given, shuffled)) == list(zip(given, [1, 2, 0], strict=True))
+
+
+def test_indexes_out_of_range_are_refused_both_ways() -> None:
+    """A negative index past the start is an IndexError, as for a list, not a wrap."""
+    strings, table = Strings(["a", "b"]), StatementTable(_statements())
+    assert strings[-2] == "a" and table[-3] == _statements()[0]
+    for seq, n in ((strings, 2), (table, 3)):
+        for bad in (n, -n - 1):
+            with pytest.raises(IndexError):
+                seq[bad]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -33,7 +33,33 @@ ORIGIN = ("record_id", "source", "source_kind", "locator", "respondent_key", "fi
 SETTABLE = ("kind", "kind_confidence", "kind_signals", "sentiment", "theme_id")
 
 
-class Strings(Sequence[str]):
+T = TypeVar("T")
+
+
+class _Made(Sequence[T]):
+    """A sequence whose items are made when asked for (``_item``): a slice gives a
+    list, a negative index counts from the end, numpy integers index too."""
+
+    __slots__ = ()
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        n = len(self)
+        if isinstance(i, slice):
+            return [self._item(j) for j in range(*i.indices(n))]
+        j = int(i) + n if i < 0 else int(i)
+        if not 0 <= j < n:
+            raise IndexError(f"index {i} out of range for {n} items")
+        return self._item(j)
+
+    def _item(self, i: int) -> T:
+        raise NotImplementedError
+
+
+class Strings(_Made[str]):
     """Many strings in one UTF-8 buffer and the end offset of each."""
 
     __slots__ = ("_data", "_ends")
@@ -51,16 +77,8 @@ class Strings(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self._ends)
-        start = self._ends[i - 1] if i > 0 else 0  # raises IndexError past the end
+    def _item(self, i: int) -> str:
+        start = self._ends[i - 1] if i > 0 else 0
         return self._data[start : self._ends[i]].decode("utf-8", "surrogatepass")
 
     def __iter__(self) -> Iterator[str]:
@@ -70,7 +88,7 @@ class Strings(Sequence[str]):
             start = end
 
 
-class Picked(Sequence[str]):
+class Picked(_Made[str]):
     """The strings at positions ``idx`` of ``strings``, read when asked for."""
 
     def __init__(self, strings: Sequence[str], idx: Sequence[int] | np.ndarray) -> None:
@@ -79,13 +97,7 @@ class Picked(Sequence[str]):
     def __len__(self) -> int:
         return len(self._idx)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self._strings[j] for j in self._idx[i]]
+    def _item(self, i: int) -> str:
         return self._strings[self._idx[i]]
 
     def __iter__(self) -> Iterator[str]:
@@ -173,7 +185,7 @@ class _Origins:
         self._last = None
 
 
-class StatementTable(Sequence[Statement]):
+class StatementTable(_Made[Statement]):
     """Statements in columns (see the module docstring)."""
 
     def __init__(self, statements: Iterable[Statement] = ()) -> None:
@@ -204,17 +216,7 @@ class StatementTable(Sequence[Statement]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    @overload
-    def __getitem__(self, i: int) -> Statement: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Statement]: ...
-    def __getitem__(self, i: int | slice) -> Statement | list[Statement]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("statement index out of range")
+    def _item(self, i: int) -> Statement:
         return self._make(i, self._ids[i], self._texts[i])
 
     def __iter__(self) -> Iterator[Statement]:
