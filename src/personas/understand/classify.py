@@ -40,7 +40,7 @@ from personas.understand.kinds import (
     corpus_features,
     sentiment,
 )
-from personas.understand.statementtable import StatementTable
+from personas.understand.statementtable import StatementTable, texts_of
 from personas.understand.vectorfile import Vectors
 
 PAIN_Q = re.compile(
@@ -302,13 +302,6 @@ def _learn(
             scores.add(i, k, float(learned[i, k]), note)
 
 
-def _texts(statements: Sequence[Statement]) -> Sequence[str]:
-    """The statements' texts: a table's own column, or a list."""
-    if isinstance(statements, StatementTable):
-        return statements.texts()
-    return [s.text for s in statements]
-
-
 def _clear_labels(total: np.ndarray) -> list[StatementKind | None]:
     """Each statement's winning kind where it leads by ``SEED_MARGIN`` (never "other"):
     what the self-training learns from."""
@@ -353,7 +346,7 @@ def classify_statements(
     if use == "all":
         _strong_signals(scores, statements, records)
     if vectors is not None and len(statements):
-        _learn(scores, vectors, _texts(statements), seed)
+        _learn(scores, vectors, texts_of(statements), seed)
     if use == "all":
         _chatter(scores, statements, records)
         _complaints(scores, statements)

@@ -104,6 +104,20 @@ class Picked(_Made[str]):
         return (self._strings[j] for j in self._idx)
 
 
+def texts_of(statements: Sequence[Statement]) -> Sequence[str]:
+    """The statements' texts: a table's own column (nothing made), else a list."""
+    if isinstance(statements, StatementTable):
+        return statements.texts()
+    return [s.text for s in statements]
+
+
+def ids_of(statements: Sequence[Statement]) -> Sequence[str]:
+    """The statements' ids: a table's own column (nothing made), else a list."""
+    if isinstance(statements, StatementTable):
+        return statements.ids()
+    return [s.statement_id for s in statements]
+
+
 def same_strings(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether two sequences hold the same strings in the same order (two ``Strings``
     compare their buffers, nothing decoded)."""

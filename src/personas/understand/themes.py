@@ -30,7 +30,13 @@ from personas.models import Statement, StatementKind, Theme
 from personas.understand.clusters import Assign, cluster_statements, fit_sample_size, nearest_themes
 from personas.understand.embed import Embeddings
 from personas.understand.labels import has_mask, language_stop_words, theme_labels, tidy, unmask
-from personas.understand.statementtable import Picked, StatementTable, same_strings
+from personas.understand.statementtable import (
+    Picked,
+    StatementTable,
+    ids_of,
+    same_strings,
+    texts_of,
+)
 from personas.understand.vectorfile import Vectors, dot_rows, mean_rows, take
 
 if TYPE_CHECKING:  # scikit-learn loads slowly, so it is imported where used
@@ -191,9 +197,8 @@ def fit_themes(
     gives every statement its nearest theme (this process, or the Ray engine's workers).
     ``in_place`` sets ``theme_id`` on the statements given instead of on copies."""
     table = statements if isinstance(statements, StatementTable) else None
-    texts = table.texts() if table else [s.text for s in statements]
-    ids = table.ids() if table else [s.statement_id for s in statements]
-    kinds = table.kinds() if table else [s.kind for s in statements]
+    texts, ids = texts_of(statements), ids_of(statements)
+    kinds = table.kinds() if table is not None else [s.kind for s in statements]
     if not same_strings(embeddings.ids, ids):
         raise ValueError("embeddings are not aligned with statements")
     if encode is None and any(k in THEMED_KINDS for k in kinds):
