@@ -8,6 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from personas.ingest.orders import PRODUCTS
+from personas.models import Respondent
 from personas.segment import features as features_module
 from personas.segment.features import (
     FeatureEncoder,
@@ -15,6 +17,7 @@ from personas.segment.features import (
     fit_encoder,
     ordinal_levels,
     parse_band,
+    profiles_of,
 )
 
 INCOME = ["Under £20k", "£20k–£35k", "£35k–£50k", "£50k–£75k", "£75k+", "Prefer not to say"]
@@ -142,6 +145,60 @@ def test_features_are_the_same_made_in_blocks_of_people(monkeypatch: pytest.Monk
     assert np.array_equal(blocked.matrix, whole.matrix)
     assert np.array_equal(blocked.known, whole.known)
     assert blocked.names == whole.names and blocked.blocks == whole.blocks
+
+
+def test_the_matrix_is_its_raw_blocks_scaled() -> None:
+    """``transform`` writes the category and voice blocks in the matrix's own columns:
+    the values are ``raw``'s blocks divided by their scales, a multi-select answer sets
+    each level it names and a person without the attribute is unknown."""
+    tools = ["R, Python", "Python", "SQL, R", "R"]
+    profiles = [
+        Profile(
+            key=f"p{i}",
+            attributes={
+                **({"plan": ["free", "pro"][i % 2]} if i % 5 else {}),
+                **({PRODUCTS: tools[i % 4]} if i % 7 else {}),
+            },
+            themes=Counter({f"pain-0{i % 3 + 1}": 1 + i % 2}),
+        )
+        for i in range(30)
+    ]
+    encoder = fit_encoder(profiles)
+    fm = encoder.transform(profiles)
+    raw = encoder.raw(profiles)
+    start = 0
+    for name, width in fm.blocks.items():
+        block, known = raw[name]
+        cols = slice(start, start + width)
+        start += width
+        assert np.array_equal(fm.matrix[:, cols], block / encoder.scales[name])
+        assert np.array_equal(fm.known[:, cols], known)
+    assert {"plan=free", f"{PRODUCTS}=R", f"{PRODUCTS}=Python"} <= set(fm.names)
+    r = fm.names.index(f"{PRODUCTS}=R")
+    assert fm.known[:8, r].tolist() == [False, True, True, True, True, True, True, False]
+    assert fm.matrix[2, r] > 0 > fm.matrix[1, r]  # p2 named R among others, p1 did not
+
+
+def test_profiles_share_equal_parts_up_to_a_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """People with equal attributes (or numbers, or theme counts) share one object of
+    them, the first ``SHARED`` distinct ones; the encoding is the same as unshared."""
+    people = [
+        Respondent(key=f"k{i}", identified=True, sources=["s.csv"], record_ids=[f"r{i}"],
+                   attributes={"plan": ["free", "pro", "team"][i % 3]}, rating=float(i % 2 + 4))
+        for i in range(12)
+    ]  # fmt: skip
+    profiles = profiles_of(people, [])
+    assert profiles[0].attributes is profiles[3].attributes
+    assert profiles[0].attributes == {"plan": "free"} and profiles[1].attributes == {"plan": "pro"}
+    assert profiles[0].numbers is profiles[2].numbers and profiles[0].numbers != profiles[1].numbers
+    assert profiles[0].themes is profiles[5].themes == Counter()
+    monkeypatch.setattr(features_module, "SHARED", 2)
+    capped = profiles_of(people, [])
+    assert capped[1].attributes is not capped[4].attributes  # no room left to share them
+    assert [p.attributes for p in capped] == [p.attributes for p in profiles]
+    whole = fit_encoder(profiles).transform(profiles)
+    again = fit_encoder(capped).transform(capped)
+    assert np.array_equal(whole.matrix, again.matrix)
 
 
 def test_order_count_is_not_a_second_spend_column() -> None:

@@ -63,3 +63,24 @@ def test_respondents_do_not_share_default_containers() -> None:
     assert b.attributes == {}
     assert (b.orders, b.nps, b.rating, b.total_spend, b.recency_days) == (0, None, None, None, None)
     assert a != b and _respondent() != _statement()
+
+
+def test_interned_shares_equal_values_of_one_type_up_to_its_cap() -> None:
+    """The first of equal values stands for the rest; a list never stands for a tuple nor
+    a dict for a Counter; past the cap new values are their own; unhashable insides
+    are never shared."""
+    from collections import Counter
+
+    from personas.models import Interned
+
+    shared = Interned(cap=4)
+    a, b = {"plan": "pro"}, {"plan": "pro"}
+    assert shared(a) is a and shared(b) is a
+    assert shared(Counter(plan=1)) is not shared({"plan": 1})  # same items, another type
+    sources = ["x.csv"]
+    assert shared(sources) is sources and shared(["x.csv"]) is sources
+    assert shared(("x.csv",)) == ("x.csv",) and shared(("x.csv",)) is not sources
+    late = {"plan": "team"}
+    assert shared(late) is late and shared({"plan": "team"}) is not late  # the cap was met
+    odd = {"tags": ["a"]}
+    assert shared(odd) is odd

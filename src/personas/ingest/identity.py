@@ -44,7 +44,7 @@ from personas.ingest.recordtable import RecordTable
 # normalise_email lives with the other value parsers (ingest uses it too); it is
 # part of this module's interface.
 from personas.ingest.values import normalise_email
-from personas.models import Record, Respondent
+from personas.models import Interned, Record, Respondent
 
 __all__ = [
     "build_respondents",
@@ -75,6 +75,7 @@ def build_respondents(
     newest_order = reference_date or _newest_order_date(records)
     waiting: dict[str, list[Record]] = {}  # a key's records read so far, until its last
     out: list[Respondent] = []
+    shared = Interned()  # people with the same sources or attributes share the one list / dict
     for i, record in enumerate(records):
         key = record.respondent_key
         if key is None:
@@ -82,7 +83,9 @@ def build_respondents(
         group = waiting.pop(key, [])
         group.append(record)
         if last[key] == i:
-            out.append(_respondent(key, group, newest_order))
+            person = _respondent(key, group, newest_order)
+            person.sources, person.attributes = shared(person.sources), shared(person.attributes)
+            out.append(person)
         else:
             waiting[key] = group
     out.sort(key=lambda r: r.key)
