@@ -8,6 +8,7 @@ import pytest
 from personas.config import SeedTheme
 from personas.models import Statement
 from personas.understand import clusters
+from personas.understand import themes as themes_module
 from personas.understand.clusters import choose_k, cluster_statements
 from personas.understand.embed import Embeddings
 from personas.understand.labels import phrases, tagged_phrases, theme_labels, tidy
@@ -161,6 +162,27 @@ def test_above_the_sample_everyone_joins_the_fitted_centres_through_assign() -> 
     assert counts["pain_themes_fitted_on_statements"] == 30
     _, _, counts = fit_themes(statements, emb, seed=1, encode=fake_encode)
     assert "pain_themes_fitted_on_statements" not in counts
+
+
+def test_keywords_are_counted_on_a_sample_that_keeps_every_theme(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to ``KEYWORD_SAMPLE`` statements of a kind, keywords count them all; above it a
+    seeded sample, with at least ``KEYWORD_FLOOR`` of every theme however small, and
+    the planted themes still get their own words."""
+    labels = np.array([0] * 100 + [1] * 2 + [-1] * 10)
+    assert (themes_module.keyword_sample(labels, seed=1) == np.arange(112)).all()
+    monkeypatch.setattr(themes_module, "KEYWORD_SAMPLE", 20)
+    monkeypatch.setattr(themes_module, "KEYWORD_FLOOR", 3)
+    rows = themes_module.keyword_sample(labels, seed=1)
+    assert (np.diff(rows) > 0).all() and 20 <= len(rows) <= 25 and rows[-1] < 112
+    assert {100, 101} <= set(rows.tolist()) and (labels[rows] == 0).sum() >= 3
+    assert (themes_module.keyword_sample(labels, seed=1) == rows).all()
+    monkeypatch.setattr(themes_module, "KEYWORD_SAMPLE", 40)
+    statements, emb = planted([("shipping cost", 0, 60), ("zip broke", 1, 60)])
+    found, _, _ = fit_themes(statements, emb, seed=1, encode=fake_encode)
+    words = sorted(" ".join(t.keywords) for t in found)
+    assert len(words) == 2 and "zip" in words[0] and "shipping" in words[1]
 
 
 def test_nearest_themes_in_blocks_is_the_one_product(monkeypatch: pytest.MonkeyPatch) -> None:
