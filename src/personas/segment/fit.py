@@ -330,18 +330,19 @@ def attribute_anonymous(
 ) -> SegmentModel:
     """Attribute statements without a respondent to the most similar segment's voice."""
     member = {k: seg.segment_id for seg in model.segments for k in seg.respondent_keys}
-    rows_of: dict[int, list[int]] = {}
+    segment_of = np.zeros(len(embeddings.ids), dtype=np.int32)  # each row's; 0: none
     todo: list[str] = []  # the ids of themed statements without a respondent
     todo_rows: list[int] = []
     for s, r in with_rows(statements, embeddings.ids):
         if s.respondent_key in member:
-            rows_of.setdefault(member[s.respondent_key], []).append(r)
+            segment_of[r] = member[s.respondent_key]
         elif s.respondent_key is None and s.theme_id is not None:
             todo.append(s.statement_id)
             todo_rows.append(r)
+    del member
     centres: dict[int, np.ndarray] = {}
-    for segment_id, idx in rows_of.items():
-        c = mean_rows(embeddings.vectors, idx)
+    for segment_id in np.unique(segment_of[segment_of > 0]).tolist():
+        c = mean_rows(embeddings.vectors, np.flatnonzero(segment_of == segment_id))
         centres[segment_id] = c / (np.linalg.norm(c) or 1.0)
     if not centres:
         return model
