@@ -295,3 +295,17 @@ def test_corpus_classifier_reads_blocks(monkeypatch: pytest.MonkeyPatch, texts: 
     assert out[0] == expected[0] == ("pain", "motivation")
     assert np.array_equal(out[1], expected[1]) and out[1].shape == (90, 2)
     assert (corpus_features(vectors, words).words is None) is not texts
+
+
+def test_the_score_log_keeps_every_note_past_two_bytes_of_them() -> None:
+    """Notes are numbered in two bytes until a build has more than 65,536 distinct ones;
+    then the column widens and every signal reads back as it was added."""
+    from personas.understand.classify import _Scores
+
+    scores = _Scores(2)
+    for j in range(70_000):
+        scores.add(j % 2, j % 4, float(j), f"note {j}")
+    back = scores.notes(1)
+    assert len(back) == 35_000 and back[0] == (1, 1.0, "note 1")
+    assert back[-1] == (3, 69_999.0, "note 69999")
+    assert scores.values[1].sum() == sum(range(1, 70_000, 2))

@@ -109,8 +109,8 @@ class _Scores:
     """A score matrix and, per statement, the signals that added to each kind.
 
     The signals are kept as columns (statement, kind, weight, note), each note's
-    words once: a list of tuples per statement came to half a kilobyte a statement,
-    which a million-statement build could not afford."""
+    words once (15 bytes a signal): a list of tuples per statement came to half a
+    kilobyte a statement, which a million-statement build could not afford."""
 
     def __init__(self, n: int) -> None:
         self.values = np.zeros((n, len(KINDS)))
@@ -118,7 +118,7 @@ class _Scores:
         self._rows = array("i")  # 4 bytes: a build has well under 2**31 statements
         self._kinds = array("b")
         self._weights = array("d")
-        self._notes = array("i")
+        self._notes = array("H")  # 2 bytes: a build's distinct notes number a few hundred
         self._texts: dict[str, int] = {}
         self._grouped: tuple[np.ndarray, np.ndarray, list[str]] | None = None
 
@@ -127,7 +127,10 @@ class _Scores:
         self._rows.append(i)
         self._kinds.append(kind)
         self._weights.append(weight)
-        self._notes.append(self._texts.setdefault(note, len(self._texts)))
+        number = self._texts.setdefault(note, len(self._texts))
+        if number > 0xFFFF and self._notes.typecode == "H":
+            self._notes = array("i", self._notes)
+        self._notes.append(number)
         if note.startswith(OWN_WORDS):
             self.own[i] = True
         self._grouped = None
@@ -280,36 +283,45 @@ def _learn(
     scores: _Scores, vectors: Vectors, texts: Sequence[str], seed: int, rounds: int = 2
 ) -> None:
     """Self-training: learn from the clear cases, predict all; a second round
-    learns again from what the first made clear."""
+    learns again from what the first made clear. Of a round's log-probabilities only
+    the learned scores and each statement's leading kind's are kept (at a million
+    statements each (statement, kind) array is 32 MB)."""
     learned = np.zeros_like(scores.values)
     classes: tuple[str, ...] = ()
-    logp = np.zeros((len(vectors), 0))
+    lead_logp = np.zeros(0)  # each statement's log-probability of its leading kind
     features = corpus_features(vectors, texts, seed)
     for _ in range(rounds):
         fitted = corpus_classifier(features, _clear_labels(scores.values + learned), seed)
         if fitted is None:
             break
         classes, logp = fitted
-        centred = logp - logp.mean(axis=1, keepdims=True)
-        learned = np.zeros_like(scores.values)
+        mean = logp.mean(axis=1)
+        learned[:] = 0.0
         for j, kind in enumerate(classes):
-            learned[:, KINDS.index(kind)] = CLASSIFIER * np.maximum(centred[:, j], 0.0)
+            column = learned[:, KINDS.index(kind)]
+            np.subtract(logp[:, j], mean, out=column)
+            np.maximum(column, 0.0, out=column)
+            column *= CLASSIFIER
+        lead = learned.argmax(axis=1)
+        column_of = np.array([classes.index(k) if k in classes else 0 for k in KINDS])
+        lead_logp = logp[np.arange(len(logp)), column_of[lead]]
+        del logp, mean, lead
+    del features
     for i in range(len(vectors)) if classes else ():
         k = int(np.argmax(learned[i]))
         if learned[i, k] > 0:
-            j = classes.index(KINDS[k])
-            note = f"classifier trained on this data: {KINDS[k]} ({np.exp(logp[i, j]):.2f})"
+            note = f"classifier trained on this data: {KINDS[k]} ({np.exp(lead_logp[i]):.2f})"
             scores.add(i, k, float(learned[i, k]), note)
 
 
 def _clear_labels(total: np.ndarray) -> list[StatementKind | None]:
     """Each statement's winning kind where it leads by ``SEED_MARGIN`` (never "other"):
-    what the self-training learns from."""
-    ranked = np.sort(total, axis=1)
+    what the self-training learns from. ``total`` is sorted in place."""
     winner = np.argmax(total, axis=1)
+    total.sort(axis=1)  # the caller's sum, made for this
     return [
         KINDS[w] if top - second >= SEED_MARGIN and w != X else None
-        for w, top, second in zip(winner, ranked[:, -1], ranked[:, -2], strict=True)
+        for w, top, second in zip(winner.tolist(), total[:, -1], total[:, -2], strict=True)
     ]
 
 
