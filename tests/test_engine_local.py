@@ -127,3 +127,29 @@ def test_the_child_prepares_without_torch() -> None:
     flags, texts = proc.stdout.split("\n")[:2]
     assert flags == "0 False"  # the child ran without torch; this process never loaded it
     assert texts == "|".join(s.text for s in local.prepare_serially(records())[0].statements)
+
+
+def test_the_engine_lets_the_model_go_when_its_block_ends(tmp_path: Any) -> None:
+    """No stage after the engine's encodes: the model it loaded is released with it (a
+    million-statement build's peak comes after), and loads again when asked."""
+    from personas.config import Config
+    from personas.engine import open_engine
+    from personas.understand.embed import encode, load_model
+
+    with open_engine(Config(), tmp_path):
+        first = encode(["the zip broke"])
+        assert load_model.cache_info().currsize >= 1
+    assert load_model.cache_info().currsize == 0
+    assert (encode(["the zip broke"]) == first).all()
+
+
+def test_a_build_keeps_big_blocks_out_of_the_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's stage timer sets glibc's fixed mmap threshold first (``steady_heap``)."""
+    from personas import stages
+
+    calls: list[int] = []
+    monkeypatch.setattr(stages, "steady_heap", lambda: calls.append(1))
+    stages.StageTimer(stages.NoProgress())
+    assert calls == [1]
+    if stages._libc() is not None:  # glibc: the real call takes
+        assert stages._libc().mallopt(stages.M_MMAP_THRESHOLD, stages.MMAP_THRESHOLD) == 1

@@ -38,15 +38,32 @@ def peak_memory_gib() -> float:
     return round(peak / (1024**3 if sys.platform == "darwin" else 1024**2), 3)
 
 
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+MMAP_THRESHOLD = 128 * 1024  # blocks this big and bigger: their own mapping, always
+
+
 @cache
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None (another C library, or not Linux)."""
+def _libc() -> Any:
+    """glibc, or None (another C library, or not Linux)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
         return None
+
+
+def steady_heap() -> None:
+    """Give every block of ``MMAP_THRESHOLD`` and more its own mapping, returned to the
+    system when freed. glibc raises that threshold each time such a block is freed (to
+    32 MB), after which the growing arrays of a big build (a score log, a column, a
+    list) are made and remade inside the heap, where the holes they leave stay the
+    process's: the million-statement build kept 0.15 GB more after classification.
+    A no-op where glibc is not the C library."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 def release_free_memory() -> None:
@@ -54,9 +71,9 @@ def release_free_memory() -> None:
     millions of small objects (a score log, profiles, copies); glibc keeps their pages
     mapped, and the next stage then starts 0.2 GB higher than what is in use (measured
     on the million-statement build). A no-op where glibc is not the C library."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 @dataclass
@@ -64,6 +81,9 @@ class StageTimer:
     progress: Progress
     timings: dict[str, float] = field(default_factory=dict)
     peaks: dict[str, float] = field(default_factory=dict)  # GiB, when each stage ended
+
+    def __post_init__(self) -> None:
+        steady_heap()  # a build's stages: their big blocks back to the system when freed
 
     @contextmanager
     def stage(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:

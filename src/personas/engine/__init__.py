@@ -49,13 +49,19 @@ class Engine(Protocol):
 @contextmanager
 def open_engine(config: Config, out_dir: Path) -> Iterator[Engine]:
     """The engine ``config.engine`` names, ready for work; a Ray cluster this
-    started is shut down when the block ends."""
-    if config.engine == "ray":
-        from personas.engine.ray import RayEngine, ray_session
+    started is shut down when the block ends, and the embedding model this process
+    loaded is let go (``embed.release_model``): no stage after the engine's needs it."""
+    from personas.understand.embed import release_model
 
-        with ray_session(config.ray_address) as workers:
-            yield RayEngine(out_dir=out_dir, device=config.device, workers=workers)
-    else:
-        from personas.engine.local import LocalEngine
+    try:
+        if config.engine == "ray":
+            from personas.engine.ray import RayEngine, ray_session
 
-        yield LocalEngine(device=config.device)
+            with ray_session(config.ray_address) as workers:
+                yield RayEngine(out_dir=out_dir, device=config.device, workers=workers)
+        else:
+            from personas.engine.local import LocalEngine
+
+            yield LocalEngine(device=config.device)
+    finally:
+        release_model()

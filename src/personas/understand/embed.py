@@ -8,6 +8,7 @@ embeds only statements it has not seen.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ import numpy as np
 
 from personas.errors import PersonasError
 from personas.offline import force_offline
+from personas.stages import release_free_memory
 from personas.understand.statementtable import Strings
 from personas.understand.vectorfile import Vectors
 
@@ -87,6 +89,16 @@ def load_model(device: str = "cpu") -> Any:
                 "see README for installing a CUDA build)"
             )
     return SentenceTransformer(str(module.get_model_path()), device=device)
+
+
+def release_model() -> None:
+    """Let go of the models ``load_model`` keeps, so their weights go back to the system
+    (the next ``load_model`` reads them again, in about a second). A build's stages
+    after the engine's never encode, and a million-statement build's peak is there."""
+    if load_model.cache_info().currsize:
+        load_model.cache_clear()
+        gc.collect()  # the model's modules refer to each other
+        release_free_memory()
 
 
 def _dimension(model: Any) -> int:
