@@ -143,13 +143,27 @@ def test_the_engine_lets_the_model_go_when_its_block_ends(tmp_path: Any) -> None
     assert (encode(["the zip broke"]) == first).all()
 
 
-def test_a_build_keeps_big_blocks_out_of_the_heap(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build's stage timer sets glibc's fixed mmap threshold first (``steady_heap``)."""
-    from personas import stages
+def test_the_analysis_keeps_big_blocks_out_of_the_heap_and_gives_the_heap_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``steady_heap`` fixes glibc's mmap threshold at 128 KB for the driver's analysis;
+    ``usual_heap`` puts it where glibc's own rises to (torch's inference runs a quarter
+    slower with every block mapped). A build calls both, the second even on failure."""
+    import inspect
 
-    calls: list[int] = []
-    monkeypatch.setattr(stages, "steady_heap", lambda: calls.append(1))
-    stages.StageTimer(stages.NoProgress())
-    assert calls == [1]
-    if stages._libc() is not None:  # glibc: the real call takes
-        assert stages._libc().mallopt(stages.M_MMAP_THRESHOLD, stages.MMAP_THRESHOLD) == 1
+    from personas import pipeline, stages
+
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, param: int, value: int) -> int:
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(stages, "_libc", lambda: Libc())
+    stages.steady_heap()
+    stages.usual_heap()
+    assert calls == [(-3, 128 * 1024), (-3, 32 * 1024 * 1024)]
+    source = inspect.getsource(pipeline.build)
+    assert "finally:" in source and "usual_heap()" in source.split("finally:")[1]
+    assert "steady_heap()" in inspect.getsource(pipeline._understand)

@@ -28,7 +28,7 @@ from personas.output.result import BuildResult
 from personas.output.reuse import build_fingerprint, output_digests, reuse_build
 from personas.output.store import Store
 from personas.output.tables import run_record, write_tables
-from personas.stages import NoProgress, Progress, StageTimer
+from personas.stages import NoProgress, Progress, StageTimer, steady_heap, usual_heap
 from personas.synthesize.document import PersonasDocument
 from personas.synthesize.quality import quality_section
 
@@ -91,6 +91,7 @@ def build(
             written += _save_bundle(out_dir, document, artefacts)
     finally:
         store.close()
+        usual_heap()  # set steady for the analysis (``_understand``)
     run = run_record(artefacts, config, document, timer, fingerprint, warnings, review)
     run.outputs = output_digests(out_dir, written)
     run.write(folder.run_json)
@@ -175,6 +176,7 @@ def _understand(
 
     with open_engine(config, store.path.parent) as engine:
         prepared, pipeline_name, embeddings = _prepare_and_embed(engine, inputs, timer, store)
+        steady_heap()  # from here on, big blocks go back to the system when freed
         from personas.understand.classify import classify_statements  # after the fork
         from personas.understand.labels import tidy
         from personas.understand.themes import THEMED_KINDS, fit_themes

@@ -39,7 +39,8 @@ def peak_memory_gib() -> float:
 
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
-MMAP_THRESHOLD = 128 * 1024  # blocks this big and bigger: their own mapping, always
+MMAP_THRESHOLD = 128 * 1024  # the driver's analysis: blocks this big get their own mapping
+USUAL_THRESHOLD = 32 * 1024 * 1024  # what glibc's own threshold rises to (64-bit)
 
 
 @cache
@@ -60,10 +61,21 @@ def steady_heap() -> None:
     32 MB), after which the growing arrays of a big build (a score log, a column, a
     list) are made and remade inside the heap, where the holes they leave stay the
     process's: the million-statement build kept 0.15 GB more after classification.
-    A no-op where glibc is not the C library."""
+    Only for the driver's analysis (classification on): mapping every block costs
+    torch's inference a quarter of its speed, so a build's embedding runs before it
+    and ``usual_heap`` follows it. A no-op where glibc is not the C library."""
     libc = _libc()
     if libc is not None:
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def usual_heap() -> None:
+    """Undo ``steady_heap``: the threshold where glibc's own would have risen to
+    (``USUAL_THRESHOLD``), so what the process runs next (another build's embedding,
+    in tests or a long-lived process) runs at its usual speed."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, USUAL_THRESHOLD)
 
 
 def release_free_memory() -> None:
@@ -81,9 +93,6 @@ class StageTimer:
     progress: Progress
     timings: dict[str, float] = field(default_factory=dict)
     peaks: dict[str, float] = field(default_factory=dict)  # GiB, when each stage ended
-
-    def __post_init__(self) -> None:
-        steady_heap()  # a build's stages: their big blocks back to the system when freed
 
     @contextmanager
     def stage(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
