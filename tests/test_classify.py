@@ -309,3 +309,21 @@ def test_the_score_log_keeps_every_note_past_two_bytes_of_them() -> None:
     assert len(back) == 35_000 and back[0] == (1, 1.0, "note 1")
     assert back[-1] == (3, 69_999.0, "note 69999")
     assert scores.values[1].sum() == sum(range(1, 70_000, 2))
+
+
+def test_the_floor_every_statement_has_is_scored_and_first_among_its_notes() -> None:
+    """The floor signal ("no clear evidence") is in the scores and read back first,
+    ahead of the logged signals, without a row of the log per statement."""
+    from personas.understand.classify import OTHER_FLOOR, X, _Scores
+
+    scores = _Scores(3, floor=(X, OTHER_FLOOR, "no clear evidence"))
+    scores.add(1, X, 0.5, "a post with no feeling of its own")
+    scores.add(1, 0, 1.0, "rating 1")
+    assert scores.values[:, X].tolist() == [OTHER_FLOOR, OTHER_FLOOR + 0.5, OTHER_FLOOR]
+    assert scores.notes(1) == [
+        (X, OTHER_FLOOR, "no clear evidence"),
+        (X, 0.5, "a post with no feeling of its own"),
+        (0, 1.0, "rating 1"),
+    ]
+    assert scores.notes(2) == [(X, OTHER_FLOOR, "no clear evidence")]
+    assert len(scores._rows) == 2 and _Scores(1).notes(0) == []

@@ -90,6 +90,48 @@ def test_index_slice_and_lookup_by_id() -> None:
     assert list(by_id) == [r.record_id for r in TRICKY]
 
 
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_without_texts_keeps_everything_but_the_words(batch_size: int) -> None:
+    """A build's records after prepare: every field, text field and question as before,
+    each text empty; the table it came from is untouched. A batch sliced from a bigger
+    one (not at offset 0) too."""
+    table = table_of(TRICKY, batch_size)
+    before = rec(9, texts=(TextField(field="x", question="q", text="words before"),))
+    (whole,) = table_of([before, *TRICKY], 100).batches
+    sliced = RecordTable([whole.slice(1, 2)])  # its texts start past the first record's
+    for source, records in ((table, TRICKY), (sliced, TRICKY[:2])):
+        bare = source.without_texts()
+        assert len(bare) == len(records)
+        for a, b in zip(bare, records, strict=True):
+            assert same(a.model_copy(update={"texts": b.texts}), b)
+            assert [(t.field, t.question, t.text) for t in a.texts] == [
+                (t.field, t.question, "") for t in b.texts
+            ]
+    assert all(same(a, b) for a, b in zip(table, TRICKY, strict=True))
+
+
+def test_lookup_by_id_finds_the_last_record_with_it_whatever_the_hashes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ids are looked up by their hash, then checked: with every hash the same, each id
+    still finds its record; an id twice finds the later record, as a dict of ids did."""
+    import personas.ingest.recordtable as recordtable
+
+    records = [rec(2), rec(3), rec(4, rating=1.0), rec(4, rating=5.0), rec(5)]
+    for collide in (False, True):
+        if collide:
+            monkeypatch.setattr(recordtable, "hash", lambda value: 7, raising=False)
+        table = table_of(records, 2)
+        assert [table.get(f"f.csv#row {n}").locator for n in (5, 2, 3, 2)] == [
+            "row 5",
+            "row 2",
+            "row 3",
+            "row 2",
+        ]
+        assert table.get("f.csv#row 4").rating == 5.0
+        assert table.get("f.csv#row 99") is None and table.get("") is None
+
+
 def test_nan_attribute_reads_back_as_nan() -> None:
     (back,) = table_of([rec(2, attributes={"score": float("nan")})], 10)
     value = back.attributes["score"]

@@ -55,6 +55,8 @@ def build(
     from scratch anyway. See ``personas.output.reuse``. With ``baseline`` (an earlier
     output folder) matched personas and themes keep its ids (``personas.history.baseline``)."""
     force_offline()
+    if config.engine == "ray":  # a Ray driver runs no torch inference: steady from the start
+        steady_heap()
     base = load_baseline(baseline) if baseline is not None else None
     timer = StageTimer(progress or NoProgress())
     with timer.stage("discover"):
@@ -265,6 +267,7 @@ def _prepare_and_embed(
     n_texts = sum(len(r.texts) for r in inputs.records)
     with timer.stage("prepare", n_texts) as advance:
         prepared, pipeline_name = engine.prepare(inputs.records, advance)
+        inputs.ingested.records = inputs.records.without_texts()  # in statements now
     if not prepared.statements:
         raise NoUsableInput(
             "no statements left after cleaning: every text was empty or boilerplate"

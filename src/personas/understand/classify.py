@@ -110,10 +110,15 @@ class _Scores:
 
     The signals are kept as columns (statement, kind, weight, note), each note's
     words once (15 bytes a signal): a list of tuples per statement came to half a
-    kilobyte a statement, which a million-statement build could not afford."""
+    kilobyte a statement, which a million-statement build could not afford. ``floor``
+    is a first signal every statement has (kind, weight, note): it is not logged, just
+    in the scores and first among each statement's notes."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, floor: tuple[int, float, str] | None = None) -> None:
         self.values = np.zeros((n, len(KINDS)))
+        self._floor = [floor] if floor is not None else []
+        if floor is not None:
+            self.values[:, floor[0]] += floor[1]
         self.own = np.zeros(n, dtype=bool)  # a signal of the statement's own words (OWN_WORDS)
         self._rows = array("i")  # 4 bytes: a build has well under 2**31 statements
         self._kinds = array("b")
@@ -143,7 +148,7 @@ class _Scores:
             starts = np.searchsorted(rows[order], np.arange(len(self.values) + 1))
             self._grouped = (order, starts, list(self._texts))
         order, starts, texts = self._grouped
-        return [
+        return self._floor + [
             (self._kinds[j], self._weights[j], texts[self._notes[j]])
             for j in order[starts[i] : starts[i + 1]].tolist()
         ]
@@ -343,9 +348,7 @@ def classify_statements(
     own, which nothing else holds) instead of copies: a big build then never
     holds two of each statement; a ``StatementTable`` gets its columns set.
     """
-    scores = _Scores(len(statements))
-    for i in range(len(statements)):
-        scores.add(i, X, OTHER_FLOOR, "no clear evidence")
+    scores = _Scores(len(statements), floor=(X, OTHER_FLOOR, "no clear evidence"))
     senti = _text_signals(scores, statements)
     if vectors is not None and len(statements):
         if examples is None:
