@@ -346,18 +346,15 @@ class RecordTable(Sequence[Record]):
         if self._index is None:
             self._index = self._hash_index()
         hashes, rows = self._index
-        found = None
-        at = int(np.searchsorted(hashes, hash(record_id), "right"))
-        while at > 0 and hashes[at - 1] == hash(record_id):  # the last row with that id
+        key = hash(record_id)
+        at = int(np.searchsorted(hashes, key, "right"))
+        while at > 0 and hashes[at - 1] == key:  # the last row with that id
             at -= 1
             record = self[int(rows[at])]
             if record.record_id == record_id:
-                found = int(rows[at])
-                break
-        if found is None:
-            return default
-        self._last = (record_id, found)
-        return self[found]
+                self._last = (record_id, int(rows[at]))
+                return record
+        return default
 
     def _hash_index(self) -> tuple[np.ndarray, np.ndarray]:
         """Every record id's ``hash`` sorted, and the row of each (equal hashes in row
